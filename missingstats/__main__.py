@@ -1,0 +1,5 @@
+"""Allow `python -m missingstats`."""
+
+from missingstats.cli import main
+
+main()

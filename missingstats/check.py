@@ -1,0 +1,126 @@
+"""Orchestrate `missingstats check`: load each input, find its rules, evaluate, combine.
+
+Input kinds are told apart by their top-level keys (a sheet has `figures:`, a table spec
+`tables:`), and each kind registers a checker in INPUT_KINDS so this module stays small.
+Rules come from --rules, else the file's own `rules:` key, else a rules.yaml beside the
+file, else the built-in pack (README: "Which rules apply").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from missingstats import strictyaml as sy
+from missingstats.errors import InputError, Location
+from missingstats.results import Results
+from missingstats.rules import RuleSet, load_rules, rules_from_node
+
+TABLE_SUFFIXES = {".csv", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls"}
+
+
+@dataclass
+class CheckOptions:
+    rules: str | None = None
+    implied: bool = True
+    keep_passes: bool = True
+    max_failures: int | None = 20
+    text: str | None = None
+    against: str | None = None
+    progress: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# top-level key -> module:function(path, root, options) -> Results
+INPUT_KINDS: dict[str, str] = {
+    "figures": "missingstats.check:check_sheet",
+    "tables": "missingstats.tables.check:check_table_spec",
+    "editions": "missingstats.series:check_series_file",
+}
+
+
+def builtin_pack() -> Path:
+    """The default pack: shipped in the wheel, or the top-level rules.yaml of a checkout."""
+    shipped = resources.files("missingstats") / "packs" / "default-rules.yaml"
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parent.parent / "rules.yaml"
+
+
+def find_rules(path: str, own: sy.Node | None, explicit: str | None) -> RuleSet:
+    if explicit:
+        return load_rules(explicit)
+    base = Path(path).parent
+    if own is not None:
+        if isinstance(own, sy.Scalar):
+            target = base / str(own)
+            if not target.exists():
+                raise InputError(f"rules file {str(own)!r} does not exist", own.location)
+            return load_rules(target)
+        return rules_from_node(own, path, base)
+    beside = base / "rules.yaml"
+    if beside.is_file() and beside.resolve() != Path(path).resolve():
+        return load_rules(beside)
+    return load_rules(builtin_pack())
+
+
+def _resolve(target: str) -> Callable[..., Results]:
+    import importlib
+
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def check_file(path: str, options: CheckOptions) -> Results:
+    if Path(path).suffix.lower() in TABLE_SUFFIXES:
+        raise InputError(
+            "a table is checked through a table spec (YAML with 'tables:') that names its "
+            "dimensions and measure; see README 'Tables'",
+            Location(path),
+        )
+    root = sy.load(path)
+    top = sy.expect_mapping(root, "an input file")
+    for key, target in INPUT_KINDS.items():
+        if key in top:
+            return _resolve(target)(path, top, options)
+    if "rules" in top:
+        raise InputError(
+            "this is a rules file; check a sheet with it: missingstats check SHEET --rules "
+            f"{path}",
+            Location(path, 1, 1),
+        )
+    raise InputError(
+        f"not a figure sheet or table spec: expected one of the keys {', '.join(INPUT_KINDS)}",
+        top.location,
+    )
+
+
+def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
+    from missingstats.engine import evaluate_checks
+    from missingstats.implied import implied_rules
+    from missingstats.sheet import load_sheet
+
+    sheet = load_sheet(path)
+    ruleset = find_rules(path, sheet.rules, options.rules)
+    rules = list(ruleset.rules)
+    if options.implied and sheet.settings["implied"]:
+        rules = implied_rules(sheet) + rules
+    results = evaluate_checks(
+        sheet.cells(), rules, path, ruleset.vocabulary, keep_passes=options.keep_passes
+    )
+    results.notes.extend(sheet.notes)
+    for hook in SHEET_HOOKS:
+        _resolve(hook)(sheet, results, options)
+    return results
+
+
+# Extra passes over a checked sheet (prose vs figures, against an older edition, hints):
+# each is module:function(sheet, results, options) and may add to results.
+SHEET_HOOKS: list[str] = []
+
+
+def run(paths: list[str], options: CheckOptions) -> Results:
+    return Results.combine([check_file(p, options) for p in paths])

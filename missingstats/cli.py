@@ -1,0 +1,169 @@
+"""The command line. Kept import-light: pandas and the engine load inside the commands, so
+`missingstats --help` and `--version` stay fast enough for a pre-commit hook.
+
+Exit codes: 0 every error-severity rule holds; 1 at least one fails (with --strict also
+warnings and undetermined verdicts); 2 usage, input or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from missingstats import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Check published statistics on missing persons for internal consistency.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"missingstats {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Check published statistics on missing persons for internal consistency."""
+
+
+def fail_input(message: str) -> typer.Exit:
+    typer.echo(f"missingstats: {message}", err=True)
+    return typer.Exit(EXIT_INPUT)
+
+
+def guarded(func):
+    """Turn input errors into one located line and exit 2; never show a traceback to users."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from missingstats.errors import InputError
+
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            raise fail_input(str(exc)) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug of ours: say so briefly, exit 2, keep CI honest
+            if os.environ.get("MISSINGSTATS_DEBUG"):
+                raise
+            raise fail_input(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(set MISSINGSTATS_DEBUG=1 for details and please report it)"
+            ) from None
+
+    return wrapper
+
+
+def choose_format(fmt: str, output: str | None) -> tuple[str, bool]:
+    """Resolve `auto`: GitHub annotations inside Actions, colour on a terminal, else plain."""
+    from missingstats.render import FORMATS
+
+    if fmt != "auto":
+        if fmt not in FORMATS:
+            raise fail_input(f"unknown format {fmt!r}; choose from auto, {', '.join(FORMATS)}")
+        return fmt, fmt == "text" and not output and _color()
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS and not output:
+        return "github", False
+    return "text", not output and _color()
+
+
+def _color() -> bool:
+    from rich.console import Console
+
+    console = Console(file=sys.stdout)
+    return console.is_terminal and not console.no_color and console.color_system is not None
+
+
+def _width() -> int:
+    try:
+        return max(60, min(os.get_terminal_size().columns, 160))
+    except OSError:
+        return 100
+
+
+@app.command()
+@guarded
+def check(
+    files: Annotated[list[str], typer.Argument(help="Figure sheets or table specs (YAML).")],
+    rules: Annotated[
+        str | None, typer.Option("--rules", "-r", help="Rules file (default: see README).")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f",
+            help="auto, text, json, github, junit, sarif, markdown or html.",
+        ),
+    ] = "auto",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings and undetermined verdicts fail too.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing rules.")] = False,
+    implied: Annotated[
+        bool, typer.Option("--implied/--no-implied", help="Rules implied by nesting.")
+    ] = True,
+    max_failures: Annotated[
+        int, typer.Option("--max-failures", min=0, help="Failures listed per rule (counts stay exact).")
+    ] = 20,
+    text: Annotated[
+        str | None, typer.Option("--text", help="Check quoted figures against this prose.")
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option("--against", help="Compare with an older edition: a file or a git revision."),
+    ] = None,
+) -> None:
+    """Check figure sheets and tables against their rules."""
+    from missingstats.check import CheckOptions, run
+    from missingstats.output import emit
+    from missingstats.render import RenderContext, render
+    from missingstats.results import report
+
+    name, color = choose_format(fmt, output)
+    options = CheckOptions(
+        rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
+        text=text, against=against, progress=sys.stderr.isatty(),
+    )
+    results = run(files, options)
+    rep = report(results, max_failures=max_failures)
+    ctx = RenderContext(color=color, verbose=verbose, width=_width(), max_failures=max_failures)
+    emit(render(name, rep, ctx), output)
+    for hook in POST_RENDER:
+        hook(rep, name)
+    raise typer.Exit(EXIT_FAIL if results.failing(strict) else EXIT_OK)
+
+
+# Side outputs after a report is written (e.g. $GITHUB_STEP_SUMMARY): callables(report, format).
+POST_RENDER: list = []
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("missingstats: interrupted\n")
+        sys.exit(EXIT_INPUT)
+
+
+if __name__ == "__main__":
+    main()

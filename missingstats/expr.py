@@ -1,0 +1,456 @@
+"""The rule expression language, parsed by our own tokenizer and recursive-descent parser.
+
+Rule text comes from users, so nothing here ever reaches `eval`: the grammar knows figure
+names (dotted paths), numbers, + - * /, comparisons (chains allowed), and/or/not,
+`if A then B`, parentheses and a fixed set of functions. Anything else is an ExprError with
+the column where it went wrong. Types are checked while parsing: arithmetic on numbers,
+logic on truths, and a check must be a truth.
+
+    expr    := 'if' or 'then' or | or
+    or      := and ('or' and)*
+    and     := not ('and' not)*
+    not     := 'not' not | compare
+    compare := sum (('=='|'!='|'<='|'>='|'<'|'>') sum)*
+    sum     := term (('+'|'-') term)*
+    term    := unary (('*'|'/') unary)*
+    unary   := ('-'|'+') unary | atom
+    atom    := NUMBER | NAME | FUNC '(' expr (',' expr)* ')' | '(' expr ')'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FUNCTIONS = {"sum": (1, None), "abs": (1, 1), "min": (1, None), "max": (1, None), "round": (1, 1)}
+KEYWORDS = {"and", "or", "not", "if", "then"}
+COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
+MAX_LENGTH = 10_000
+MAX_DEPTH = 200
+
+
+class ExprError(Exception):
+    """A rule expression that is not in the language; `column` is 1-based within the text."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+# --- AST -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+    col: int
+
+
+@dataclass(frozen=True)
+class Name:
+    path: str
+    col: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # '-' or 'not'
+    operand: Node
+    col: int
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # + - * /
+    left: Node
+    right: Node
+    col: int
+
+
+@dataclass(frozen=True)
+class Compare:
+    """A comparison chain: operands[0] ops[0] operands[1] ops[1] operands[2] ..."""
+
+    ops: tuple[str, ...]
+    operands: tuple[Node, ...]
+    col: int
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # 'and' / 'or'
+    items: tuple[Node, ...]
+    col: int
+
+
+@dataclass(frozen=True)
+class Implies:
+    condition: Node
+    consequence: Node
+    col: int
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    args: tuple[Node, ...]
+    col: int
+
+
+Node = Num | Name | Unary | BinOp | Compare | BoolOp | Implies | Call
+
+# --- tokenizer -------------------------------------------------------------------------
+
+TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>[0-9]+(\.[0-9]+)?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|,)
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # number, name, keyword, op, end
+    text: str
+    col: int  # 1-based
+
+
+def tokenize(text: str) -> list[Token]:
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"expression is longer than {MAX_LENGTH} characters", 1)
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if m is None:
+            ch = text[pos]
+            hint = _char_hint(ch, text, pos)
+            raise ExprError(f"unexpected character {ch!r}{hint}", pos + 1)
+        kind = m.lastgroup or ""
+        value = m.group()
+        if kind == "number" and m.end() < len(text) and (
+            text[m.end()].isalpha() or text[m.end()] == "_"
+        ):
+            raise ExprError(f"a name cannot start with a digit: {value}{text[m.end()]}...", pos + 1)
+        if kind == "name" and value in KEYWORDS:
+            kind = "keyword"
+        if kind == "name" and "." in value and any(part in KEYWORDS for part in value.split(".")):
+            raise ExprError(f"{value!r} uses a reserved word as part of a name", pos + 1)
+        if kind != "space":
+            tokens.append(Token(kind, value, pos + 1))
+        pos = m.end()
+    tokens.append(Token("end", "", len(text) + 1))
+    return tokens
+
+
+def _char_hint(ch: str, text: str, pos: int) -> str:
+    if ch in "'\"":
+        return ": quoted text is not part of the rule language"
+    if ch == "=":
+        return ": write == to compare"
+    if ch == "{":
+        return ": an unfilled template placeholder (is the name listed under 'for:'?)"
+    if ch in "&|":
+        return ": write 'and' / 'or'"
+    if ch == "!":
+        return ": write 'not' (or != to compare)"
+    if ch in "[]":
+        return ": indexing is not part of the rule language"
+    if ch == "%":
+        return ": write shares as arithmetic, e.g. 100 * part / total"
+    if ch == "." or ch.isdigit():
+        return ": a figure name is a dotted path such as missing.civilians.total"
+    return ""
+
+
+# --- parser ----------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.i = 0
+        self.depth = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def accept(self, *texts: str) -> Token | None:
+        if self.tok.kind in ("op", "keyword") and self.tok.text in texts:
+            return self.take()
+        return None
+
+    def expect(self, text: str, context: str) -> Token:
+        tok = self.accept(text)
+        if tok is None:
+            raise ExprError(f"expected {text!r} {context}, found {_show(self.tok)}", self.tok.col)
+        return tok
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExprError("expression is nested too deeply", self.tok.col)
+
+    def parse(self) -> Node:
+        node = self.expr()
+        if self.tok.kind != "end":
+            raise ExprError(f"unexpected {_show(self.tok)} after a complete expression", self.tok.col)
+        return node
+
+    def expr(self) -> Node:
+        self.enter()
+        try:
+            start = self.accept("if")
+            if start is None:
+                return self.or_()
+            cond = self.or_()
+            _require_truth(cond, "the condition after 'if'")
+            self.expect("then", "after the condition of 'if'")
+            then = self.or_()
+            _require_truth(then, "the consequence after 'then'")
+            return Implies(cond, then, start.col)
+        finally:
+            self.depth -= 1
+
+    def or_(self) -> Node:
+        return self._bool("or", self.and_)
+
+    def and_(self) -> Node:
+        return self._bool("and", self.not_)
+
+    def _bool(self, op: str, inner) -> Node:
+        first = inner()
+        items = [first]
+        while (tok := self.accept(op)) is not None:
+            _require_truth(items[-1], f"the left side of '{op}'")
+            nxt = inner()
+            _require_truth(nxt, f"the right side of '{op}'")
+            items.append(nxt)
+        if len(items) == 1:
+            return first
+        return BoolOp(op, tuple(items), _col(first))
+
+    def not_(self) -> Node:
+        tok = self.accept("not")
+        if tok is None:
+            return self.compare()
+        self.enter()
+        try:
+            operand = self.not_()
+        finally:
+            self.depth -= 1
+        _require_truth(operand, "the operand of 'not'")
+        return Unary("not", operand, tok.col)
+
+    def compare(self) -> Node:
+        first = self.sum_()
+        operands = [first]
+        ops: list[str] = []
+        while (tok := self.accept(*COMPARISONS)) is not None:
+            _require_number(operands[-1], f"the left side of {tok.text!r}")
+            nxt = self.sum_()
+            _require_number(nxt, f"the right side of {tok.text!r}")
+            ops.append(tok.text)
+            operands.append(nxt)
+        if not ops:
+            return first
+        return Compare(tuple(ops), tuple(operands), _col(first))
+
+    def sum_(self) -> Node:
+        node = self.term()
+        while (tok := self.accept("+", "-")) is not None:
+            _require_number(node, f"the left side of {tok.text!r}")
+            right = self.term()
+            _require_number(right, f"the right side of {tok.text!r}")
+            node = BinOp(tok.text, node, right, tok.col)
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while (tok := self.accept("*", "/")) is not None:
+            _require_number(node, f"the left side of {tok.text!r}")
+            right = self.unary()
+            _require_number(right, f"the right side of {tok.text!r}")
+            node = BinOp(tok.text, node, right, tok.col)
+        return node
+
+    def unary(self) -> Node:
+        tok = self.accept("-", "+")
+        if tok is None:
+            return self.atom()
+        self.enter()
+        try:
+            operand = self.unary()
+        finally:
+            self.depth -= 1
+        _require_number(operand, f"the operand of {tok.text!r}")
+        if tok.text == "+":
+            return operand
+        if isinstance(operand, Num):
+            return Num(-operand.value, tok.col)
+        return Unary("-", operand, tok.col)
+
+    def atom(self) -> Node:
+        tok = self.tok
+        if tok.kind == "number":
+            self.take()
+            return Num(float(tok.text), tok.col)
+        if tok.kind == "name":
+            self.take()
+            if self.accept("("):
+                return self.call(tok)
+            return Name(tok.text, tok.col)
+        if self.accept("("):
+            inner = self.expr()
+            self.expect(")", f"to close the '(' at column {tok.col}")
+            return inner
+        raise ExprError(f"expected a figure name, a number or '(', found {_show(tok)}", tok.col)
+
+    def call(self, name: Token) -> Node:
+        if name.text not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise ExprError(f"unknown function {name.text!r}; the functions are {known}", name.col)
+        args: list[Node] = []
+        if not self.accept(")"):
+            while True:
+                arg = self.expr()
+                _require_number(arg, f"an argument of {name.text}()")
+                args.append(arg)
+                if self.accept(")"):
+                    break
+                self.expect(",", f"or ')' in the call of {name.text}()")
+        low, high = FUNCTIONS[name.text]
+        if len(args) < low or (high is not None and len(args) > high):
+            want = f"{low}" if high == low else f"at least {low}"
+            raise ExprError(f"{name.text}() takes {want} argument(s), got {len(args)}", name.col)
+        return Call(name.text, tuple(args), name.col)
+
+
+def _show(tok: Token) -> str:
+    return "the end of the expression" if tok.kind == "end" else repr(tok.text)
+
+
+def _col(node: Node) -> int:
+    return node.col
+
+
+def is_truth(node: Node) -> bool:
+    """True for nodes that yield a truth value rather than a number."""
+    return isinstance(node, (Compare, BoolOp, Implies)) or (
+        isinstance(node, Unary) and node.op == "not"
+    )
+
+
+def _require_truth(node: Node, what: str) -> None:
+    if not is_truth(node):
+        raise ExprError(f"{what} must be a comparison or a condition, not a number", node.col)
+
+
+def _require_number(node: Node, what: str) -> None:
+    if is_truth(node):
+        raise ExprError(f"{what} must be a number, not a comparison or condition", node.col)
+
+
+def parse(text: str) -> Node:
+    """Parse any expression (number or truth)."""
+    return _Parser(text).parse()
+
+
+def parse_check(text: str) -> Node:
+    """Parse a rule's check: it must yield a truth."""
+    if not text.strip():
+        raise ExprError("the check is empty", 1)
+    node = parse(text)
+    if not is_truth(node):
+        raise ExprError(
+            "a check must compare or combine figures (e.g. a <= b), not compute a number",
+            node.col,
+        )
+    return node
+
+
+# --- views -----------------------------------------------------------------------------
+
+
+def names(node: Node) -> list[str]:
+    """Figure names in order of first appearance."""
+    seen: dict[str, None] = {}
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Name):
+            seen.setdefault(n.path, None)
+        for child in children(n):
+            walk(child)
+
+    walk(node)
+    return list(seen)
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Compare):
+        return node.operands
+    if isinstance(node, (BoolOp,)):
+        return node.items
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Implies):
+        return (node.condition, node.consequence)
+    return ()
+
+
+PRECEDENCE = {"if": 0, "or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
+
+
+def format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def to_text(node: Node) -> str:
+    """Canonical text of an expression, used to name rule instances in reports."""
+    return _text(node, 0)
+
+
+def _text(node: Node, outer: int) -> str:
+    if isinstance(node, Num):
+        out, prec = format_number(node.value), 9
+    elif isinstance(node, Name):
+        out, prec = node.path, 9
+    elif isinstance(node, Call):
+        out, prec = f"{node.func}({', '.join(_text(a, 0) for a in node.args)})", 9
+    elif isinstance(node, Unary) and node.op == "-":
+        out, prec = f"-{_text(node.operand, PRECEDENCE['neg'])}", PRECEDENCE["neg"]
+    elif isinstance(node, Unary):
+        out, prec = f"not {_text(node.operand, PRECEDENCE['not'])}", PRECEDENCE["not"]
+    elif isinstance(node, BinOp):
+        prec = PRECEDENCE[node.op]
+        right_prec = prec + 1  # left-associative: a - (b - c) keeps its parentheses
+        out = f"{_text(node.left, prec)} {node.op} {_text(node.right, right_prec)}"
+    elif isinstance(node, Compare):
+        prec = PRECEDENCE["cmp"]
+        parts = [_text(node.operands[0], prec + 1)]
+        for op, operand in zip(node.ops, node.operands[1:]):
+            parts.append(f"{op} {_text(operand, prec + 1)}")
+        out = " ".join(parts)
+    elif isinstance(node, BoolOp):
+        prec = PRECEDENCE[node.op]
+        out = f" {node.op} ".join(_text(i, prec + 1) for i in node.items)
+    else:
+        assert isinstance(node, Implies)
+        prec = PRECEDENCE["if"]
+        out = f"if {_text(node.condition, 1)} then {_text(node.consequence, 1)}"
+    return f"({out})" if prec < outer else out

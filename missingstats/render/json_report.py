@@ -1,0 +1,11 @@
+"""The JSON report: the versioned contract of README 'JSON report', as is."""
+
+from __future__ import annotations
+
+import json
+
+from missingstats.render import RenderContext
+
+
+def render(report: dict, ctx: RenderContext) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,143 @@
+"""The terminal report: what failed, which figures, their values, by how much, where.
+
+Written for data editors: the figure's name, its value and file:line come before any
+statistics jargon. Colour comes from rich and only when the context asks for it (a
+terminal, honouring NO_COLOR / FORCE_COLOR / TERM=dumb); the words are the same without.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from missingstats.render import RenderContext
+
+STATUS_STYLE = {
+    "fail": "bold red", "undetermined": "bold yellow", "missing": "bold blue", "pass": "green",
+}
+STATUS_WORD = {
+    "fail": "FAIL", "undetermined": "UNDETERMINED", "missing": "NOT EVALUABLE", "pass": "PASS",
+}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return "not reported"
+    if isinstance(v, dict):
+        return str(v.get("text") or f"{v.get('lo')} to {v.get('hi')}")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _where(loc: dict) -> str:
+    parts = [str(loc.get("file", ""))]
+    if loc.get("line") is not None:
+        parts.append(str(loc["line"]))
+        if loc.get("column") is not None:
+            parts.append(str(loc["column"]))
+    if loc.get("cell"):
+        return f"{parts[0]}!{loc['cell']}"
+    return ":".join(parts)
+
+
+def summary_line(report: dict) -> str:
+    s = report["summary"]
+    pieces = [
+        _plural(s["files"], "file"),
+        _plural(s["rules"], "rule"),
+        f"{_plural(s['instances'], 'check')}: {s['passed']} passed",
+        f"{s['failed']} failed",
+    ]
+    if s.get("undetermined"):
+        pieces.append(f"{s['undetermined']} undetermined")
+    if s.get("missing"):
+        pieces.append(f"{s['missing']} not evaluable")
+    sev = [f"{s[f'{k}s_failed']} {k}{'' if s[f'{k}s_failed'] == 1 else 's'}"
+           for k in ("error", "warning") if s.get(f"{k}s_failed")]
+    line = ", ".join(pieces)
+    if sev:
+        line += f" ({', '.join(sev)})"
+    return line
+
+
+def _instance(out: Console, inst: dict, status: str) -> None:
+    out.print(f"  [bold]{escape(inst['expression'])}[/]")
+    if inst.get("coordinates"):
+        coords = ", ".join(f"{k}={v}" for k, v in inst["coordinates"].items())
+        out.print(f"    at {escape(coords)}")
+    if inst.get("message"):
+        out.print(f"    {escape(inst['message'])}")
+    locs = {loc.get("figure"): loc for loc in inst.get("locations", [])}
+    values = inst.get("values", {})
+    width = max((len(n) for n in values), default=0)
+    for name, v in values.items():
+        loc = locs.get(name)
+        where = f"  [dim]{escape(_where(loc))}[/]" if loc else ""
+        out.print(f"    {escape(name.ljust(width))} = {escape(_value(v))}{where}")
+    for loc in inst.get("locations", []):
+        if loc.get("figure") not in values:
+            out.print(f"    [dim]{escape(_where(loc))}[/]")
+    if status == "fail" and inst.get("difference") not in (None, 0):
+        out.print(f"    difference (left - right): [bold]{_value(inst['difference'])}[/]")
+    if inst.get("decides"):
+        out.print(f"    {escape(inst['decides'])}")
+
+
+def render(report: dict, ctx: RenderContext) -> str:
+    buf = io.StringIO()
+    out = Console(
+        file=buf, force_terminal=ctx.color, no_color=not ctx.color, width=ctx.width,
+        highlight=False, soft_wrap=True, color_system="standard" if ctx.color else None,
+    )
+    s = report["summary"]
+    head_style = "bold red" if s.get("errors_failed") else "bold yellow" if s["failed"] else "bold green"
+    out.print(f"[{head_style}]{escape(summary_line(report))}[/]")
+    for note in report.get("notes", []):
+        out.print(f"[dim]note: {escape(_where(note))}: {escape(note['message'])}[/]")
+    passed: list[dict] = []
+    for res in report["results"]:
+        status = res["status"]
+        if status == "pass":
+            passed.append(res)
+            if not ctx.verbose:
+                continue
+        out.print()
+        counts = f"{res['failed']} of {res['checked']} failed" if res["failed"] else (
+            f"{res['checked']} checked")
+        sev = res["severity"]
+        out.print(
+            f"[{STATUS_STYLE[status]}]{STATUS_WORD[status]}[/] [bold]{escape(res['rule'])}[/] "
+            f"[{SEVERITY_STYLE.get(sev, '')}]({sev})[/] {escape(res['file'])}  [dim]{counts}[/]"
+        )
+        if res.get("description"):
+            out.print(f"  [italic]{escape(res['description'])}[/]")
+        for key, st in (("failures", "fail"), ("undetermined_instances", "undetermined"),
+                        ("missing_instances", "missing")):
+            for inst in res.get(key, []):
+                _instance(out, inst, st)
+        shown = len(res.get("failures", []))
+        if res["failed"] > shown:
+            out.print(f"  [dim]... and {res['failed'] - shown} more failures "
+                      f"(--max-failures to list more)[/]")
+        if ctx.verbose:
+            for inst in res.get("passed_instances", []):
+                out.print(f"  [green]ok[/] {escape(inst['expression'])}")
+    if passed and not ctx.verbose:
+        out.print()
+        names = ", ".join(r["rule"] for r in passed)
+        out.print(f"[green]{_plural(len(passed), 'rule')} passed[/] [dim]({escape(names)}; "
+                  "--verbose lists them)[/]")
+    for key, title in (("prose", "prose"), ("hints", "hint")):
+        for item in report.get(key, []) or []:
+            if isinstance(item, dict) and item.get("text"):
+                out.print(f"{title}: {escape(item['text'])}")
+    return buf.getvalue()
