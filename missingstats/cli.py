@@ -157,6 +157,22 @@ def check(
 POST_RENDER: list = []
 
 
+# Further commands live in their own modules, each with `register(app)`; they must import
+# only typer at module level (heavy imports go inside the command functions).
+COMMAND_MODULES: list[str] = [
+]
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     try:
         app()

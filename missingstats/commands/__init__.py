@@ -1,0 +1,1 @@
+"""CLI commands beyond `check`, one module per family; each exposes register(app)."""
