@@ -82,7 +82,10 @@ def decides(node: ex.Node, cells_by_name: dict[str, dict], names: Iterable[str])
     loose = [n for n in names if n in cells_by_name and cells_by_name[n]["lo"] != cells_by_name[n]["hi"]]
     if not loose:
         return None
-    parts = [f"{n} ({bounds.describe(cells_by_name[n]['lo'], cells_by_name[n]['hi'], cells_by_name[n].get('qualifier'), cells_by_name[n].get('value'))})" for n in loose]
+    parts = []
+    for n in loose:
+        c = cells_by_name[n]
+        parts.append(f"{n} ({bounds.describe(c['lo'], c['hi'], c.get('qualifier'), c.get('value'))})")
     return "depends on where the true value lies for " + ", ".join(parts)
 
 
@@ -146,7 +149,8 @@ def evaluate_checks(
                 row = {
                     "file": file, "rule": rule.id, "severity": rule.severity, "status": st,
                     "expression": inst.text, "message": rule.message, "values": values,
-                    "locations": locations, "coordinates": {"edition": edition} if edition is not None else None,
+                    "locations": locations,
+                    "coordinates": {"edition": edition} if edition is not None else None,
                     "lhs": None, "rhs": None, "difference": None, "decides": None,
                 }
                 if sides is not None:

@@ -26,7 +26,7 @@ FUNCTIONS = {"sum": (1, None), "abs": (1, 1), "min": (1, None), "max": (1, None)
 KEYWORDS = {"and", "or", "not", "if", "then"}
 COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 MAX_LENGTH = 10_000
-MAX_DEPTH = 200
+MAX_DEPTH = 40  # nesting levels; each costs about a dozen Python frames
 
 
 class ExprError(Exception):
@@ -232,7 +232,7 @@ class _Parser:
     def _bool(self, op: str, inner) -> Node:
         first = inner()
         items = [first]
-        while (tok := self.accept(op)) is not None:
+        while self.accept(op) is not None:
             _require_truth(items[-1], f"the left side of '{op}'")
             nxt = inner()
             _require_truth(nxt, f"the right side of '{op}'")
@@ -352,14 +352,21 @@ def is_truth(node: Node) -> bool:
     )
 
 
+def start_col(node: Node) -> int:
+    """Column where a node's text begins (a binary operator's node sits at its operator)."""
+    while isinstance(node, BinOp):
+        node = node.left
+    return node.col
+
+
 def _require_truth(node: Node, what: str) -> None:
     if not is_truth(node):
-        raise ExprError(f"{what} must be a comparison or a condition, not a number", node.col)
+        raise ExprError(f"{what} must be a comparison or a condition, not a number", start_col(node))
 
 
 def _require_number(node: Node, what: str) -> None:
     if is_truth(node):
-        raise ExprError(f"{what} must be a number, not a comparison or condition", node.col)
+        raise ExprError(f"{what} must be a number, not a comparison or condition", start_col(node))
 
 
 def parse(text: str) -> Node:
@@ -375,7 +382,7 @@ def parse_check(text: str) -> Node:
     if not is_truth(node):
         raise ExprError(
             "a check must compare or combine figures (e.g. a <= b), not compute a number",
-            node.col,
+            start_col(node),
         )
     return node
 

@@ -111,6 +111,11 @@ def rules_from_node(root: sy.Node, name: str, base: Path, stack: tuple[str, ...]
                     key.location,
                 )
     ruleset = RuleSet([], set(), [name])
+    if isinstance(top.get("figures"), sy.Mapping):
+        raise InputError(
+            "this looks like a figure sheet, not a rules file (is this a figure sheet?)",
+            top.location,
+        )
     if "figures" in top:
         for item in sy.expect_sequence(top["figures"], "'figures' (the pack's vocabulary)"):
             text = sy.expect_string(item, "a figure name")
@@ -240,7 +245,7 @@ def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -
     instances: list[Instance] = []
     for combo in itertools.product(*(bindings[k] for k in keys)) if keys else [()]:
         chosen = dict(zip(keys, map(str, combo)))
-        source = PLACEHOLDER.sub(lambda mt: chosen[mt.group(1)], str(text))
+        source = PLACEHOLDER.sub(lambda mt, bound=chosen: bound[mt.group(1)], str(text))
         try:
             node = ex.parse_check(source)
         except ex.ExprError as err:

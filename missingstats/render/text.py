@@ -49,6 +49,18 @@ def _where(loc: dict) -> str:
     return ":".join(parts)
 
 
+def _unreported(res: dict) -> str:
+    """One line for a rule's not-evaluable instances: which figures the file lacks."""
+    names: dict[str, None] = {}
+    for inst in res.get("missing_instances", []):
+        for name, value in inst.get("values", {}).items():
+            if value is None:
+                names.setdefault(name, None)
+    count = f"{res['missing']} of {res['checked']}"
+    lacking = ", ".join(names) if names else "figures"
+    return f"{res['rule']} ({count}): needs {lacking}"
+
+
 def summary_line(report: dict) -> str:
     s = report["summary"]
     pieces = [
@@ -87,7 +99,7 @@ def _instance(out: Console, inst: dict, status: str) -> None:
         if loc.get("figure") not in values:
             out.print(f"    [dim]{escape(_where(loc))}[/]")
     if status == "fail" and inst.get("difference") not in (None, 0):
-        out.print(f"    difference (left - right): [bold]{_value(inst['difference'])}[/]")
+        out.print(f"    difference: [bold]{_value(inst['difference'])}[/] (left side minus right side)")
     if inst.get("decides"):
         out.print(f"    {escape(inst['decides'])}")
 
@@ -104,12 +116,18 @@ def render(report: dict, ctx: RenderContext) -> str:
     for note in report.get("notes", []):
         out.print(f"[dim]note: {escape(_where(note))}: {escape(note['message'])}[/]")
     passed: list[dict] = []
+    unreported: list[str] = []
     for res in report["results"]:
         status = res["status"]
         if status == "pass":
             passed.append(res)
             if not ctx.verbose:
+                if res.get("missing"):
+                    unreported.append(_unreported(res))
                 continue
+        if status == "missing" and not ctx.verbose:
+            unreported.append(_unreported(res))
+            continue
         out.print()
         counts = f"{res['failed']} of {res['checked']} failed" if res["failed"] else (
             f"{res['checked']} checked")
@@ -120,10 +138,11 @@ def render(report: dict, ctx: RenderContext) -> str:
         )
         if res.get("description"):
             out.print(f"  [italic]{escape(res['description'])}[/]")
-        for key, st in (("failures", "fail"), ("undetermined_instances", "undetermined"),
-                        ("missing_instances", "missing")):
+        for key, st in (("failures", "fail"), ("undetermined_instances", "undetermined")):
             for inst in res.get(key, []):
                 _instance(out, inst, st)
+        if res.get("missing"):
+            out.print(f"  [blue]not evaluable:[/] {escape(_unreported(res))}")
         shown = len(res.get("failures", []))
         if res["failed"] > shown:
             out.print(f"  [dim]... and {res['failed'] - shown} more failures "
@@ -136,6 +155,11 @@ def render(report: dict, ctx: RenderContext) -> str:
         names = ", ".join(r["rule"] for r in passed)
         out.print(f"[green]{_plural(len(passed), 'rule')} passed[/] [dim]({escape(names)}; "
                   "--verbose lists them)[/]")
+    if unreported:
+        out.print()
+        out.print("[blue]Not evaluable, figures not reported:[/]")
+        for line in unreported:
+            out.print(f"  {escape(line)}")
     for key, title in (("prose", "prose"), ("hints", "hint")):
         for item in report.get(key, []) or []:
             if isinstance(item, dict) and item.get("text"):

@@ -1,0 +1,188 @@
+"""Small helpers the CI and review formats share, so every format words things the same way.
+
+All of them read the report dict of results.report() and tolerate missing optional keys:
+a table rule may carry `cell` and `coordinates` instead of line and column, an instance may
+lack `difference`, a rule may have no description. Nothing here decides a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+# report key -> instance status, in the order formats list them
+LISTS = (
+    ("failures", "fail"),
+    ("undetermined_instances", "undetermined"),
+    ("missing_instances", "missing"),
+)
+STATUS_WORD = {
+    "fail": "fails", "undetermined": "is undetermined", "missing": "is not evaluable",
+    "pass": "holds", "error": "could not run",
+}
+STATUS_LABEL = {
+    "fail": "fail", "undetermined": "undetermined", "missing": "not evaluable", "pass": "pass",
+    "error": "error",
+}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def value_text(v: Any) -> str:
+    """A figure's value as an editor reads it: 92, 'at least 800', 'not reported'."""
+    if v is None:
+        return "not reported"
+    if isinstance(v, dict):
+        if v.get("text"):
+            return str(v["text"])
+        lo, hi = v.get("lo"), v.get("hi")
+        return f"{'?' if lo is None else number_text(lo)} to {'?' if hi is None else number_text(hi)}"
+    if isinstance(v, list | tuple) and len(v) == 2:
+        lo, hi = v
+        return f"{'?' if lo is None else number_text(lo)} to {'?' if hi is None else number_text(hi)}"
+    return number_text(v)
+
+
+def number_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:g}"
+    return str(v)
+
+
+def where(loc: dict | None) -> str:
+    """file:line:column, or file!cell for a spreadsheet cell."""
+    if not loc:
+        return ""
+    file = str(loc.get("file", ""))
+    if loc.get("cell"):
+        return f"{file}!{loc['cell']}" if "!" not in str(loc["cell"]) else f"{file} {loc['cell']}"
+    parts = [file]
+    if loc.get("line") is not None:
+        parts.append(str(loc["line"]))
+        if loc.get("column") is not None:
+            parts.append(str(loc["column"]))
+    return ":".join(parts)
+
+
+def instances(report: dict, include_pass: bool = False) -> Iterator[tuple[dict, dict, str]]:
+    """(rule result, instance, status) for every listed instance that did not pass."""
+    for res in report.get("results", []):
+        for key, status in LISTS:
+            for inst in res.get(key) or []:
+                yield res, inst, inst.get("status", status)
+        if include_pass:
+            for inst in res.get("passed_instances") or []:
+                yield res, inst, "pass"
+
+
+def unlisted_failures(res: dict) -> int:
+    """Failures counted but cut from the list by --max-failures (counts stay exact)."""
+    return max(0, int(res.get("failed", 0)) - len(res.get("failures") or []))
+
+
+def primary_location(res: dict, inst: dict | None = None) -> dict:
+    """Where an annotation points: the first located figure (the left-hand side first)."""
+    locs = (inst or {}).get("locations") or []
+    for loc in locs:
+        if loc.get("line") is not None:
+            return loc
+    if locs:
+        return locs[0]
+    return {"file": res.get("file", "")}
+
+
+def coordinates_text(inst: dict) -> str:
+    coords = inst.get("coordinates") or {}
+    return ", ".join(f"{k}={v}" for k, v in coords.items())
+
+
+def figure_rows(inst: dict) -> list[tuple[str, str, dict | None]]:
+    """(figure, value text, location) per figure of an instance, locations without values last."""
+    locs = {loc.get("figure"): loc for loc in inst.get("locations") or [] if loc.get("figure")}
+    rows: list[tuple[str, str, dict | None]] = []
+    values = inst.get("values") or {}
+    for name, v in values.items():
+        rows.append((str(name), value_text(v), locs.get(name)))
+    for loc in inst.get("locations") or []:
+        if loc.get("figure") not in values:
+            rows.append((str(loc.get("figure") or ""), "", loc))
+    return rows
+
+
+def instance_lines(res: dict, inst: dict, status: str) -> list[str]:
+    """Plain lines describing one instance: the check, each figure, the difference."""
+    lines = [f"{inst.get('expression', res.get('rule', ''))} {STATUS_WORD.get(status, status)}"]
+    coords = coordinates_text(inst)
+    if coords:
+        lines.append(f"at {coords}")
+    if inst.get("message"):
+        lines.append(str(inst["message"]))
+    for name, text, loc in figure_rows(inst):
+        at = f" ({where(loc)})" if loc else ""
+        lines.append(f"{name} = {text}{at}" if text else f"{name}{at}")
+    if status == "fail" and inst.get("difference") not in (None, 0):
+        lines.append(f"difference (left - right): {value_text(inst['difference'])}")
+    if inst.get("decides"):
+        lines.append(str(inst["decides"]))
+    return lines
+
+
+def summary_line(report: dict) -> str:
+    s = report.get("summary", {})
+    pieces = [
+        plural(int(s.get("files", len(report.get("files", [])))), "file"),
+        plural(int(s.get("rules", 0)), "rule"),
+        f"{plural(int(s.get('instances', 0)), 'check')}: {s.get('passed', 0)} passed",
+        f"{s.get('failed', 0)} failed",
+    ]
+    if s.get("undetermined"):
+        pieces.append(f"{s['undetermined']} undetermined")
+    if s.get("missing"):
+        pieces.append(f"{s['missing']} not evaluable")
+    sev = [plural(int(s[f"{k}s_failed"]), k) for k in ("error", "warning") if s.get(f"{k}s_failed")]
+    line = ", ".join(pieces)
+    if sev:
+        line += f" ({', '.join(sev)})"
+    return line
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The git top-level above the working directory, else the working directory itself."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def repo_path(file: str, root: Path | None = None) -> str | None:
+    """The path relative to the git top-level (else the working directory), with forward
+    slashes, as GitHub and SARIF viewers want it; None when the file lies outside both."""
+    if not file:
+        return None
+    root = root or repo_root()
+    path = Path(file)
+    absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    for base in (root, Path.cwd().resolve()):
+        try:
+            return absolute.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+def relative_uri(file: str, root: Path | None = None) -> str:
+    """A repo-relative URI reference; a file:// URI for a file outside the repository."""
+    inside = repo_path(file, root)
+    if inside is not None:
+        return quote(inside)
+    path = Path(file)
+    return (path if path.is_absolute() else Path.cwd() / path).resolve().as_uri()

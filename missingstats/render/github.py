@@ -1,0 +1,127 @@
+"""GitHub Actions workflow commands: one annotation per listed failing instance.
+
+    ::error file=data/letter.yaml,line=62,col=16,title=missingstats detained-within-missing::...
+
+Failures of error rules are `::error`, of warning rules `::warning`, of info rules
+`::notice`; undetermined verdicts are warnings and not-evaluable ones notices. The file and
+line are the first figure of the check (its left-hand side); the message names every figure
+with its value and line. GitHub shows only 10 annotations of each kind per step, so when
+`$GITHUB_STEP_SUMMARY` is set the Markdown report is appended to it as well (see
+`step_summary`, registered in missingstats.cli.POST_RENDER when this module loads).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from missingstats.render import RenderContext
+from missingstats.render.common import (
+    instance_lines,
+    instances,
+    plural,
+    primary_location,
+    repo_path,
+    repo_root,
+    summary_line,
+    unlisted_failures,
+)
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message part: % first, then CR and LF (GitHub's toolkit escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: as data, plus ':' and ',' (GitHub's toolkit escapeProperty)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(kind: str, message: str, **props: object) -> str:
+    shown = ",".join(
+        f"{key}={escape_property(str(value))}" for key, value in props.items() if value not in (None, "")
+    )
+    return f"::{kind} {shown}::{escape_data(message)}" if shown else f"::{kind}::{escape_data(message)}"
+
+
+def kind_for(severity: str, status: str) -> str:
+    if status == "fail":
+        return COMMAND.get(severity, "error")
+    if status == "undetermined" and severity != "info":
+        return "warning"
+    if status == "error":
+        return "error"
+    return "notice"
+
+
+def _location_props(loc: dict, root: Path) -> dict[str, object]:
+    file = str(loc.get("file") or "")
+    props: dict[str, object] = {"file": repo_path(file, root) or file}
+    if loc.get("line") is not None:
+        props["line"] = loc["line"]
+        if loc.get("column") is not None:
+            props["col"] = loc["column"]
+    return props
+
+
+def render(report: dict, ctx: RenderContext) -> str:
+    root = repo_root()
+    lines = [f"missingstats: {summary_line(report)}"]
+    for note in report.get("notes") or []:
+        lines.append(command("notice", str(note.get("message", "")),
+                             **_location_props(note, root), title="missingstats note"))
+    for res, inst, status in instances(report):
+        severity = str(res.get("severity", "error"))
+        title = f"missingstats {res.get('rule', '')} ({severity})"
+        body = instance_lines(res, inst, status)
+        if res.get("description"):
+            body.append(f"rule: {res['description']}")
+        loc = primary_location(res, inst)
+        lines.append(command(kind_for(severity, status), "\n".join(body),
+                             **_location_props(loc, root), title=title))
+    for res in report.get("results") or []:
+        more = unlisted_failures(res)
+        if more:
+            severity = str(res.get("severity", "error"))
+            lines.append(command(
+                kind_for(severity, "fail"),
+                f"{plural(more, 'more failure')} of this rule not listed "
+                "(--max-failures to list more; the counts are exact)",
+                **_location_props({"file": res.get("file")}, root),
+                title=f"missingstats {res.get('rule', '')} ({severity})",
+            ))
+        if res.get("status") == "error" and not res.get("failures"):
+            lines.append(command("error", str(res.get("message") or "the rule could not run"),
+                                 **_location_props({"file": res.get("file")}, root),
+                                 title=f"missingstats {res.get('rule', '')}"))
+    return "\n".join(lines) + "\n"
+
+
+def step_summary(report: dict, fmt: str) -> None:
+    """Append the Markdown report to $GITHUB_STEP_SUMMARY (a POST_RENDER hook)."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt != "github" or not path:
+        return
+    from missingstats.render import markdown
+
+    text = markdown.render(report, RenderContext())
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    except OSError as exc:
+        sys.stderr.write(f"missingstats: cannot write the step summary {path}: {exc.strerror}\n")
+
+
+def _register() -> None:
+    """Hook into the CLI only when it is running (a library user gets no side effect)."""
+    cli = sys.modules.get("missingstats.cli")
+    hooks = getattr(cli, "POST_RENDER", None)
+    if hooks is not None and step_summary not in hooks:
+        hooks.append(step_summary)
+
+
+_register()
