@@ -77,16 +77,12 @@ def _difference(lhs: iv.Interval, rhs: iv.Interval, i: int) -> Any:
     return int(near) if float(near).is_integer() else round(near, 6)
 
 
-def decides(node: ex.Node, cells_by_name: dict[str, dict], names: Iterable[str]) -> str | None:
-    """For an undetermined verdict, which bounds would decide it."""
-    loose = [n for n in names if n in cells_by_name and cells_by_name[n]["lo"] != cells_by_name[n]["hi"]]
-    if not loose:
-        return None
-    parts = []
-    for n in loose:
-        c = cells_by_name[n]
-        parts.append(f"{n} ({bounds.describe(c['lo'], c['hi'], c.get('qualifier'), c.get('value'))})")
-    return "depends on where the true value lies for " + ", ".join(parts)
+def decides(node: ex.Node, cells_by_name: dict[str, dict], names: Iterable[str],
+            tolerance: iv.Tolerance | None = None) -> str | None:
+    """For an undetermined verdict, which bound would decide it (see decide.py)."""
+    from missingstats.decide import explain
+
+    return explain(node, {n: cells_by_name.get(n) for n in names}, tolerance)
 
 
 def evaluate_checks(
@@ -159,7 +155,7 @@ def evaluate_checks(
                         row["difference"] = _difference(sides[0], sides[1], i)
                 if st == "undetermined":
                     cell_map = {nm: r for nm, r in zip(names, recs) if r}
-                    row["decides"] = decides(inst.node, cell_map, names)
+                    row["decides"] = decides(inst.node, cell_map, names, rule.tolerance)
                 instance_rows.append(row)
         count_rows.append({
             "file": file, "rule": rule.id, "severity": rule.severity,
