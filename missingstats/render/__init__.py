@@ -12,6 +12,11 @@ from dataclasses import dataclass
 FORMATS: dict[str, str] = {
     "text": "missingstats.render.text:render",
     "json": "missingstats.render.json_report:render",
+    "github": "missingstats.render.github:render",
+    "junit": "missingstats.render.junit:render",
+    "sarif": "missingstats.render.sarif:render",
+    "markdown": "missingstats.render.markdown:render",
+    "html": "missingstats.render.html:render",
 }
 
 
