@@ -119,8 +119,21 @@ def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
 
 # Extra passes over a checked sheet (prose vs figures, against an older edition, hints):
 # each is module:function(sheet, results, options) and may add to results.
-SHEET_HOOKS: list[str] = []
+SHEET_HOOKS: list[str] = [
+    "missingstats.series:after_sheet",
+]
+
+
+# Passes over the whole list of inputs before each is checked alone (sheets that are editions
+# of one series): module:function(paths, options) -> (paths still to check, [Results]).
+PATH_GROUPERS: list[str] = [
+    "missingstats.series:group_series",
+]
 
 
 def run(paths: list[str], options: CheckOptions) -> Results:
-    return Results.combine([check_file(p, options) for p in paths])
+    parts: list[Results] = []
+    for grouper in PATH_GROUPERS:
+        paths, grouped = _resolve(grouper)(paths, options)
+        parts.extend(grouped)
+    return Results.combine(parts + [check_file(p, options) for p in paths])

@@ -160,6 +160,8 @@ POST_RENDER: list = []
 # Further commands live in their own modules, each with `register(app)`; they must import
 # only typer at module level (heavy imports go inside the command functions).
 COMMAND_MODULES: list[str] = [
+    "missingstats.commands.analysis",
+    "missingstats.commands.series",
 ]
 
 
