@@ -19,7 +19,7 @@ from missingstats import bounds
 from missingstats import expr as ex
 from missingstats import intervals as iv
 from missingstats.errors import InputError
-from missingstats.results import COUNT_COLUMNS, INSTANCE_COLUMNS, Results
+from missingstats.results import COUNT_COLUMNS, INSTANCE_COLUMNS, Results, records
 from missingstats.rules import Rule, suggest
 
 
@@ -99,7 +99,7 @@ def evaluate_checks(
     env = wide_env(cells, editions) if "edition" in cells.columns else wide_env(cells, [None])
     present = set(cells["name"])
     by_key: dict[tuple[Any, str], dict] = {}
-    for rec in cells.to_dict("records"):
+    for rec in records(cells):
         by_key[(rec.get("edition"), rec["name"])] = rec
     nan = np.full(n, np.nan)
     instance_rows: list[dict] = []

@@ -63,6 +63,12 @@ class Results:
         return bool((c["failed"][c["severity"] == "error"] > 0).any())
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts; several times faster than DataFrame.to_dict for our small frames."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, row)) for row in zip(*(frame[c].tolist() for c in cols))]
+
+
 def rule_status(row: pd.Series | dict) -> str:
     if row["failed"]:
         return "fail"
@@ -94,18 +100,19 @@ def report(results: Results, max_failures: int | None = None) -> dict:
     """The versioned JSON report (README: 'JSON report'); every format is a view of it."""
     counts = results.counts
     inst = results.instances
-    groups: dict[tuple[str, str], pd.DataFrame] = {}
-    if len(inst):
-        for key, frame in inst.groupby(["file", "rule"], sort=False):
-            groups[key] = frame
+    listed_by_rule: dict[tuple[str, str], dict[str, list]] = {}
+    for r in records(inst) if len(inst) else []:
+        per_status = listed_by_rule.setdefault(
+            (r["file"], r["rule"]), {"fail": [], "undetermined": [], "missing": [], "pass": []}
+        )
+        bucket = per_status[str(r["status"])]
+        if max_failures is None or len(bucket) < max_failures:
+            bucket.append(_instance_dict(r))
     rows = []
-    for row in counts.to_dict("records"):
-        frame = groups.get((row["file"], row["rule"]))
-        listed: dict[str, list] = {"fail": [], "undetermined": [], "missing": [], "pass": []}
-        if frame is not None:
-            for status, sub in frame.groupby("status", sort=False):
-                take = sub if max_failures is None else sub.head(max_failures)
-                listed[str(status)] = [_instance_dict(r) for r in take.to_dict("records")]
+    for row in records(counts):
+        listed = listed_by_rule.get(
+            (row["file"], row["rule"]), {"fail": [], "undetermined": [], "missing": [], "pass": []}
+        )
         entry = {
             "rule": row["rule"],
             "severity": row["severity"],

@@ -18,6 +18,10 @@ import yaml
 from missingstats.errors import InputError, Location
 
 
+# libyaml's parser when present (10x faster, same nodes and marks), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class Scalar(str):
     """A scalar's source text with its position; `plain` is False when it was quoted."""
 
@@ -110,7 +114,7 @@ def load(path: str | Path, text: str | None = None) -> Node:
     ):
         raise InputError("is empty: expected a YAML mapping", Location(name, 1, 1))
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
@@ -134,12 +138,12 @@ def _convert(node: yaml.Node, name: str) -> Node:
             "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
             "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge",
-        ) or (node.style is None and node.value.startswith("!")):
+        ):
             raise InputError(
                 f"YAML tag {node.tag!r} is not supported; write plain values",
                 Location(name, line, col),
             )
-        return Scalar(node.value, name, line, col, plain=node.style is None)
+        return Scalar(node.value, name, line, col, plain=node.style in (None, ""))
     if isinstance(node, yaml.SequenceNode):
         seq = Sequence(_convert(item, name) for item in node.value)
         seq.location = Location(name, line, col)
