@@ -121,6 +121,7 @@ def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
 # each is module:function(sheet, results, options) and may add to results.
 SHEET_HOOKS: list[str] = [
     "missingstats.series:after_sheet",
+    "missingstats.localize:check_hint",
 ]
 
 
