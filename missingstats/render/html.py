@@ -71,7 +71,7 @@ pre.src { background: var(--bg); border: 1px solid var(--line); border-radius: 4
 .lineno { color: var(--muted); user-select: none; }
 figure { margin: 10px 0 4px; }
 figcaption { color: var(--muted); font-size: 13px; }
-svg.relation { max-width: 100%; height: auto; font: 12px system-ui, sans-serif; }
+svg.relation, svg.timeline { max-width: 100%; height: auto; font: 12px system-ui, sans-serif; }
 ul.plain { padding-left: 18px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 40px; }
 """
@@ -412,6 +412,10 @@ def render(report: dict, ctx: RenderContext) -> str:
     if open_:
         body.append("<h2>Not evaluable or undetermined</h2>")
         body += [_rule_section(r, i, sources) for i, r in open_]
+    if report.get("series"):  # timelines of a series of editions (missingstats.series)
+        from missingstats.series.timeline import section
+
+        body.append(section(report["series"]))
     notes = report.get("notes") or []
     if notes:
         body.append("<h2>Notes</h2><ul>" + "".join(
