@@ -132,6 +132,47 @@ PATH_GROUPERS: list[str] = [
 ]
 
 
+def recognised_inputs(paths: list[str]) -> list[str]:
+    """The paths that are sheets, table specs or editions files (`check --skip-unknown`).
+
+    A pre-commit hook passes every changed YAML file; other YAML (.pre-commit-config.yaml,
+    workflows, rules files) is skipped, named on stderr. A file that looks like ours but does
+    not parse is kept, so checking it reports the problem."""
+    import re
+    import sys
+
+    import yaml
+
+    keys = "|".join(map(re.escape, INPUT_KINDS))
+    sniff = re.compile(rf"^[\"']?({keys})[\"']?[ \t]*:", re.MULTILINE)
+    keep = []
+    for path in paths:
+        try:
+            text = Path(path).read_bytes().decode("utf-8", "replace")
+        except OSError:
+            keep.append(path)
+            continue
+        if not sniff.search(text):
+            continue
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            keep.append(path)
+            continue
+        if not isinstance(root, yaml.MappingNode):
+            continue
+        top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+        if set(top) & (set(INPUT_KINDS) - {"figures"}) or isinstance(top.get("figures"), yaml.MappingNode):
+            keep.append(path)
+        elif "figures" in top and not ({"rules", "include"} & set(top)):
+            keep.append(path)  # a malformed sheet: let the check say what is wrong
+    skipped = [p for p in paths if p not in keep]
+    if skipped:
+        sys.stderr.write(f"missingstats: skipped {len(skipped)} file(s) that are not sheets, table "
+                         f"specs or editions files: {', '.join(skipped)}\n")
+    return keep
+
+
 def run(paths: list[str], options: CheckOptions) -> Results:
     parts: list[Results] = []
     for grouper in PATH_GROUPERS:

@@ -132,6 +132,11 @@ def check(
         str | None,
         typer.Option("--against", help="Compare with an older edition: a file or a git revision."),
     ] = None,
+    skip_unknown: Annotated[
+        bool,
+        typer.Option("--skip-unknown", help="Skip files that are not sheets, table specs or "
+                     "editions files (for pre-commit, which passes every YAML file)."),
+    ] = False,
 ) -> None:
     """Check figure sheets and tables against their rules."""
     from missingstats.check import CheckOptions, run
@@ -140,6 +145,10 @@ def check(
     from missingstats.results import report
 
     name, color = choose_format(fmt, output)
+    if skip_unknown:
+        from missingstats.check import recognised_inputs
+
+        files = recognised_inputs(files)
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, against=against, progress=sys.stderr.isatty(),
