@@ -171,6 +171,7 @@ POST_RENDER: list = []
 COMMAND_MODULES: list[str] = [
     "missingstats.commands.analysis",
     "missingstats.commands.series",
+    "missingstats.commands.editor",
 ]
 
 
