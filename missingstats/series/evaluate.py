@@ -48,7 +48,22 @@ def evaluate_series(series: Series, rules: list[Rule], known: set[str], default_
         cm.append(out, cm.results(rows, cm.count_rows(statuses, files, rule, default_file), []))
     if chosen:
         out.extras["series"] = _timeline(series, chosen, timeline)
+        _unused_revisions(series, out)
     return out
+
+
+def _unused_revisions(series: Series, out: Results) -> None:
+    """Say so when a recorded revision explains nothing: often its `from` is too late."""
+    used = {id(r) for r in out.extras.pop("_used", [])}
+    first = series.editions[0].label
+    for rev in series.revisions:
+        if id(rev) in used or rev.edition == first:
+            continue
+        reach = f"from {rev.since}" if rev.since else "from the edition before"
+        out.notes.append(Note(rev.location, (
+            f"the revision of {rev.name} recorded in the {rev.edition} edition explains no failing "
+            f"step of the series rules (it covers comparisons {reach} on)"
+        )))
 
 
 def _check_names(rule: Rule, series: Series, known: set[str]) -> None:
@@ -273,6 +288,7 @@ def _explain(frame: pd.DataFrame, series: Series, rule: Rule, out: Results) -> p
     first = covered.drop_duplicates("index").set_index("index")["rev"]
     for idx, rev_i in first.items():
         rev: Revision = series.revisions[rev_i]
+        out.extras.setdefault("_used", []).append(rev)
         message = frame.at[idx, "message"]
         frame.at[idx, "status"] = "pass"
         frame.at[idx, "explained"] = rev.edition

@@ -291,7 +291,8 @@ def _evaluate_sum(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str):
             written = " + ".join(str(_col(wide, "ptext", n, "")[i]) for n in names)
             row["message"] = rule.message or (
                 f"the shares {written} per cent cannot add to {total:g}: with their rounding "
-                f"they add to between {cm.num(lo[i])} and {cm.num(hi[i])}"
+                f"their sum is {'more than' if lo_open[i] else 'at least'} {cm.num(lo[i])} "
+                f"and {'less than' if hi_open[i] else 'at most'} {cm.num(hi[i])}"
             )
         rows.append(row)
     return rows, cm.count_rows(statuses, files, rule, file)

@@ -61,7 +61,8 @@ def svg_timeline(entry: dict, ident: str) -> str:
         out.append(f'<circle cx="{x(i)}" cy="{y(v)}" r="{r}" fill="{colour}">'
                    f'<title>{escape(edition)}: {escape(_fmt(v))}</title></circle>')
         if i % step == 0 or i == n - 1 or edition in breaks:
-            out.append(f'<text x="{x(i)}" y="{height - bottom + 16}" text-anchor="middle" '
+            anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+            out.append(f'<text x="{x(i)}" y="{height - bottom + 16}" text-anchor="{anchor}" '
                        f'fill="{BREAK if edition in breaks else "#475467"}">{escape(edition)}</text>')
         if edition in breaks or edition in explained:
             out.append(f'<text x="{x(i)}" y="{y(v) - 9}" text-anchor="middle" fill="{colour}" '
