@@ -1,0 +1,94 @@
+"""What is counted: the words around a number, reduced to a small vocabulary of tags.
+
+A tag is either a *status* (what happened to the persons: missing, detained, killed,
+injured, displaced, released, found) or a *group* (who they are: civilians, children,
+women, men, older persons, servicemen, prisoners of war, hostages, families, persons).
+"prisoners of war" and "hostages" are groups that also carry the status detained. Figure
+names in a sheet go through the same vocabulary ("older_persons" -> older persons), which
+is how a count in the prose is matched with the figures "recorded under the same context".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STATUSES = ("missing", "detained", "killed", "injured", "displaced", "released", "found")
+GENERIC = "persons"
+
+# (pattern, tags); the first tag is the term's own meaning.
+TERMS: list[tuple[str, tuple[str, ...]]] = [
+    (r"prisoners?[\s-]+of[\s-]+war|POWs?", ("prisoners of war", "detained")),
+    (r"(?:taken\s+)?hostages?", ("hostages", "detained")),
+    (r"missing(?:\s+persons|\s+people)?|disappeared|disappearances?|unaccounted\s+for"
+     r"|whereabouts\s+(?:are\s+|remain\s+)?unknown", ("missing",)),
+    (r"detained|detainees?|detention|custody|captivity|captives?|imprisoned|abducted"
+     r"|taken\s+prisoners?|arrested", ("detained",)),
+    (r"killed|dead|deaths?|died|lives|fatalities|murdered|executed|casualties", ("killed",)),
+    (r"injured|wounded|injuries", ("injured",)),
+    (r"internally\s+displaced(?:\s+persons)?|displaced|displacement|IDPs?|refugees?|expelled"
+     r"|expulsion|evicted|fled", ("displaced",)),
+    (r"released|freed|returned|repatriated|exchanged", ("released",)),
+    (r"identified|found|located|exhumed|remains|bodies|traced", ("found",)),
+    (r"older\s+(?:persons|people|men|women)|elderly(?:\s+persons|\s+people)?|senior\s+citizens"
+     r"|old\s+people|aged\s+persons", ("older persons",)),
+    (r"servicemen|servicewomen|service\s*members|service\s+personnel|military\s+personnel"
+     r"|soldiers|troops|combatants|members\s+of\s+the\s+armed\s+forces|military", ("servicemen",)),
+    (r"civilians?(?:\s+population)?", ("civilians",)),
+    (r"children|child|minors?|boys|girls|juveniles", ("children",)),
+    (r"women|woman|females?", ("women",)),
+    (r"men|males?", ("men",)),
+    (r"famil(?:y|ies)(?:\s+members)?|relatives", ("families",)),
+    (r"cases", ("cases",)),
+    (r"(?:mass\s+)?graves", ("graves",)),
+    (r"persons|people|individuals|citizens|nationals|residents|inhabitants|person", (GENERIC,)),
+]
+_ALL = re.compile(
+    "|".join(f"(?P<t{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(TERMS)), re.IGNORECASE
+)
+# "Azerbaijanis", "Armenians": persons, but only as capitalised demonyms ("plans" is not one).
+DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:anis|ians|ans|ese)\b")
+
+
+@dataclass(frozen=True)
+class Term:
+    start: int
+    end: int
+    tags: tuple[str, ...]
+
+    @property
+    def tag(self) -> str:
+        return self.tags[0]
+
+    @property
+    def status(self) -> str | None:
+        return next((t for t in self.tags if t in STATUSES), None)
+
+    @property
+    def generic(self) -> bool:
+        return self.tag == GENERIC
+
+
+def terms(text: str) -> list[Term]:
+    """Every vocabulary term in the text, left to right, longest wording first."""
+    out = [Term(m.start(), m.end(), TERMS[int(m.lastgroup[1:])][1])  # type: ignore[index]
+           for m in _ALL.finditer(text)]
+    taken = [(t.start, t.end) for t in out]
+    for m in DEMONYM.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            out.append(Term(m.start(), m.end(), (GENERIC,)))
+    return sorted(out, key=lambda t: t.start)
+
+
+def name_tags(part: str) -> tuple[str, ...]:
+    """Tags of one part of a figure name: 'older_persons' -> ('older persons',)."""
+    words = part.replace("_", " ").strip()
+    found = terms(words)
+    if not found:
+        return (words.lower(),)
+    tags: list[str] = []
+    for t in found:
+        for tag in t.tags:
+            if tag not in tags:
+                tags.append(tag)
+    return tuple(tags)
