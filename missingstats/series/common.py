@@ -106,7 +106,8 @@ def results(rows: list[dict], counts: list[dict], files: list[str]):
     from missingstats.results import COUNT_COLUMNS, INSTANCE_COLUMNS, Results
 
     return Results(
-        instances=pd.DataFrame(rows, columns=INSTANCE_COLUMNS),
+        # object dtype: pandas 3 would infer a string column and turn None into NaN
+        instances=pd.DataFrame(rows, columns=INSTANCE_COLUMNS, dtype=object),
         counts=pd.DataFrame(counts, columns=COUNT_COLUMNS),
         files=files,
     )

@@ -336,10 +336,10 @@ def _row(rule: Rule, rec: dict) -> dict:
     if rule.kind == "max_change":
         row["lhs"], row["rhs"] = cm.side(abs(rec["d_lo"]), abs(rec["d_hi"])) \
             if rec["d_lo"] == rec["d_hi"] else None, None
-    if st in ("fail", "undetermined") or rec.get("explained"):
+    if st in ("fail", "undetermined") or isinstance(rec.get("explained"), str):
         d = rec["d_lo"] if rec["d_lo"] > 0 else rec["d_hi"] if rec["d_hi"] < 0 else 0.0
         row["difference"] = cm.scalar(d)
-    if st == "fail" or rec.get("explained"):
+    if st == "fail" or isinstance(rec.get("explained"), str):
         row["message"] = rule.message or rec["message"]
     elif st == "undetermined":
         row["decides"] = "depends on where the true values lie within the bounds of " + ", ".join(values)
@@ -350,7 +350,7 @@ def _mark_timeline(frame: pd.DataFrame, timeline: dict[str, dict[str, Any]]) -> 
     for rec in frame[(frame["status"] == "fail") | frame["explained"].notna()].to_dict("records"):
         for name in rec["names"]:
             entry = timeline.setdefault(name, {"breaks": set(), "explained": set()})
-            key = "explained" if rec["explained"] else "breaks"
+            key = "explained" if isinstance(rec["explained"], str) else "breaks"
             entry[key].add(rec["edition_b"])
 
 
