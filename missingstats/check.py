@@ -120,6 +120,7 @@ def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
 # Extra passes over a checked sheet (prose vs figures, against an older edition, hints):
 # each is module:function(sheet, results, options) and may add to results.
 SHEET_HOOKS: list[str] = [
+    "missingstats.prose.compare:check_hook",
     "missingstats.series:after_sheet",
     "missingstats.localize:check_hint",
 ]
