@@ -172,6 +172,7 @@ COMMAND_MODULES: list[str] = [
     "missingstats.commands.analysis",
     "missingstats.commands.series",
     "missingstats.commands.editor",
+    "missingstats.commands.prose",
 ]
 
 

@@ -168,6 +168,9 @@ def _footnote_block(lines: list[str], i: int, notes: list[Paragraph], markdown: 
             current.add_line(i + 1, line)
             seen_note = True
         elif URL_LINE.match(line):
+            link = Paragraph(footnote=True)  # the page's link list: kept so it is reported
+            link.add_line(i + 1, line)
+            notes.append(link)
             current = None
         elif current is not None and open_note:
             current.add_line(i + 1, line)

@@ -169,7 +169,7 @@ def extract(doc: Document) -> list[Mention]:
     out: list[Mention] = []
     for index, par in enumerate(doc.paragraphs):
         out.extend(_paragraph(par, index))
-    return out
+    return sorted(out, key=lambda m: (m.line, m.column))
 
 
 def counts(mentions: list[Mention]) -> list[Mention]:
@@ -194,8 +194,10 @@ def _paragraph(par: Paragraph, index: int) -> list[Mention]:
         return m
 
     for m in URL.finditer(text):
-        end = m.start() + len(m.group().rstrip(".,;:)]”’"))
-        add("reference", m.start(), end, "url")
+        url = m.group().rstrip(".,;:]”’")
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1].rstrip(".,;:]”’")
+        add("reference", m.start(), m.start() + len(url), "url")
     if par.footnote:
         lead = re.match(r"\s*(\d{1,3})\b", text)
         if lead:
