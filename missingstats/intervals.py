@@ -210,6 +210,11 @@ def div(a: Interval, b: Interval) -> Interval:
     inv_lo = np.where(straddles | zero, -np.inf, 1.0 / b.hi)
     inv_hi = np.where(straddles | zero, np.inf, 1.0 / b.lo)
     out = mul(a, Interval(inv_lo, inv_hi))
+    # Exact figures divide exactly as Python does: 49 / 49 is 1, not 49 * (1 / 49).
+    exact = (a.lo == a.hi) & (b.lo == b.hi) & ~zero
+    if exact.any():
+        q = a.lo / np.where(exact, b.lo, 1.0)
+        out = Interval(np.where(exact, q, out.lo), np.where(exact, q, out.hi))
     lo = np.where(straddles, -np.inf, out.lo)
     hi = np.where(straddles, np.inf, out.hi)
     lo = np.where(zero, np.nan, lo)
