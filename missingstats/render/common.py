@@ -28,6 +28,34 @@ STATUS_LABEL = {
 }
 
 
+def present(v: Any) -> bool:
+    """A value worth showing: not None, not NaN, not empty."""
+    if v is None or (isinstance(v, float) and v != v):
+        return False
+    return v not in ("", [], {})
+
+
+def clean(v: Any) -> Any:
+    """JSON-safe copy: NaN and infinities become None (JSON has neither)."""
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(v, dict):
+        return {str(k): clean(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [clean(x) for x in v]
+    return v
+
+
+def side_notes(report: dict) -> list[tuple[str, str, str]]:
+    """(kind, file, text) of the report's extra sections with text (hints, prose)."""
+    out = []
+    for key, kind in (("hints", "hint"), ("prose", "prose")):
+        for item in report.get(key) or []:
+            if isinstance(item, dict) and present(item.get("text")):
+                out.append((kind, str(item.get("file") or ""), str(item["text"])))
+    return out
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -123,16 +151,20 @@ def instance_lines(res: dict, inst: dict, status: str) -> list[str]:
     coords = coordinates_text(inst)
     if coords:
         lines.append(f"at {coords}")
-    if inst.get("message"):
+    if present(inst.get("message")):
         lines.append(str(inst["message"]))
     for name, text, loc in figure_rows(inst):
         at = f" ({where(loc)})" if loc else ""
         lines.append(f"{name} = {text}{at}" if text else f"{name}{at}")
-    if status == "fail" and inst.get("difference") not in (None, 0):
-        lines.append(f"difference (left - right): {value_text(inst['difference'])}")
-    if inst.get("decides"):
+    if status == "fail" and present(inst.get("difference")) and inst["difference"] != 0:
+        lines.append(difference_text(inst["difference"]))
+    if present(inst.get("decides")):
         lines.append(str(inst["decides"]))
     return lines
+
+
+def difference_text(diff: Any) -> str:
+    return f"difference: {value_text(diff)} (left side minus right side)"
 
 
 def summary_line(report: dict) -> str:

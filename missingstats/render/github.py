@@ -24,6 +24,7 @@ from missingstats.render.common import (
     primary_location,
     repo_path,
     repo_root,
+    side_notes,
     summary_line,
     unlisted_failures,
 )
@@ -71,22 +72,24 @@ def _location_props(loc: dict, root: Path) -> dict[str, object]:
 def render(report: dict, ctx: RenderContext) -> str:
     root = repo_root()
     lines = [f"missingstats: {summary_line(report)}"]
+    for kind, file, text in side_notes(report):
+        lines.append(command("notice", text, **_location_props({"file": file}, root),
+                             title=f"missingstats {kind}"))
     for note in report.get("notes") or []:
         lines.append(command("notice", str(note.get("message", "")),
                              **_location_props(note, root), title="missingstats note"))
-    for res, inst, status in instances(report):
+    for res in report.get("results") or []:
         severity = str(res.get("severity", "error"))
         title = f"missingstats {res.get('rule', '')} ({severity})"
-        body = instance_lines(res, inst, status)
-        if res.get("description"):
-            body.append(f"rule: {res['description']}")
-        loc = primary_location(res, inst)
-        lines.append(command(kind_for(severity, status), "\n".join(body),
-                             **_location_props(loc, root), title=title))
-    for res in report.get("results") or []:
+        for _, inst, status in instances({"results": [res]}):
+            body = instance_lines(res, inst, status)
+            if res.get("description"):
+                body.append(f"rule: {res['description']}")
+            loc = primary_location(res, inst)
+            lines.append(command(kind_for(severity, status), "\n".join(body),
+                                 **_location_props(loc, root), title=title))
         more = unlisted_failures(res)
         if more:
-            severity = str(res.get("severity", "error"))
             lines.append(command(
                 kind_for(severity, "fail"),
                 f"{plural(more, 'more failure')} of this rule not listed "

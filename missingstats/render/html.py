@@ -18,12 +18,14 @@ from missingstats.render.common import (
     LISTS,
     STATUS_LABEL,
     coordinates_text,
+    difference_text,
     figure_rows,
     number_text,
     plural,
+    present,
+    side_notes,
     summary_line,
     unlisted_failures,
-    value_text,
     where,
 )
 
@@ -73,6 +75,8 @@ figure { margin: 10px 0 4px; }
 figcaption { color: var(--muted); font-size: 13px; }
 svg.relation, svg.timeline { max-width: 100%; height: auto; font: 12px system-ui, sans-serif; }
 ul.plain { padding-left: 18px; }
+.hints { background: #fffaeb; border: 1px solid #fedf89; border-radius: 6px; padding: 4px 14px;
+         margin: 12px 0; }
 footer { color: var(--muted); font-size: 12px; margin-top: 40px; }
 """
 
@@ -130,28 +134,27 @@ def relation(inst: dict) -> dict | None:
             total, dict) else ("total", _number(total))
         if tv is not None and all(v is not None for _, v in parts):
             return {"parts": parts, "total": (str(label), tv), "kind": "part-whole"}
-    found = _from_expression(str(inst.get("expression", "")), values)
-    if found:
-        return found
-    lhs, rhs = _number(inst.get("lhs")), _number(inst.get("rhs"))
-    if lhs is None or rhs is None:
-        return None
-    return {"parts": [("left side", lhs)], "total": ("right side", rhs), "kind": "sides"}
+    return _from_expression(inst, values)
 
 
-def _from_expression(text: str, values: dict) -> dict | None:
+def _from_expression(inst: dict, values: dict) -> dict | None:
+    """Parts and total from a check such as `a + b <= t`; left against right for any other
+    single comparison of numbers; None for anything else (prose checks, table wording)."""
     from missingstats import expr as ex
 
     try:
-        node = ex.parse_check(text)
-    except Exception:  # not our language (a table rule's own wording): no part-whole picture
+        node = ex.parse_check(str(inst.get("expression", "")))
+    except Exception:  # not our language (a table rule's own wording): no picture
         return None
     if not isinstance(node, ex.Compare) or len(node.ops) != 1:
         return None
     op = node.ops[0]
     left, right = _addends(node.operands[0]), _addends(node.operands[1])
     if left is None or right is None:
-        return None
+        lhs, rhs = _number(inst.get("lhs")), _number(inst.get("rhs"))
+        if lhs is None or rhs is None:
+            return None
+        return {"parts": [("left side", lhs)], "total": ("right side", rhs), "kind": "sides"}
     if op in (">=", ">"):
         left, right = right, left
     elif op == "==" and len(right) > 1 and len(left) == 1:
@@ -318,13 +321,12 @@ def _instance(res: dict, inst: dict, status: str, sources: _Sources, ident: str)
     coords = coordinates_text(inst)
     if coords:
         parts.append(f'<div class="meta">at {escape(coords)}</div>')
-    if inst.get("message"):
+    if present(inst.get("message")):
         parts.append(f"<div>{escape(str(inst['message']))}</div>")
     parts.append(_figures_table(inst, sources))
-    if status == "fail" and inst.get("difference") not in (None, 0):
-        parts.append(f'<div class="diff">difference (left − right): '
-                     f"{escape(value_text(inst['difference']))}</div>")
-    if inst.get("decides"):
+    if status == "fail" and present(inst.get("difference")) and inst["difference"] != 0:
+        parts.append(f'<div class="diff">{escape(difference_text(inst["difference"]))}</div>')
+    if present(inst.get("decides")):
         parts.append(f'<div class="meta">{escape(str(inst["decides"]))}</div>')
     if status == "fail":
         rel = relation(inst)
@@ -356,6 +358,9 @@ def _rule_section(res: dict, n: int, sources: _Sources) -> str:
            f'{escape(str(res.get("file", "")))} · {escape(counts)}</div>']
     if res.get("description"):
         out.append(f'<p class="desc">{escape(str(res["description"]))}</p>')
+    if status == "error":
+        out.append(f'<p class="diff">could not run: '
+                   f'{escape(str(res.get("message") or "no reason given"))}</p>')
     k = 0
     for key, st in LISTS:
         for inst in res.get(key) or []:
@@ -402,6 +407,11 @@ def render(report: dict, ctx: RenderContext) -> str:
     if files:
         body.append('<p class="meta">Checked: ' + ", ".join(
             f"<code>{escape(str(f))}</code>" for f in files) + "</p>")
+    extras = side_notes(report)
+    if extras:
+        body.append('<div class="hints">' + "".join(
+            f'<p><strong>{escape(kind)}</strong> <code>{escape(file)}</code>: {escape(text)}</p>'
+            for kind, file, text in extras) + "</div>")
     if failing:
         body.append("<h2>Failing rules</h2><ul class=\"plain\">" + "".join(
             f'<li><a href="#{_anchor(r, i)}"><code>{escape(str(r.get("rule", "")))}</code></a> '

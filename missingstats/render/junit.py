@@ -25,7 +25,9 @@ from missingstats.render.common import (
     coordinates_text,
     instance_lines,
     plural,
+    present,
     primary_location,
+    side_notes,
     summary_line,
     where,
 )
@@ -50,6 +52,8 @@ def _case(suite: ET.Element, res: dict, inst: dict | None, status: str, name: st
     case = ET.SubElement(suite, "testcase", attrs)
     severity = str(res.get("severity", "error"))
     body = "\n".join(instance_lines(res, inst, status)) if inst is not None else name
+    if status == "error" and inst is None:
+        body = str(res.get("message") or "the rule could not run")
     if inst is not None and res.get("description"):
         body += f"\nrule: {res['description']}"
     if status == "fail":
@@ -58,12 +62,13 @@ def _case(suite: ET.Element, res: dict, inst: dict | None, status: str, name: st
         el.text = _clean(body)
     elif status in ("missing", "undetermined"):
         why = "not evaluable" if status == "missing" else "undetermined"
-        detail = (inst or {}).get("decides") or (
+        detail = (inst or {}).get("decides") if present((inst or {}).get("decides")) else (
             "a figure it needs is not reported" if status == "missing" else "")
         el = ET.SubElement(case, "skipped", {"message": _clean(f"{why}: {detail}".rstrip(": "))})
         el.text = _clean(body)
     elif status == "error":
-        message = (inst or {}).get("message") or res.get("message") or "the rule could not run"
+        message = next((m for m in ((inst or {}).get("message"), res.get("message")) if present(m)),
+                       "the rule could not run")
         el = ET.SubElement(case, "error", {"type": "rule-error", "message": _clean(message)})
         el.text = _clean(body)
 
@@ -125,10 +130,12 @@ def render(report: dict, ctx: RenderContext) -> str:
             suite.set(key, str(value))
             totals[key] += value
         suite.set("time", "0")
-        notes = [n for n in report.get("notes") or [] if n.get("file") == file]
-        if notes:
+        said = [f"note: {where(n)}: {n.get('message', '')}"
+                for n in report.get("notes") or [] if n.get("file") == file]
+        said += [f"{kind}: {text}" for kind, f, text in side_notes(report) if f == file]
+        if said:
             out = ET.SubElement(suite, "system-out")
-            out.text = _clean("\n".join(f"note: {where(n)}: {n.get('message', '')}" for n in notes))
+            out.text = _clean("\n".join(said))
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("time", "0")

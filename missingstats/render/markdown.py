@@ -14,6 +14,8 @@ from missingstats.render.common import (
     figure_rows,
     instances,
     plural,
+    present,
+    side_notes,
     summary_line,
     unlisted_failures,
     value_text,
@@ -56,7 +58,7 @@ def _instance_rows(res: dict, inst: dict, status: str) -> list[list[str]]:
     if coords:
         check += f" at {cell(coords)}"
     diff = inst.get("difference")
-    diff_text = cell(value_text(diff)) if status == "fail" and diff is not None else ""
+    diff_text = cell(value_text(diff)) if status == "fail" and present(diff) else ""
     figures = figure_rows(inst) or [("", "", None)]
     out = []
     for i, (name, value, loc) in enumerate(figures):
@@ -86,15 +88,21 @@ def headline(report: dict) -> str:
 
 def render(report: dict, ctx: RenderContext) -> str:
     lines = [headline(report), "", cell(summary_line(report)), ""]
+    for kind, file, text in side_notes(report):
+        lines += [f"**{kind}** ({code(file)}): {cell(text)}", ""]
     failing: list[list[str]] = []
     open_rows: list[list[str]] = []
-    for res, inst, status in instances(report):
-        (failing if status == "fail" else open_rows).extend(_instance_rows(res, inst, status))
     for res in report.get("results") or []:
+        for _, inst, status in instances({"results": [res]}):
+            (failing if status == "fail" else open_rows).extend(_instance_rows(res, inst, status))
         more = unlisted_failures(res)
         if more:
             failing.append([code(res.get("rule", "")), cell(res.get("severity", "")),
                             cell(f"... and {plural(more, 'more failure')} not listed"),
+                            "", "", "", code(res.get("file", ""))])
+        if res.get("status") == "error":
+            failing.append([code(res.get("rule", "")), cell(f"{res.get('severity', '')}, could not run"),
+                            cell(res.get("message") or "the rule could not run"),
                             "", "", "", code(res.get("file", ""))])
     if failing:
         lines += ["### Failures", "", *_table(failing), ""]

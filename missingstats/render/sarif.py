@@ -21,12 +21,15 @@ from pathlib import Path
 
 from missingstats.render import RenderContext
 from missingstats.render.common import (
+    clean,
     coordinates_text,
     instance_lines,
     instances,
+    present,
     primary_location,
     relative_uri,
     repo_root,
+    side_notes,
     value_text,
 )
 
@@ -118,9 +121,9 @@ def render(report: dict, ctx: RenderContext) -> str:
         result["partialFingerprints"] = {"missingstatsInstance/v1": _fingerprint(uri, res, inst)}
         props: dict = {"values": inst.get("values") or {}}
         for key in ("lhs", "rhs", "difference", "coordinates"):
-            if inst.get(key) is not None:
+            if present(inst.get(key)):
                 props[key] = inst[key]
-        result["properties"] = props
+        result["properties"] = clean(props)
         results.append(result)
     tool = report.get("tool") or {}
     driver: dict = {
@@ -133,7 +136,10 @@ def render(report: dict, ctx: RenderContext) -> str:
         "tool": {"driver": driver},
         "columnKind": "unicodeCodePoints",
         "results": results,
-        "properties": {"summary": report.get("summary", {})},
+        "properties": {"summary": clean(report.get("summary", {}))},
     }
+    extras = side_notes(report)
+    if extras:
+        run["properties"]["notes"] = [{"kind": k, "file": f, "text": t} for k, f, t in extras]
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
