@@ -1,0 +1,300 @@
+"""Hierarchy rules, vectorised: every total equals the sum of its parts (or bounds them),
+for every combination of the other dimensions (SDMX VTL check_hierarchy).
+
+One instance per parent key in the outer union of "parent cells present" and "parent keys
+some child cell maps to". With integer codes a child's parent key is its own cell key with
+the dimension's digit replaced: key + (parent - code) * stride. The parts' sums are one
+`np.bincount`, the totals one scatter; a missing total or part follows the spec's policy:
+
+    not-evaluable   the instance is "missing" (not evaluable)           (default)
+    zero            an absent cell or a not-available count counts as 0
+    fail            an absent cell fails the instance (the benchmark's reference counts a
+                    missing side as a failure)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from missingstats.tables.engine import Engine, Keyed, Outcome, compact, number, pick, tolerance_ok
+from missingstats.tables.plan import HierarchyPlan
+
+PARTS_LISTED = 25  # parts listed per failing instance (values and locations)
+PARTS_SPELLED = 6  # up to this many parts the expression names them: total == a + b + c
+
+
+@dataclass
+class HierarchyIndex:
+    """A hierarchy as arrays over a dimension's code ids."""
+
+    size: int
+    parents: np.ndarray  # edge parent ids
+    children: np.ndarray  # edge child ids
+    is_parent: np.ndarray  # bool per code
+    n_children: np.ndarray  # declared children per code
+    parent_of: np.ndarray | None  # per code, -1 if none (when every code has <= 1 parent)
+
+    @classmethod
+    def build(cls, engine: Engine, dim: str) -> HierarchyIndex:
+        h = engine.spec.hierarchies[dim]
+        ids = engine.book.ids[dim]
+        size = engine.book.size(dim)
+        parents = np.array([ids[p] for p, _ in h.edges], dtype=np.int64)
+        children = np.array([ids[c] for _, c in h.edges], dtype=np.int64)
+        is_parent = np.zeros(size, dtype=bool)
+        is_parent[parents] = True
+        n_children = np.bincount(parents, minlength=size)
+        n_parents = np.bincount(children, minlength=size)
+        parent_of = None
+        if len(children) == 0 or n_parents.max() <= 1:
+            parent_of = np.full(size, -1, dtype=np.int64)
+            parent_of[children] = parents
+        return cls(size, parents, children, is_parent, n_children, parent_of)
+
+    def kids(self, parent: int) -> np.ndarray:
+        return self.children[self.parents == parent]
+
+    def child_rows(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of child cells, their parent id), one row per (cell, parent) edge."""
+        if self.parent_of is not None:
+            pc = self.parent_of[codes]
+            pos = np.flatnonzero(pc >= 0)
+            return pos, pc[pos]
+        order = np.argsort(self.children, kind="stable")
+        child_sorted = self.children[order]
+        start = np.searchsorted(child_sorted, np.arange(self.size))
+        count = np.bincount(self.children, minlength=self.size)
+        reps = count[codes]
+        pos = np.repeat(np.arange(len(codes)), reps)
+        offset = np.arange(len(pos)) - np.repeat(np.cumsum(reps) - reps, reps)
+        parent = self.parents[order][start[codes[pos]] + offset]
+        return pos, parent
+
+
+def run_hierarchy(engine: Engine, plan: HierarchyPlan, cap: int) -> Outcome:
+    index = HierarchyIndex.build(engine, plan.dimension)
+    out = Outcome()
+    for name in plan.tables:
+        kt = engine.keyed(name)
+        out.add(_one_table(engine, kt, index, plan, cap - len(out.instances)))
+    return out
+
+
+@dataclass
+class Gathered:
+    """Per instance (parent key): the total, its parts' aggregate and how many parts are there."""
+
+    keys: np.ndarray
+    parent: np.ndarray
+    total: np.ndarray  # NaN when absent or not available
+    has_total: np.ndarray
+    parts: np.ndarray  # sum of the known parts (max for relation "<=", -inf if none)
+    n_parts: np.ndarray  # parts present
+    known_parts: np.ndarray  # parts present with a count
+
+
+def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathered:
+    """Any table: child cells mapped to their parent's key, summed with bincount."""
+    codes = kt.codes[dim]
+    stride = kt.strides[dim]
+    value = kt.value
+    tmask = hx.is_parent[codes]
+    tkey = kt.cell[tmask]
+    tval = value[tmask]
+    cpos, cparent = hx.child_rows(codes)
+    ckey = kt.cell[cpos] + (cparent - codes[cpos]) * stride
+    cval = value[cpos]
+    del tmask, cpos, cparent
+
+    uniq, (tpos, kpos), size = compact([tkey, ckey], kt.space, len(kt))
+    has_total = np.zeros(size, dtype=bool)
+    has_total[tpos] = True
+    total = np.full(size, np.nan)
+    total[tpos] = tval
+    na_parts = np.isnan(cval)
+    any_na = bool(na_parts.any())
+    n_parts = np.bincount(kpos, minlength=size)
+    if relation == "<=":
+        parts = np.full(size, -np.inf)
+        np.fmax.at(parts, kpos, cval)
+    else:
+        parts = np.bincount(kpos, weights=np.where(na_parts, 0.0, cval) if any_na else cval,
+                            minlength=size)
+    na_count = np.bincount(kpos, weights=na_parts, minlength=size) if any_na else None
+    del tpos, kpos, cval, na_parts
+
+    present = has_total | (n_parts > 0)
+    sel = np.flatnonzero(present)
+    del present
+    keys = sel if uniq is None else uniq[sel]
+    n_parts = n_parts[sel]
+    known = n_parts - (na_count[sel].astype(np.int64) if na_count is not None else 0)
+    return Gathered(keys, (keys // stride) % kt.radix[dim], total[sel], has_total[sel],
+                    parts[sel], n_parts, known)
+
+
+EDGE_LOOP = 256  # up to this many edges, add slices per edge; beyond, gather + reduceat
+
+
+def gather_dense(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathered:
+    """A dense table: the cube as (before, codes, after); parts added slice by slice."""
+    val, zeroed, present, known, full = kt.cube()
+    n_dim = kt.radix[dim]
+    after = kt.strides[dim]
+    before = kt.space // (n_dim * after)
+    shape = (before, n_dim, after)
+    V = (val if relation == "<=" else zeroed).reshape(shape)
+    pids = np.flatnonzero(hx.is_parent)
+    slot = np.full(n_dim, -1, dtype=np.int64)
+    slot[pids] = np.arange(len(pids))
+    total = val.reshape(shape)[:, pids, :]
+    out_shape = (before, len(pids), after)
+    edges_p, edges_c = slot[hx.parents], hx.children
+    counts = not full
+    if relation == "<=":
+        parts = np.full(out_shape, -np.inf)
+    else:
+        parts = np.zeros(out_shape)
+    n_parts = np.zeros(out_shape, dtype=np.int32) if counts else None
+    n_known = np.zeros(out_shape, dtype=np.int32) if counts else None
+    P = present.reshape(shape) if counts else None
+    K = known.reshape(shape) if counts else None
+    if len(edges_c) <= EDGE_LOOP:
+        for j, c in zip(edges_p, edges_c):  # a loop over the hierarchy's few edges
+            if relation == "<=":
+                np.fmax(parts[:, j, :], V[:, c, :], out=parts[:, j, :])
+            else:
+                parts[:, j, :] += V[:, c, :]
+            if counts:
+                n_parts[:, j, :] += P[:, c, :]
+                n_known[:, j, :] += K[:, c, :]
+    else:
+        order = np.argsort(edges_p, kind="stable")
+        kids = edges_c[order]
+        starts = np.searchsorted(edges_p[order], np.arange(len(pids)))
+        red = np.fmax if relation == "<=" else np.add
+        parts = red.reduceat(V.take(kids, axis=1), starts, axis=1)
+        if relation == "<=":
+            parts = np.where(np.isnan(parts), -np.inf, parts)
+        if counts:
+            n_parts = np.add.reduceat(P.take(kids, axis=1), starts, axis=1, dtype=np.int32)
+            n_known = np.add.reduceat(K.take(kids, axis=1), starts, axis=1, dtype=np.int32)
+    expected = hx.n_children[pids].astype(np.int32)
+    if full:
+        sel = np.arange(total.size)
+        has_total = np.ones(total.size, dtype=bool)
+    else:
+        has_total = present.reshape(shape)[:, pids, :].reshape(-1)
+        inst = has_total | (n_parts.reshape(-1) > 0)
+        sel = np.flatnonzero(inst)
+        has_total = has_total[sel]
+    j = (sel // after) % len(pids)
+    parent = pids[j]
+    keys = (sel // (after * len(pids))) * (n_dim * after) + parent * after + sel % after
+    if full:
+        n_p = expected[j]
+        n_k = n_p
+    else:
+        n_p = n_parts.reshape(-1)[sel]
+        n_k = n_known.reshape(-1)[sel]
+    return Gathered(keys, parent, total.reshape(-1)[sel], has_total, parts.reshape(-1)[sel],
+                    n_p, n_k)
+
+
+def _one_table(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, cap: int) -> Outcome:
+    dim = plan.dimension
+    if kt.dense:
+        g = gather_dense(kt, hx, dim, plan.relation)
+    else:
+        g = gather_keys(kt, hx, dim, plan.relation)
+    total, parts = g.total, g.parts
+    expected = hx.n_children[g.parent]
+    total_known = ~np.isnan(total)
+    complete = total_known & (g.known_parts == expected)
+    n = len(g.keys)
+
+    if plan.policy == "zero":
+        lhs = np.where(total_known, total, 0.0)
+        rhs = np.where(np.isinf(parts), 0.0, parts) if plan.relation == "<=" else parts
+        evaluable = np.ones(n, dtype=bool)
+    else:
+        lhs, rhs, evaluable = total, parts, complete
+    tol = plan.rule.tolerance
+    with np.errstate(invalid="ignore"):
+        if plan.relation == "==":
+            holds = tolerance_ok(lhs, rhs, tol)
+        else:  # "sum <=" and "<=": parts (sum or largest) at most the total
+            holds = (rhs <= lhs) | tolerance_ok(lhs, rhs, tol)
+    if plan.relation == "<=" and plan.policy != "zero":
+        # a part known to exceed the total fails even when other parts are missing
+        known_violation = total_known & (g.n_parts > 0) & ~holds & np.isfinite(rhs)
+        fail = known_violation | (evaluable & ~holds)
+    else:
+        fail = evaluable & ~holds
+    missing = ~evaluable & ~fail
+    if plan.policy == "fail":
+        fail, missing = fail | missing, np.zeros(n, dtype=bool)
+
+    out = Outcome(checked=n, failed=int(fail.sum()), missing=int(missing.sum()))
+    out.passed = out.checked - out.failed - out.missing
+    for status, mask in (("fail", fail), ("missing", missing)):
+        chosen = pick(mask, cap - len(out.instances))
+        if len(chosen):
+            out.instances.extend(_listed(engine, kt, hx, plan, g.keys[chosen], g.parent[chosen],
+                                         lhs[chosen], rhs[chosen], status))
+    return out
+
+
+def _listed(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, keys: np.ndarray,
+            parents: np.ndarray, lhs: np.ndarray, rhs: np.ndarray, status: str) -> list[dict]:
+    """Report rows for a few instances: coordinates, the total and its parts, where they are."""
+    dim = plan.dimension
+    book = engine.book
+    stride = kt.strides[dim]
+    rows = []
+    for key, parent, left, right in zip(keys, parents, lhs, rhs):
+        kids = hx.kids(int(parent))
+        ptext = book.label(dim, parent)
+        labels = [book.label(dim, k) for k in kids]
+        shown = kids[:PARTS_LISTED]
+        found = kt.find(np.concatenate([[key], key + (shown - parent) * stride]))
+        values: dict = {}
+        locations: list[dict] = []
+        for label, pos in zip([ptext] + labels[:PARTS_LISTED], found):
+            values[label] = number(kt.value[pos]) if pos >= 0 else None
+            if pos >= 0:
+                locations.append(kt.locate(int(pos), label))
+        expr = _expression(dim, ptext, labels, plan.relation)
+        if len(kids) > PARTS_LISTED:
+            values[f"sum of the {len(kids)} parts"] = number(right) if plan.relation != "<=" else None
+        absent = [lb for lb, pos in zip([ptext] + labels, found) if pos < 0]
+        message = plan.rule.message
+        if status == "missing" or (status == "fail" and absent and plan.policy == "fail"):
+            what = ", ".join(absent[:5]) if absent else "a count"
+            message = message or (f"not evaluable: {what} not reported" if absent else
+                                  "not evaluable: a count is not available")
+        right_v = number(right) if np.isfinite(right) else None
+        left_v = number(left)
+        rows.append({
+            "status": status, "expression": expr, "message": message,
+            "lhs": left_v, "rhs": right_v,
+            "difference": (number(left - right) if left_v is not None and right_v is not None
+                           and status == "fail" else None),
+            "values": values, "locations": locations,
+            "coordinates": kt.coordinates(int(key), book, engine.table_coord(kt.table.name)),
+            "decides": None,
+        })
+    return rows
+
+
+def _expression(dim: str, parent: str, kids: list[str], relation: str) -> str:
+    if relation == "<=":
+        if len(kids) <= PARTS_SPELLED:
+            return f"{dim} {parent} >= each of {', '.join(kids)}"
+        return f"{dim} {parent} >= each of its {len(kids)} parts"
+    op = "==" if relation == "==" else ">="
+    if len(kids) <= PARTS_SPELLED:
+        return f"{dim} {parent} {op} {' + '.join(kids)}"
+    return f"{dim} {parent} {op} sum of its {len(kids)} parts"
