@@ -252,34 +252,37 @@ def build_series(series_id: str, editions: list[Edition], order_by_date: bool = 
             )
         seen[e.label] = e
     mapping: dict[str, str] = {}  # a name in an older edition -> the newest name
-    frames = []
+    frames = [e.sheet.cells() for e in editions]
+    canonical: list[list[str]] = [[] for _ in editions]
+    bound_rows: list[dict] = []
     revisions: list[Revision] = []
-    from missingstats.series.shares import stated_bounds_frame
+    from missingstats.series.shares import BOUND_COLUMNS, stated_bounds_rows
 
-    for order in range(len(editions) - 1, -1, -1):
+    for order in range(len(editions) - 1, -1, -1):  # newest first: renames reach back
         e = editions[order]
-        cells = e.sheet.cells()
-        cells = cells.merge(stated_bounds_frame(e.sheet), on="name", how="left")
-        canonical = cells["name"].map(lambda n: mapping.get(n, n))
-        dup = canonical[canonical.duplicated()]
-        if len(dup):
-            clash = dup.iloc[0]
+        names = [mapping.get(n, n) for n in frames[order]["name"]]
+        if len(set(names)) != len(names):
+            clash = next(n for i, n in enumerate(names) if n in names[:i])
             raise InputError(
                 f"edition {e.label}: two figures map to {clash!r} after renames; "
                 "check the 'renamed' entries of later editions",
                 _where(e),
             )
-        cells["original"] = cells["name"]
-        cells["name"] = canonical
-        cells["edition"] = e.label
-        cells["order"] = order
-        frames.append(cells)
+        canonical[order] = names
+        for row in stated_bounds_rows(e.sheet):
+            bound_rows.append({**row, "name": mapping.get(row["name"], row["name"]), "order": order})
         for rev in parse_revisions(e.sheet, e.label, e.sheet.source.get("as_of")):
             rev.name = mapping.get(rev.name, rev.name)
             revisions.append(rev)
         for new, old in e.renamed.items():
             mapping[old] = mapping.get(new, new)
-    cells = pd.concat(frames[::-1], ignore_index=True)
+    cells = pd.concat(frames, ignore_index=True)
+    cells["original"] = cells["name"]
+    cells["name"] = [n for names in canonical for n in names]
+    cells["edition"] = [e.label for e, f in zip(editions, frames) for _ in range(len(f))]
+    cells["order"] = [i for i, f in enumerate(frames) for _ in range(len(f))]
+    bounds = pd.DataFrame(bound_rows, columns=["name", *BOUND_COLUMNS, "order"])
+    cells = cells.merge(bounds, on=["order", "name"], how="left")
     return Series(series_id, editions, cells, revisions)
 
 

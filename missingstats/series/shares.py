@@ -76,6 +76,10 @@ def percent_bounds(fig: Figure, text: str | None, approximate: float) -> tuple[f
 
 def stated_bounds_frame(sheet: Sheet) -> pd.DataFrame:
     """One row per percent figure: its interval with stated rounding (for the cells frame)."""
+    return pd.DataFrame(stated_bounds_rows(sheet), columns=["name", *BOUND_COLUMNS])
+
+
+def stated_bounds_rows(sheet: Sheet) -> list[dict]:
     rows = []
     for fig in sheet.figures.values():
         if fig.unit != "percent":
@@ -88,7 +92,7 @@ def stated_bounds_frame(sheet: Sheet) -> pd.DataFrame:
         stated = f"{fig.qualifier} {text}" if fig.qualifier and text else (text or fig.display())
         rows.append({"name": fig.name, "plo": lo, "phi": hi, "plo_open": lo_open,
                      "phi_open": hi_open, "ptext": stated})
-    return pd.DataFrame(rows, columns=["name", *BOUND_COLUMNS])
+    return rows
 
 
 def _figure_tolerance(sheet: Sheet, name: str) -> float | None:
