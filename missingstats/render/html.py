@@ -305,13 +305,13 @@ def _figures_table(inst: dict, sources: _Sources) -> str:
             if line is not None:
                 src = (f'<pre class="src"><span class="lineno">{loc["line"]} │ </span>'
                        f"{escape(line.strip()[:300])}</pre>")
-        rows.append(
-            f"<tr><td><code>{escape(name)}</code></td><td class=\"num\">{escape(text)}</td>"
-            f"<td class=\"mono\">{escape(where(loc)) if loc else ''}</td><td>{src}</td></tr>"
-        )
+        rows.append((f"<tr><td><code>{escape(name)}</code></td><td class=\"num\">{escape(text)}</td>"
+                     f"<td class=\"mono\">{escape(where(loc)) if loc else ''}</td>", src))
+    quoted = any(src for _, src in rows)
+    head = "<th>Source line</th>" if quoted else ""
+    body = "".join(row + (f"<td>{src}</td>" if quoted else "") + "</tr>" for row, src in rows)
     return ('<table class="figures"><thead><tr><th>Figure</th><th class="num">Value</th>'
-            "<th>Where</th><th>Source line</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+            f"<th>Where</th>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def _instance(res: dict, inst: dict, status: str, sources: _Sources, ident: str) -> str:
