@@ -4,8 +4,10 @@
 is undetermined: it holds if the truth is at most 3889 and fails above. We find such
 thresholds by splitting the loose figure's interval and re-running the interval engine on
 all pieces at once (one vectorised evaluation per round, a few dozen rounds at most), holding
-every other figure at its own bounds. Pieces that come out pass or fail are decided whatever
-the other figures are; pieces that stay undetermined depend on another loose figure too.
+every other figure at its own bounds. A piece stays whole when it is undetermined and so
+are both its ends (another loose figure decides there), so only thresholds are refined.
+Pieces that come out pass or fail are decided whatever the other figures are; pieces that
+stay undetermined depend on another loose figure too.
 """
 
 from __future__ import annotations
@@ -51,20 +53,28 @@ def pieces(node: ex.Node, cells: Mapping[str, Mapping[str, Any] | None], name: s
         if not todo:
             break
         k = len(todo)
+        # one evaluation per round: every piece as an interval, then its two ends as points
+        los = np.array([p[0] for p in todo])
+        his = np.array([p[1] for p in todo])
         env: dict[str, iv.Interval] = {}
         for other, rec in cells.items():
             a, b = _bounds(rec)
-            env[other] = iv.Interval(np.full(k, a), np.full(k, b))
-        env[name] = iv.Interval(np.array([p[0] for p in todo]), np.array([p[1] for p in todo]))
-        truth = iv.evaluate(node, env, k, tol)
+            env[other] = iv.Interval(np.full(3 * k, a), np.full(3 * k, b))
+        ends_lo = np.concatenate([los, los, np.where(np.isinf(his), los, his)])
+        ends_hi = np.concatenate([his, los, np.where(np.isinf(his), los, his)])
+        env[name] = iv.Interval(ends_lo, ends_hi)
+        truth = iv.evaluate(node, env, 3 * k, tol)
         assert isinstance(truth, iv.Truth)
         status = truth.status()
         nxt: list[tuple[float, float]] = []
-        for (a, b), st in zip(todo, status):
-            if st in (iv.PASS, iv.FAIL) or not _splittable(a, b, integral):
-                done.append((a, b, str(st)))
+        for i, (a, b) in enumerate(todo):
+            st = str(status[i])
+            open_at_both_ends = (not math.isinf(b) and status[k + i] == iv.UNDETERMINED
+                                 and status[2 * k + i] == iv.UNDETERMINED)
+            if st in (iv.PASS, iv.FAIL) or not _splittable(a, b, integral) or open_at_both_ends:
+                done.append((a, b, st))
             elif len(nxt) + len(done) + 2 > MAX_PIECES:
-                done.append((a, b, str(st)))
+                done.append((a, b, st))
             else:
                 nxt.extend(_split(a, b, integral))
         todo = nxt
