@@ -39,6 +39,20 @@ TOP_KEYS = {"rules", "include", "figures", "description"}
 # Kind key -> parser(rule mapping, Rule) filling rule.spec; `check` is built in, tables and
 # series register their own kinds here when their modules are imported.
 RULE_KINDS: dict[str, Callable[[sy.Mapping, Rule], None]] = {}
+# Modules that register kinds, imported before the first rule is parsed, so every caller of
+# load_rules (check, lint, schema, tests) knows every kind. They import no pandas.
+KIND_MODULES: list[str] = ["missingstats.series.rules", "missingstats.tables.kinds"]
+_KINDS_LOADED: list[bool] = []
+
+
+def _load_kinds() -> None:
+    if _KINDS_LOADED:
+        return
+    import importlib
+
+    _KINDS_LOADED.append(True)
+    for module in KIND_MODULES:
+        importlib.import_module(module)
 
 
 @dataclass
@@ -145,6 +159,7 @@ def _sequence_or_empty(node: sy.Node | None, what: str) -> list[sy.Node]:
 
 def parse_rule(node: sy.Node, file: str, generic: bool = False) -> Rule:
     m = sy.expect_mapping(node, "a rule")
+    _load_kinds()
     kinds = [k for k in m if k == "check" or k in RULE_KINDS]
     for key in m:
         if key not in COMMON_KEYS and key != "check" and key not in RULE_KINDS:
