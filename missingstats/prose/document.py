@@ -74,6 +74,11 @@ class Paragraph:
         i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         return self.lines[i], self.cols[i] + max(offset - self.starts[i], 0)
 
+    def starts_line(self, offset: int) -> bool:
+        """Is `offset` the first word of its line in the file?"""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and self.starts[i] == offset and (i == 0 or self.lines[i - 1] != self.lines[i])
+
     def ends_line(self, offset: int) -> bool:
         """Does the raw line end right after `offset` (trailing spaces aside)?"""
         return offset in self.line_ends

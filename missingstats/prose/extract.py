@@ -235,9 +235,10 @@ def _paragraph(par: Paragraph, index: int) -> list[Mention]:
     for m in ORDINAL_DIGITS.finditer(text):
         add("ordinal", m.start(), m.end(), value=float(re.sub(r"\D", "", m.group())))
     if not par.footnote:
-        lead = re.match(r"\s*(\d{1,3})[.)]\s+(?=[A-Z\"“(])", text)
-        if lead:
-            add("ordinal", lead.start(1), lead.end(1), "numbered paragraph", float(lead.group(1)))
+        for lead in re.finditer(r"(?:^|(?<=\s))(\d{1,3})[.)]\s+(?=[A-Z\"“(])", text):
+            if par.starts_line(lead.start(1)):
+                add("ordinal", lead.start(1), lead.end(1), "numbered paragraph",
+                    float(lead.group(1)))
     for m in nb.MAGNITUDE.finditer(text):
         word = bounds.normalise(m.group(1))
         if word in ("scores", "tens", "a handful") and not re.match(r"\s+of\b", text[m.end():]):
@@ -461,6 +462,19 @@ def _context(text: str, terms: list[cx.Term], m: Mention, later: list[Mention]) 
     if status is None and head in cx.STATUSES:
         status = head
     if status is None:
+        # before the count in its own clause ("claimed the lives of tens of thousands")
+        cut = max(text.rfind(ch, s_start, m.start) for ch in ",;:|")
+        own = [t for t in before if t.start > cut and t.status]
+        if own:
+            status = own[-1].status
+    if status is None:
+        # on through coordinated counts ("21 children and 112 women were released") to the
+        # end of the clause, then back through the paragraph
+        clause_end = _clause_end(text, m)
+        ahead = [t for t in terms if a <= t.start and t.end <= clause_end and t.status]
+        if ahead:
+            status = ahead[0].status
+    if status is None:
         earlier = [t for t in terms if t.end <= m.start and t.status]
         if earlier:
             status = earlier[-1].status
@@ -471,6 +485,13 @@ def _context(text: str, terms: list[cx.Term], m: Mention, later: list[Mention]) 
     m.head, m.status, m.context = head, status, ctx
     m.scope = {tag for t in terms if t.end <= m.sentence_span[1] for tag in t.tags}
     m.words = " ".join(text[a:stop].split()[:10])
+
+
+def _clause_end(text: str, m: Mention) -> int:
+    s_end = m.sentence_span[1]
+    stop = re.search(r"[;:|]|,\s+(?:of\s+whom|among\s+them|including|while|whereas|but)\b",
+                     text[m.end:s_end])
+    return m.end + stop.start() if stop else s_end
 
 
 def _scan_head(text: str, a: int, stop: int, window: list[cx.Term]) -> tuple[str | None, str | None]:
