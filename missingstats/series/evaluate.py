@@ -317,9 +317,9 @@ def _row(rule: Rule, rec: dict) -> dict:
         na: cm.cell_value(rec["lo_a"], rec["hi_a"], rec["qualifier_a"], rec["value_a"]),
         nb: cm.cell_value(rec["lo_b"], rec["hi_b"], rec["qualifier_b"], rec["value_b"]),
     }
-    locations = [loc for loc in (
-        cm.location(rec["file_a"], rec["line_a"], rec["column_a"], na),
+    locations = [loc for loc in (  # the newer edition first: annotations point at it
         cm.location(rec["file_b"], rec["line_b"], rec["column_b"], nb),
+        cm.location(rec["file_a"], rec["line_a"], rec["column_a"], na),
     ) if loc]
     row = {
         "file": rec["file_b"], "rule": rule.id, "severity": rule.severity, "status": st,
