@@ -159,7 +159,6 @@ def check_sheet_series(series_id: str, paths: list[str], options) -> Results:
 def after_sheet(sheet, results: Results, options) -> None:
     """SHEET_HOOKS entry: validate edition/revision keys, check shares, compare --against."""
     from missingstats.check import find_rules
-    from missingstats.series.shares import evaluate_shares, sheet_cells
 
     if sheet.root is not None and "editions" in sheet.root:
         key = next(k for k in sheet.root if k == "editions")
@@ -169,6 +168,8 @@ def after_sheet(sheet, results: Results, options) -> None:
     parse_revisions(sheet, sheet.source.get("as_of", sheet.path), sheet.source.get("as_of"))
     ruleset = find_rules(sheet.path, sheet.rules, options.rules)
     if any(r.kind in ("share", "shares_sum") for r in ruleset.rules):
+        from missingstats.series.shares import evaluate_shares, sheet_cells
+
         cm.append(results, evaluate_shares(sheet_cells(sheet), ruleset.rules, sheet.path,
                                            ruleset.vocabulary, options.keep_passes))
     if options.against:
