@@ -13,8 +13,9 @@ character keeps its line and column in the file for reports:
   continuation lines and URL-only lines; the first other line after a finished note ends
   it, and the body paragraph it interrupted goes on;
 - "Secretary-" at a line end followed by "General" reads "Secretary-General";
-- Markdown (.md): markup characters are blanked in place (columns stay true), headings,
-  list items and table rows are paragraphs of their own, `[^1]:` lines are footnotes.
+- Markdown (.md): markup characters are dropped while every other character keeps its
+  column; headings and list items are paragraphs of their own, a table is one paragraph
+  whose rows are sentences, `[^1]:` lines are footnotes.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ MD_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 MD_LINK = re.compile(r"!?\[([^\]\n^][^\]\n]*)\]\([^)\n]*\)")
 MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
-WORD = re.compile(r"\S+")
+WORD = re.compile(r"[^\s]+")
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 
 
@@ -53,7 +54,10 @@ class Paragraph:
 
     def add_line(self, line_no: int, raw: str) -> None:
         for m in WORD.finditer(raw):
-            word = m.group()
+            word = m.group().replace(GONE, "")
+            if not word:
+                continue
+            lead = len(m.group()) - len(m.group().lstrip(GONE))
             if self.text:
                 joined = self.text.endswith("-") and len(self.text) > 1 and \
                     self.text[-2].isalpha() and word[:1].isalpha() and self._line_end()
@@ -61,7 +65,7 @@ class Paragraph:
                     self.text += " "
             self.starts.append(len(self.text))
             self.lines.append(line_no)
-            self.cols.append(m.start() + 1)
+            self.cols.append(m.start() + lead + 1)
             self.text += word
         if self.text:
             self.line_ends.append(len(self.text))
@@ -108,24 +112,30 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     notes: list[Paragraph] = []
     current: Paragraph | None = None
     blanks = 0
-    last_body = ""
+    last_body = last_raw = ""
     i = 0
     while i < len(lines):
         line = lines[i]
-        if not line.strip():
+        if markdown and MD_TABLE_SEP.match(raw[i]) and raw[i].strip():
+            i += 1  # the |---|---| row under a table header
+            continue
+        if not line.strip(GONE + " \t"):
             blanks += 1
             i += 1
             continue
         if SEPARATOR.match(line) or (markdown and re.match(r"^\s*\[\^[^\]]+\]:", line)):
             i = _footnote_block(lines, i, notes, markdown)
             continue
-        if _starts_paragraph(raw[i], line, last_body, blanks, double, markdown) or current is None:
+        row = markdown and raw[i].lstrip().startswith("|")
+        last_row = markdown and last_raw.lstrip().startswith("|")
+        if (_starts_paragraph(raw[i], line, last_body, blanks, double, markdown)
+                or current is None or row != last_row):
             current = Paragraph()
             body.append(current)
         current.add_line(i + 1, line)
-        last_body = line
-        if markdown and (MD_HEADING.match(raw[i]) or raw[i].lstrip().startswith("|")):
-            current = None  # a heading or table row stands alone
+        last_body, last_raw = line, raw[i]
+        if markdown and MD_HEADING.match(raw[i]):
+            current = None  # a heading stands alone
         blanks = 0
         i += 1
     paragraphs = [p for p in body + notes if p.text]
@@ -145,8 +155,10 @@ def _double_spaced(lines: list[str]) -> bool:
 
 def _starts_paragraph(raw: str, line: str, last: str, blanks: int, double: bool,
                       markdown: bool) -> bool:
-    if markdown and (MD_HEADING.match(raw) or MD_LIST.match(raw) or raw.lstrip().startswith("|")):
+    if markdown and (MD_HEADING.match(raw) or MD_LIST.match(raw)):
         return True
+    if markdown and raw.lstrip().startswith("|"):
+        return blanks >= 1
     if not double:
         return blanks >= 1
     if blanks >= 2:
@@ -189,8 +201,11 @@ def _footnote_block(lines: list[str], i: int, notes: list[Paragraph], markdown: 
     return i
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
+GONE = "\x00"  # a blanked markup character: dropped from words, its column kept
+
+
+def _blank(text: str, start: int, end: int, fill: str = GONE) -> str:
+    return text[:start] + fill * (end - start) + text[end:]
 
 
 def _blank_markdown(line: str) -> str:
@@ -200,12 +215,12 @@ def _blank_markdown(line: str) -> str:
     for pattern in (MD_HEADING, MD_QUOTE, MD_LIST):
         m = pattern.match(line)
         if m:
-            line = _blank(line, 0, m.end())
+            line = _blank(line, 0, m.end(), " ")
     out = line
     for m in MD_LINK.finditer(line):
         text_start, text_end = m.start(1), m.end(1)
         out = _blank(out, m.start(), text_start)
         out = _blank(out, text_end, m.end())
-    out = MD_EMPHASIS.sub(lambda m: " " * len(m.group()), out)
-    out = re.sub(r"(?<![\w])_+|_+(?![\w])", lambda m: " " * len(m.group()), out)
+    out = MD_EMPHASIS.sub(lambda m: GONE * len(m.group()), out)
+    out = re.sub(r"(?<![\w\x00])_+|_+(?![\w\x00])", lambda m: GONE * len(m.group()), out)
     return out

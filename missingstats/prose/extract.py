@@ -46,15 +46,15 @@ DATE = re.compile(
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 YEAR_RANGE = re.compile(rf"\b{_YEAR}\s*(?:-|–|—|/)\s*(?:{_YEAR}|\d\d)\b|\b{_YEAR}s\b"
                         rf"|\bfrom\s+{_YEAR}\s+(?:to|until|till)\s+{_YEAR}\b")
-_REF_NUM = r"\d+(?:[./]\d+)*[A-Za-z]?(?:\s*\((?:[a-z]{1,4}|\d{1,4})\))*"
+_REF_NUM = r"\d+(?:[./]\d+)*(?![\d,.]*,\d)[A-Za-z]?(?:\s*\((?:[a-z]{1,4}|\d{1,4})\))*"
 _REF_WORDS = (
     r"resolutions?|decisions?|articles?|arts?\.|paragraphs?|paras?\.|subparagraphs?"
     r"|agenda\s+items?|items?|chapters?|chap\.|sections?|sects?\.|annex(?:es)?|rules?|pages?"
     r"|pp?\.|footnotes?|notes?|nos?\.|protocols?|principles?|recommendations?|vol(?:ume)?s?\.?"
-    r"|§§?|¶"
+    r"|tables?|figures?|fig\.|annexes|§§?|¶"
 )
 REFERENCE = re.compile(
-    rf"\b(?:{_REF_WORDS})\s*{_REF_NUM}(?:\s*(?:,|and|or|to|-|–|&)\s*(?:and\s+)?{_REF_NUM})*",
+    rf"\b(?:{_REF_WORDS})\s*{_REF_NUM}(?:(?:\s*,\s+|\s*(?:and|or|to|-|–|&)\s*)(?:and\s+)?{_REF_NUM})*",
     re.IGNORECASE,
 )
 SLASHED = re.compile(r"(?<![\w/])\d{1,4}/\d{1,4}(?:/\d{1,4})?(?![\w/])")
@@ -83,7 +83,7 @@ AGE_BEFORE = re.compile(r"\b(?:aged|age|ages|age\s+of|the\s+age\s+of)\s*$", re.I
 AGE_QUALIFIERS = {"under", "over", "above", "below"}
 RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to|and)\s*(?=\d|[a-z])", re.IGNORECASE)
 BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
-SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?:\d{1,3})?(?=\s+[\"“(\[]?[A-Z0-9])|\|")
+SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?:\d{1,3})?(?=\s+[\"“(\[]?[A-Z0-9])|\|(?=\s+\|)")
 ABBREVIATIONS = {
     "para", "paras", "no", "nos", "art", "arts", "mr", "mrs", "ms", "dr", "st", "vol", "p", "pp",
     "cf", "e.g", "i.e", "etc", "fig", "approx", "incl", "rev", "corr", "add", "jan", "feb",
@@ -373,7 +373,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in SENTENCE_END.finditer(text):
-        if m.group() != "|":
+        if not m.group().startswith("|"):
             before = text[start:m.start()].split()
             last = before[-1].lower().rstrip(".") if before else ""
             if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
@@ -507,7 +507,12 @@ def _scan_head(text: str, a: int, stop: int, window: list[cx.Term]) -> tuple[str
             if literal:
                 break
             if not t.generic:
-                return t.tag, t.status
+                # what happened to them, said after the head, wins over what the head
+                # implies: "60 hostages were released" are released
+                later = [x for x in window if x.start >= t.end and x.status and
+                         x.status != t.status and x.tags[0] not in ("prisoners of war",
+                                                                     "hostages")]
+                return t.tag, later[0].status if later else t.status
             statuses = [x for x in window if x.start > t.start and x.status]
             if statuses:
                 return statuses[0].tag, statuses[0].status
