@@ -217,7 +217,9 @@ def _one_table(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPla
 
     if plan.policy == "zero":
         lhs = np.where(total_known, total, 0.0)
-        rhs = np.where(np.isinf(parts), 0.0, parts) if plan.relation == "<=" else parts
+        rhs = parts
+        if plan.relation == "<=":  # absent parts count as 0 in the largest part too
+            rhs = np.where(g.known_parts < expected, np.maximum(parts, 0.0), parts)
         evaluable = np.ones(n, dtype=bool)
     else:
         lhs, rhs, evaluable = total, parts, complete

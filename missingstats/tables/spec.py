@@ -409,7 +409,7 @@ def load_codelist(dim: str, m: sy.Mapping, spec_path: str, base: Path) -> Hierar
 
     rel = sy.expect_string(m["codelist"], "'codelist'")
     code_col = str(sy.expect_string(m["code"], "'code'")) if "code" in m else "code"
-    parent_col = str(sy.expect_string(m["parent"], "'parent'")) if "parent" in m else None
+    parent_col = str(sy.expect_string(m["parent"], "'parent'")) if "parent" in m else "parent"
     delimiter = str(m["delimiter"]) if "delimiter" in m else None
     path = base / str(rel)
     shown = shown_path(spec_path, str(rel))
@@ -436,6 +436,8 @@ def load_codelist(dim: str, m: sy.Mapping, spec_path: str, base: Path) -> Hierar
             )
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, ValueError) as exc:
         raise InputError(f"code list cannot be read: {_first_line(exc)}", Location(shown)) from None
+    if "parent" not in m and parent_col not in table.column_names:
+        parent_col = None  # a flat code list: codes without a hierarchy
     for col, key in ((code_col, "code"), (parent_col, "parent")):
         if col is not None and col not in table.column_names:
             raise InputError(
