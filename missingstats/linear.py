@@ -5,8 +5,9 @@ take, which interval evaluation cannot answer; a mixed-integer programme can. Th
 turns a parsed check into a formula of linear atoms, then into matrix rows:
 
 - sums, differences, products and quotients with constants, unary minus, `sum()`: linear;
-- comparisons (chains too): `a <= b` is the row `a - b <= 0`; a strict `a < b` becomes
-  `a - b <= -1` when both sides are whole numbers (counts), else `a - b <= -1e-6`;
+- comparisons (chains too): `a <= b` is the row `a - b <= 0`; a strict `a < b` is
+  `not (b <= a)`: `a - b <= -1` when both sides are whole numbers (counts), `-1/q` when the
+  coefficients are multiples of 1/q (a / 4 < b), else `-1e-4` (continuous values);
 - equalities honour the rule's tolerance: `|a - b| <= absolute` and, for a relative
   tolerance on sides that cannot be negative, `|a - b| <= absolute + relative * max(a, b)`,
   which is linear on non-negative sides;
@@ -27,13 +28,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
 from missingstats import expr as ex
 from missingstats.intervals import Tolerance
 
-STRICT_EPS = 1e-6  # a < b for continuous values: a - b <= -STRICT_EPS
+STRICT_EPS = 1e-4  # a < b for continuous values: a - b <= -STRICT_EPS
+MAX_DENOMINATOR = 10_000
 FEAS_TOL = 1e-6
 EXACT = Tolerance()
 
@@ -78,13 +81,14 @@ class Lin:
 
 @dataclass(frozen=True)
 class Atom:
-    """lo <= sum(terms) <= hi (the constant folded into lo/hi); `integral` when every
-    variable is whole and every coefficient and bound too, so strictness is a step of 1."""
+    """lo <= sum(terms) <= hi (the constant folded into lo/hi). `step` is the grid the sum
+    lives on (1 for whole numbers with whole coefficients, 1/q for coefficients that are
+    multiples of 1/q) or 0 for continuous values: it turns strict comparisons exact."""
 
     terms: tuple[tuple[str, float], ...]
     lo: float
     hi: float
-    integral: bool
+    step: float
 
 
 @dataclass(frozen=True)
@@ -136,12 +140,13 @@ def negate(f: Formula) -> Formula:
         return disj(negate(i) for i in f.items)
     if isinstance(f, Or):
         return conj(negate(i) for i in f.items)
-    step = 1.0 if f.integral else STRICT_EPS
     parts: list[Formula] = []
-    if f.lo > -math.inf:
-        parts.append(Atom(f.terms, -math.inf, f.lo - step, f.integral))
-    if f.hi < math.inf:
-        parts.append(Atom(f.terms, f.hi + step, math.inf, f.integral))
+    if f.lo > -math.inf:  # sum < lo
+        below = (math.ceil(f.lo / f.step - 1e-9) - 1) * f.step if f.step else f.lo - STRICT_EPS
+        parts.append(Atom(f.terms, -math.inf, below, f.step))
+    if f.hi < math.inf:  # sum > hi
+        above = (math.floor(f.hi / f.step + 1e-9) + 1) * f.step if f.step else f.hi + STRICT_EPS
+        parts.append(Atom(f.terms, above, math.inf, f.step))
     return disj(parts)
 
 
@@ -239,7 +244,7 @@ class Compiler:
             return a
         if hi <= 0:
             return a.scale(-1.0)
-        t = Lin.var(self._new_aux(0.0, max(-lo, hi)))
+        t = Lin.var(self._new_aux(0.0, max(-lo, hi), self.whole(a)))
         self.definitions.append(conj([
             self.le(a, t), self.le(a.scale(-1.0), t),
             disj([self.le(t, a), self.le(t, a.scale(-1.0))]),
@@ -250,7 +255,8 @@ class Compiler:
         if len(args) == 1:
             return args[0]
         ranges = [self.range(a) for a in args]
-        t = Lin.var(self._new_aux(min(r[0] for r in ranges), max(r[1] for r in ranges)))
+        whole = all(self.whole(a) for a in args)
+        t = Lin.var(self._new_aux(min(r[0] for r in ranges), max(r[1] for r in ranges), whole))
         if smallest:  # t <= every arg, and t >= one of them
             bound = [self.le(t, a) for a in args]
             reach = [self.le(a, t) for a in args]
@@ -320,22 +326,38 @@ class Compiler:
         return self.atom(a.plus(b, -1.0), -math.inf, 0.0)
 
     def lt(self, a: Lin, b: Lin) -> Formula:
-        d = a.plus(b, -1.0)
-        step = 1.0 if self.integral(d) else STRICT_EPS
-        return self.atom(d, -math.inf, -step)
+        return negate(self.le(b, a))
 
-    def integral(self, lin: Lin) -> bool:
+    def whole(self, lin: Lin) -> bool:
+        """Does `lin` only take whole values (whole variables, coefficients, constant)?"""
         return float(lin.const).is_integer() and all(
             self.spec(k).integer and float(v).is_integer() for k, v in lin.terms.items()
         )
+
+    def step(self, lin: Lin) -> float:
+        """The grid sum(terms) lives on: 1/q for whole variables whose coefficients are
+        multiples of 1/q; 0 (continuous) otherwise."""
+        q = 1
+        for k, v in lin.terms.items():
+            if not self.spec(k).integer:
+                return 0.0
+            frac = Fraction(v).limit_denominator(MAX_DENOMINATOR)
+            if abs(float(frac) - v) > 1e-12 * max(1.0, abs(v)):
+                return 0.0
+            q = q * frac.denominator // math.gcd(q, frac.denominator)
+            if q > MAX_DENOMINATOR:
+                return 0.0
+        num = 0
+        for v in lin.terms.values():
+            num = math.gcd(num, round(v * q))
+        return num / q if num else 0.0
 
     def atom(self, lin: Lin, lo: float, hi: float) -> Formula:
         """lo <= lin <= hi, folding the constant and deciding constant atoms at once."""
         lo, hi = lo - lin.const, hi - lin.const
         if lin.is_const:
             return Const(lo <= FEAS_TOL and hi >= -FEAS_TOL)
-        integral = self.integral(lin) and _whole(lo) and _whole(hi)
-        return Atom(tuple(sorted(lin.terms.items())), lo, hi, integral)
+        return Atom(tuple(sorted(lin.terms.items())), lo, hi, self.step(lin))
 
     def range(self, lin: Lin) -> tuple[float, float]:
         """The values `lin` takes over the variable box."""
@@ -345,10 +367,6 @@ class Compiler:
             lo += v * (s.lo if v > 0 else s.hi)
             hi += v * (s.hi if v > 0 else s.lo)
         return lo, hi
-
-
-def _whole(x: float) -> bool:
-    return math.isinf(x) or float(x).is_integer()
 
 
 # --- formulas -> matrix rows -----------------------------------------------------------
@@ -459,10 +477,13 @@ def solve(c: np.ndarray, a, lo: np.ndarray, hi: np.ndarray, lb: np.ndarray, ub: 
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []
-    res = milp(
-        c, integrality=integer.astype(int), bounds=Bounds(lb, ub), constraints=constraints,
-        options={"time_limit": time_limit, "presolve": True},
-    )
+    for presolve in (True, False):  # HiGHS sometimes gives up on a tiny, tight model
+        res = milp(
+            c, integrality=integer.astype(int), bounds=Bounds(lb, ub), constraints=constraints,
+            options={"time_limit": time_limit, "presolve": presolve},
+        )
+        if res.status != 4:
+            break
     status = {0: "optimal", 1: "limit", 2: "infeasible", 3: "unbounded"}.get(res.status, "error")
     if status == "limit" and res.x is None:
         return Solution("limit")

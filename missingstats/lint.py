@@ -236,9 +236,10 @@ def _occurrences(node: ex.Node):
         yield from _occurrences(child)
 
 
-def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] | None = None
-            ) -> LintResult:
-    """Lint `rules` (those whose id is in `own` are the file's, checked for redundancy)."""
+def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] | None = None,
+            box: float | None = None) -> LintResult:
+    """Lint `rules` (those whose id is in `own` are the file's, checked for redundancy).
+    Every figure lies in [0, box] (counts); the default box is far above any figure."""
     rules = [r for r in rules if r.kind == "check"]
     names = names_in(rules)
     specs: dict[str, lin.VarSpec] = {}
@@ -248,7 +249,8 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
     if sheet is not None:
         for f in sheet.figures.values():
             values += [v for v in (f.lo, f.hi) if math.isfinite(v)]
-    box = 10.0 * max(MIN_BOX, sum(values), max(consts, default=0.0))
+    if box is None:
+        box = 10.0 * max(MIN_BOX, sum(values), max(consts, default=0.0))
     if sheet is not None:
         for f in sheet.figures.values():
             count = f.unit == "count"

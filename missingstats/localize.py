@@ -21,6 +21,7 @@ figures outside its set keep their reported values (min and max of x_i by the so
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +48,7 @@ class FigureVar:
     weight: float = 1.0
     integer: bool = True
     location: Location | None = None
+    quoted: frozenset[float] = frozenset()  # numbers in the sentence the figure was taken from
 
 
 @dataclass
@@ -139,15 +141,17 @@ class Problem:
 
     # --- evaluation -------------------------------------------------------------------
 
-    def statuses(self, lo: np.ndarray, hi: np.ndarray, checks: list[int]) -> np.ndarray:
-        """Verdicts (checks x records) for records given as lo/hi arrays (records x figures)."""
+    def statuses(self, lo: np.ndarray, hi: np.ndarray, checks: list[int],
+                 free: np.ndarray | None = None) -> np.ndarray:
+        """Verdicts (checks x records) for records given as lo/hi arrays (records x figures);
+        names the records do not report are unknown unless `free` gives them."""
         n = lo.shape[0]
         env: dict[str, iv.Interval] = {
             f.name: iv.Interval(lo[:, j], hi[:, j]) for j, f in enumerate(self.figures)
         }
         nan = np.full(n, np.nan)
-        for name in self.free:
-            env[name] = iv.Interval(nan, nan)
+        for i, name in enumerate(self.free):
+            env[name] = iv.Interval.exact(free[:, i]) if free is not None else iv.Interval(nan, nan)
         out = np.empty((len(checks), n), dtype=object)
         for r, k in enumerate(checks):
             c = self.checks[k]
@@ -289,14 +293,43 @@ def _minimal_sets(problem: Problem, lo: np.ndarray, hi: np.ndarray, cap: int
             return out, "limit" if best is None else "ok"
         if best is not None and sol.fun > best + 1e-6:
             break
-        best = sol.fun if best is None else best
         chosen = [j for j in range(p) if sol.x[n + j] > 0.5]
+        x = _exact_point(problem, set(chosen), lo, hi)
+        if x is None:
+            # Within the solver's tolerances only (a big-M slack): no set inside `chosen`
+            # works, so a real one needs some other figure.
+            if len(chosen) == p:
+                return out, "contradiction" if best is None else "ok"
+            cuts.append(({n + j: 1.0 for j in range(p) if j not in chosen}, 1.0, math.inf))
+            continue
+        best = sol.fun if best is None else best
         if not chosen:
             return [], "ok"
-        fix = {problem.figures[j].name: _clean(sol.x[j], problem.integer[j]) for j in chosen}
-        out.append(ChangeSet([problem.figures[j].name for j in chosen], float(sol.fun), fix))
+        fix = {problem.figures[j].name: _clean(x[j], problem.integer[j]) for j in chosen}
+        weight = float(sum(problem.figures[j].weight for j in chosen))
+        out.append(ChangeSet([problem.figures[j].name for j in chosen], weight, fix))
         cuts.append(({n + j: 1.0 for j in chosen}, -math.inf, len(chosen) - 1.0))
     return out, "ok"
+
+
+def _exact_point(problem: Problem, members: set[int], lo: np.ndarray, hi: np.ndarray
+                 ) -> np.ndarray | None:
+    """A point where every rule holds with only `members` changed, found with the other
+    figures pinned by bounds (no big-M) and, for whole numbers, checked by evaluating the
+    rules exactly; None if there is none."""
+    lb, ub = problem.box_bounds(lo, hi, members)
+    sol = problem.optimise(np.zeros(len(lb)), lb, ub, problem.used)
+    if sol.status != "optimal" or sol.x is None:
+        return None
+    k = problem.p + len(problem.free)
+    analysed = [c for c in problem.used if c not in problem.unanalysed]
+    if problem.integer[:k].all() and analysed:
+        x = np.round(sol.x[:k])
+        st = problem.statuses(x[None, :problem.p], x[None, :problem.p], analysed,
+                              free=x[None, problem.p:k])
+        if not (st[:, 0] == "pass").all():
+            return None
+    return sol.x
 
 
 def _rows_matrix(rows: list[tuple[dict[int, float], float, float]], width: int):
@@ -348,7 +381,8 @@ def _judge(problem: Problem, cs: ChangeSet, lo: np.ndarray, hi: np.ndarray,
             {}, lo, hi, members, problem.used + problem.warnings
         )
     rank_sum = tuple(sum(c.rank[i] for c in best_typos.values()) for i in range(2)) if cs.typo else (0, 0)
-    cs.score = (not cs.typo, cs.warnings_hold is False, rank_sum, cs.order)
+    quoted = sum(1 for j in members if out[j][1] and "quoted sentence says" in out[j][1][0].why)
+    cs.score = (-quoted, not cs.typo, cs.warnings_hold is False, rank_sum, cs.order)
     return out
 
 
@@ -363,15 +397,24 @@ def _candidates(problem: Problem, j: int, value: float | None, flo: float, fhi: 
                 lo: np.ndarray, hi: np.ndarray, members: set[int], integer: bool,
                 verify: bool) -> list[Candidate]:
     tol = 1e-6 * max(1.0, abs(flo), abs(fhi))
+    inside = lambda v: flo - tol <= v <= fhi + tol  # noqa: E731
+    quoted = {q for q in problem.figures[j].quoted if inside(q) and q != value}
     pool: list[Candidate] = []
     if value is not None:
         for t in typos.candidates(value, integer):
-            if flo - tol <= t.value <= fhi + tol:
-                pool.append(Candidate(t.value, t.why, t.kind, t.rank))
+            if inside(t.value):
+                why = t.why
+                if t.value in quoted:
+                    why += f"; the quoted sentence says {_fmt(t.value)}"
+                pool.append(Candidate(t.value, why, t.kind, t.rank))
+    typo_values = {c.value for c in pool}
+    if len(problem.figures[j].quoted) == 1:  # a lone number in the quote is the figure
+        for q in sorted(quoted - typo_values):
+            pool.append(Candidate(q, f"the quoted sentence says {_fmt(q)}", "quoted", (6, 0, 0.0)))
     determined = abs(fhi - flo) <= tol
     point = _clean(flo, integer) if determined else None
     if pool and verify:
-        pool = _verified(problem, j, pool, lo, hi, members)
+        pool = _verified(problem, j, pool, lo, hi, members, quoted)
     if determined:
         why = "the only value that makes every rule hold given the other figures"
         hit = next((c for c in pool if c.value == point), None)
@@ -379,21 +422,29 @@ def _candidates(problem: Problem, j: int, value: float | None, flo: float, fhi: 
             hit.why = f"{hit.why}; {why}"
             pool = [hit]  # nothing else can be right
         else:
-            pool = [Candidate(point, why, "determined", (6, 0, 0.0))]
-    elif value is not None and not flo - tol <= value <= fhi + tol:
+            pool = [Candidate(point, why, "determined", (7, 0, 0.0))]
+    elif value is not None and not inside(value):
         nearest = _clean(flo if value < flo else fhi, integer)
         if all(c.value != nearest for c in pool):
             pool.append(Candidate(
                 nearest, "the nearest value that makes every rule hold given the other figures",
-                "nearest", (7, 0, abs(nearest - value)),
+                "nearest", (8, 0, abs(nearest - value)),
             ))
     return pool
 
 
+def _fmt(x: float) -> str:
+    from missingstats import bounds
+
+    return bounds.fmt(x)
+
+
 def _verified(problem: Problem, j: int, pool: list[Candidate], lo: np.ndarray, hi: np.ndarray,
-              members: set[int]) -> list[Candidate]:
+              members: set[int], quoted: set[float]) -> list[Candidate]:
     """Keep candidates with which every rule can hold: interval evaluation of all checks
-    (vectorised over candidates), then the solver when evaluation cannot decide."""
+    (vectorised over candidates), then the solver when evaluation cannot decide. Order:
+    a value the quoted sentence gives first, then values that keep warnings true, then the
+    typo ranking."""
     n = len(pool)
     los = np.repeat(lo[None, :], n, axis=0)
     his = np.repeat(hi[None, :], n, axis=0)
@@ -402,16 +453,23 @@ def _verified(problem: Problem, j: int, pool: list[Candidate], lo: np.ndarray, h
     for m in members - {j}:  # other members are free: their box
         los[:, m], his[:, m] = problem.lb[m], problem.ub[m]
     checks = problem.used
-    st = problem.statuses(los, his, checks)
-    ok = ~(st == "fail").any(axis=0)
-    exact = (st == "pass").all(axis=0)
+    st = problem.statuses(los, his, checks + problem.warnings)
+    used, warn = st[:len(checks)], st[len(checks):]
+    ok = ~(used == "fail").any(axis=0)
+    exact = (used == "pass").all(axis=0)
+    breaks = (warn == "fail").any(axis=0) if len(problem.warnings) else np.zeros(n, dtype=bool)
+    order = sorted(range(n), key=lambda k: (pool[k].value not in quoted, bool(breaks[k]),
+                                            pool[k].rank))
     out: list[Candidate] = []
     tried = 0
-    for k, cand in enumerate(pool):
+    for k in order:
+        cand = pool[k]
         if len(out) >= MAX_CANDIDATES:
             break
         if not ok[k]:
             continue
+        if breaks[k]:
+            cand.why += " (though a warning rule then fails)"
         if exact[k]:  # every rule holds for certain (members' whole box included)
             out.append(cand)
             continue
@@ -483,11 +541,12 @@ def checks_of(rules) -> list[Check]:
 
 
 def box_for(values: list[float], checks: list[Check]) -> float:
-    """U for the variable box [0, U]: ten times the sum of the reported values (and of the
-    rules' constants), so no sensible correction is cut off and every big-M stays finite."""
-    total = sum(abs(v) for v in values if math.isfinite(v))
+    """U for the variable box [0, U]: the sum of the reported values plus ten times the
+    largest of them (or of the rules' constants), so no sensible correction is cut off and
+    every big-M stays as small as it can (the solver's tolerances scale with it)."""
+    finite = [abs(v) for v in values if math.isfinite(v)]
     consts = [abs(n.value) for c in checks for n in _nums(c.node)]
-    return 10.0 * max(1.0, total, max(consts, default=0.0))
+    return sum(finite) + 10.0 * max(1.0, max(finite, default=0.0), max(consts, default=0.0))
 
 
 def _nums(node: ex.Node):
@@ -537,12 +596,31 @@ def sheet_record(sheet, rules, known: set[str], severities: tuple[str, ...]) -> 
     free = free_names(checks, reported, rules, known, sheet.path)
     values = [x for f in figs for x in (f.lo, f.hi, f.value if f.value is not None else 0.0)]
     box = box_for(values, checks)
-    figures = [FigureVar(f.name, f.weight, f.unit == "count", f.location) for f in figs]
+    figures = [
+        FigureVar(f.name, f.weight, f.unit == "count", f.location, quoted_numbers(f.quote))
+        for f in figs
+    ]
     problem = Problem(figures, checks, free, box, severities)
     lo = np.array([f.lo for f in figs], dtype=float)
     hi = np.array([min(f.hi, box) for f in figs], dtype=float)
     stated = [f.value if f.value is not None else (f.lo if f.lo == f.hi else None) for f in figs]
     return SheetRecord(problem, lo, hi, stated)
+
+
+NUMBER_IN_TEXT = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+|\d+(?:\.\d+)?)(?![\w])"
+)
+
+
+def quoted_numbers(quote: str | None) -> frozenset[float]:
+    """Numbers written in a figure's quoted sentence ('3,889' -> 3889)."""
+    if not quote:
+        return frozenset()
+    out = set()
+    for m in NUMBER_IN_TEXT.finditer(quote):
+        text = re.sub(r"[,\u00a0\u202f\u2009 ]", "", m.group(1))
+        out.add(float(text))
+    return frozenset(out)
 
 
 def sheet_rules(path: str, sheet, rules_path: str | None, implied: bool = True):

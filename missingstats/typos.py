@@ -67,7 +67,7 @@ def _adjacent_keys(a: str, b: str) -> bool:
 def candidates(value: float, integer: bool = True) -> list[Typo]:
     """Every value one typing slip turns into `value`, most plausible first."""
     text = _text(value)
-    if not PLAIN.match(text) or len(text) > MAX_DIGITS:
+    if not PLAIN.match(text) or len(text) > MAX_DIGITS or integer and not float(value).is_integer():
         return []
     sign = "-" if text.startswith("-") else ""
     body = text[len(sign):]
