@@ -1,0 +1,182 @@
+"""The pre-commit hook, run for real: pre-commit from PyPI installs this repository as a hook.
+
+The working tree (tracked and untracked, not ignored) is copied into a temporary git
+repository and committed there, so the test sees the code as it is now, independent of what
+is committed in /work/main. The try-repo test builds a clean hook environment with pip
+from PyPI (reachable here and in CI; about a minute); the commit test lets the hook's
+virtualenv reuse the installed dependencies, so it installs missingstats alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from missingstats.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATE = "2000-01-01T00:00:00+0000"
+runner = CliRunner()
+
+
+def pre_commit() -> list[str]:
+    found = Path(sys.executable).with_name("pre-commit")
+    if found.exists():
+        return [str(found)]
+    if shutil.which("pre-commit"):
+        return ["pre-commit"]
+    return [sys.executable, "-m", "pre_commit"]
+
+
+def git_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env.update({
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_AUTHOR_DATE": DATE, "GIT_COMMITTER_DATE": DATE,
+        "GIT_CONFIG_GLOBAL": str(home / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
+        "PRE_COMMIT_HOME": str(home / "pre-commit-store"),
+    })
+    return env
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+                          check=False)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("precommit-home")
+
+
+@pytest.fixture(scope="module")
+def snapshot(home) -> tuple[Path, str]:
+    """This repository's working tree, committed in a throwaway git repository."""
+    env = git_env(home)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    dest = home / "missingstats-snapshot"
+    for rel in filter(None, listed):
+        src = ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "snapshot"]):
+        done = run(cmd, dest, env)
+        assert done.returncode == 0, done.stderr
+    sha = run(["git", "rev-parse", "HEAD"], dest, env).stdout.strip()
+    return dest, sha
+
+
+@pytest.fixture
+def user_repo(tmp_path, home) -> Path:
+    """A data repository: a consistent sheet, a broken one, and YAML that is not a sheet."""
+    env = git_env(home)
+    repo = tmp_path / "figures-repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    letter = (ROOT / "data" / "letter.yaml").read_text(encoding="utf-8")
+    (repo / "good.yaml").write_text(letter, encoding="utf-8")
+    (repo / "broken.yaml").write_text(letter.replace("value: 29\n", "value: 92\n"), encoding="utf-8")
+    shutil.copy(ROOT / "data" / "letter-2020-06-09.txt", repo)
+    (repo / "extra-rules.yaml").write_text(
+        "rules:\n  - id: tiny\n    check: detained.total <= missing.total\n", encoding="utf-8")
+    (repo / ".github" / "workflows" / "ci.yml").write_text(
+        "on: [push]\njobs: {}\n", encoding="utf-8")
+    assert run(["git", "init", "-q"], repo, env).returncode == 0
+    return repo
+
+
+# --- the hook definition and the CLI's handling of what pre-commit passes --------------------
+
+
+def test_hook_manifest():
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["missingstats"]
+    assert hook["entry"] == "missingstats check" and hook["language"] == "python"
+    assert hook["types_or"] == ["yaml"] and "--skip-unknown" in hook["args"]
+    assert hooks["missingstats-listed"]["pass_filenames"] is False
+    done = subprocess.run([*pre_commit(), "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_skip_unknown_checks_sheets_and_skips_other_yaml(user_repo, monkeypatch):
+    monkeypatch.chdir(user_repo)
+    (user_repo / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    others = ["extra-rules.yaml", ".github/workflows/ci.yml", ".pre-commit-config.yaml"]
+    ok = runner.invoke(app, ["check", "--skip-unknown", "good.yaml", *others])
+    assert ok.exit_code == 0, ok.output
+    assert "skipped 3 file(s)" in ok.stderr and "extra-rules.yaml" in ok.stderr
+    assert ok.stdout.startswith("1 file,")
+    bad = runner.invoke(app, ["check", "--skip-unknown", "good.yaml", "broken.yaml", *others])
+    assert bad.exit_code == 1 and "broken.yaml:62:16" in bad.stdout
+    assert runner.invoke(app, ["check", "--skip-unknown", *others]).exit_code == 0
+    without = runner.invoke(app, ["check", "good.yaml", "extra-rules.yaml"])
+    assert without.exit_code == 2  # outside pre-commit a rules file is a usage mistake
+
+
+def test_skip_unknown_keeps_broken_sheets(user_repo, monkeypatch):
+    monkeypatch.chdir(user_repo)
+    Path("typo.yaml").write_text("figures:\n  missing:\n    total: twelve\n", encoding="utf-8")
+    Path("bad-yaml.yaml").write_text("figures:\n  a: [1\n", encoding="utf-8")
+    for name in ("typo.yaml", "bad-yaml.yaml"):
+        result = runner.invoke(app, ["check", "--skip-unknown", name])
+        assert result.exit_code == 2, result.output
+        assert f"{name}:" in result.stderr
+
+
+# --- the real pre-commit ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_try_repo_blocks_a_broken_sheet(snapshot, user_repo, home):
+    repo_path, _ = snapshot
+    env = git_env(home)
+    (user_repo / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    assert run(["git", "add", "-A"], user_repo, env).returncode == 0
+    done = run([*pre_commit(), "try-repo", str(repo_path), "missingstats", "--files", "broken.yaml",
+                "extra-rules.yaml", ".pre-commit-config.yaml", ".github/workflows/ci.yml"], user_repo, env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "missingstats" in out and "Failed" in out
+    assert "broken.yaml:62:16" in out and "detained-within-missing" in out
+
+
+@pytest.mark.slow
+def test_installed_hook_commits_a_consistent_sheet_and_blocks_a_broken_one(snapshot, user_repo, home):
+    repo_path, sha = snapshot
+    env = git_env(home)
+    # The hook's virtualenv may see the packages installed here, so pip installs missingstats
+    # alone: this test is about commits; the try-repo test above builds a clean environment.
+    env["VIRTUALENV_SYSTEM_SITE_PACKAGES"] = "true"
+    config = (f"repos:\n  - repo: {repo_path}\n    rev: {sha}\n"
+              "    hooks:\n      - id: missingstats\n")
+    (user_repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    broken = (user_repo / "broken.yaml").read_text(encoding="utf-8")
+    (user_repo / "broken.yaml").unlink()
+    installed = run([*pre_commit(), "install"], user_repo, env)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    assert run(["git", "add", "-A"], user_repo, env).returncode == 0
+    first = run(["git", "commit", "-m", "consistent figures"], user_repo, env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "missingstats" in first.stdout + first.stderr and "Passed" in first.stdout + first.stderr
+    head = run(["git", "rev-parse", "HEAD"], user_repo, env).stdout
+
+    (user_repo / "broken.yaml").write_text(broken, encoding="utf-8")
+    assert run(["git", "add", "broken.yaml"], user_repo, env).returncode == 0
+    second = run(["git", "commit", "-m", "a typo"], user_repo, env)
+    out = second.stdout + second.stderr
+    assert second.returncode != 0, out
+    assert "Failed" in out and "broken.yaml:62:16" in out
+    assert run(["git", "rev-parse", "HEAD"], user_repo, env).stdout == head  # nothing committed
