@@ -108,7 +108,7 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
             problem = f"{v!r} is not a count"
         if problem:
             cell = f"{locator.sheet}!{column_letters(col)}{locator.first_line + int(rows[i])}"
-            raise InputError(f"{problem} in count column {column!r}", Location(f"{defn.file}!{cell}"))
+            raise InputError(f"count column {column!r}: {problem}", Location(f"{defn.file}!{cell}"))
     if decimal:
         notes.append(Note(Location(defn.file), f"counts in column {column!r} written as text with "
                                                "a zero decimal part were read as whole numbers"))

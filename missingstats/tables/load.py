@@ -24,7 +24,8 @@ ARROW_INTEGRAL = r"^[+-]?[0-9]+(\.0*)?$"  # after trimming whitespace
 
 def load_table(defn: TableDef, book: CodeBook) -> Table:
     if not defn.path.exists():
-        raise InputError(f"table file {defn.file} does not exist", _spec_where(defn))
+        raise InputError(f"table file {defn.file} does not exist (paths are relative to the spec)",
+                         _spec_where(defn))
     if defn.path.is_dir():
         raise InputError(f"table path {defn.file} is a directory", _spec_where(defn))
     if defn.format == "excel":
@@ -37,7 +38,7 @@ def load_table(defn: TableDef, book: CodeBook) -> Table:
 
 
 def _spec_where(defn: TableDef) -> Location:
-    return defn.location
+    return defn.path_location or defn.location
 
 
 # --- Arrow readers (CSV, Parquet) --------------------------------------------------------
@@ -172,8 +173,13 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         )
     except pa.ArrowInvalid as exc:
         text = str(exc)
-        if "conversion error" in text:
+        if "conversion error" in text and "UTF8" not in text:
             raise _Conversion(text) from None
+        if "UTF8" in text or "UTF-8" in text:
+            raise InputError(
+                f"is not valid {defn.encoding} text; save it as UTF-8 or set encoding:",
+                _bad_encoding(defn),
+            ) from None
         raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
     except (pa.ArrowException, OSError, LookupError) as exc:
         raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
@@ -195,13 +201,18 @@ def _csv_header(defn: TableDef) -> list[str]:
     import csv
 
     try:
-        with open(defn.path, encoding=defn.encoding, newline="") as fh:
+        with open(defn.path, "rb") as fh:
             for _ in range(defn.header_row - 1):
                 if not fh.readline():
                     break
-            line = fh.readline()
-    except (OSError, LookupError, UnicodeDecodeError) as exc:
+            raw = fh.readline()
+    except OSError as exc:
         raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
+    try:
+        line = raw.decode(defn.encoding)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the header: {_first_line(exc)} (set encoding:)",
+                         Location(defn.file, defn.header_row)) from None
     if not line.strip():
         raise InputError(
             f"no header at line {defn.header_row} (set header_row: to the line of the column names)",
@@ -209,7 +220,20 @@ def _csv_header(defn: TableDef) -> list[str]:
         )
     if line.startswith("\ufeff"):
         line = line[1:]
-    return next(csv.reader([line], delimiter=defn.delimiter or ","))
+    return next(csv.reader([line.rstrip("\r\n")], delimiter=defn.delimiter or ","))
+
+
+def _bad_encoding(defn: TableDef) -> Location:
+    """Where a file stops being valid in its encoding (only on the error path)."""
+    data = defn.path.read_bytes()
+    try:
+        data.decode(defn.encoding)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        return Location(defn.file, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+    except LookupError:
+        pass
+    return Location(defn.file)
 
 
 def _chunks(arr) -> list:
@@ -423,7 +447,7 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
             if len(bad):
                 i = int(bad[0])
                 raise InputError(
-                    f"count {values[i]!r} in column {column!r} is not a whole number"
+                    f"count column {column!r}: {number_text(values[i])} is not a whole number"
                     + _more(len(bad)), _loc(locator, int(rows[i]), col),
                 )
         return values
@@ -440,7 +464,7 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
             i = int(bad[0])
             raw = text[i].as_py()
             raise InputError(
-                f"{_count_problem(raw, defn)} in count column {column!r}" + _more(len(bad)),
+                f"count column {column!r}: {_count_problem(raw, defn)}" + _more(len(bad)),
                 _loc(locator, int(rows[i]), col),
             )
         values = pc.cast(pc.if_else(missing, None, stripped), pa.float64())
@@ -456,6 +480,10 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
     raise InputError(
         f"column {column!r} holds {t}, not counts", Location(defn.file, None, col)
     )
+
+
+def number_text(v: float) -> str:
+    return repr(float(v)) if not np.isinf(v) else ("infinity" if v > 0 else "-infinity")
 
 
 def _more(n: int) -> str:

@@ -245,7 +245,10 @@ def _resolve(spec: TableSpec, table: str, name: str) -> tuple[str, str | None, s
             dims = [d for d in t.all_dimensions if name in _code_names_of(spec, table, d)]
             return f"{name!r} is a code of several dimensions ({', '.join(dims)}); write {dims[0]}.{name}"
         return ("code", dim, code)
-    return f"{name!r} is not the measure ({t.measure!r}) or a declared code of table {table!r}"
+    known = [t.measure, *codes]
+    known += [f"{d}.{c}" for d in t.all_dimensions for c in _code_names_of(spec, table, d)]
+    hint = suggest(name, known) or " (write a code without a hierarchy as dimension.code)"
+    return f"{name!r} is not the measure ({t.measure!r}) or a declared code of table {table!r}{hint}"
 
 
 def _code_names_of(spec: TableSpec, table: str, dim: str) -> set[str]:

@@ -78,6 +78,7 @@ class TableDef:
     encoding: str
     missing_values: list[str]
     location: Location
+    path_location: Location | None = None
 
     @property
     def all_dimensions(self) -> list[str]:
@@ -263,6 +264,7 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
         dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
         filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
         delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
+        path_location=rel.location,
     )
 
 
