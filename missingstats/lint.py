@@ -263,7 +263,14 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
     pool = list(range(len(rules)))
     result.conflicts = analysis.conflicts(pool)
     if result.conflicts:
-        result.notes.append("redundancy and bounds are not analysed while rules contradict each other")
+        clashing = {rid for c in result.conflicts for rid in c.rules}
+        pool = [r for r in pool if rules[r].id not in clashing]
+        result.notes.append(
+            "redundancy and bounds leave out the rules in contradictions ("
+            + ", ".join(sorted(clashing)) + ")"
+        )
+    if not analysis.feasible(analysis.instances_of(pool)):
+        result.notes.append("redundancy and bounds are not analysed: more rules contradict")
     else:
         candidates = [r for r in pool if rules[r].id in own]
         result.redundant = analysis.redundant(candidates, pool)

@@ -294,11 +294,18 @@ def render_lint(rep: dict, locations: dict) -> str:
             if b is None:
                 out.append(f"  {name.ljust(width)}  no value works")
                 continue
-            lo, hi = b
-            shown = f"[{_n(lo)}, {_n(hi) if hi is not None else '∞'}]" if lo is not None else (
-                f"(-∞, {_n(hi) if hi is not None else '∞'}]")
-            out.append(f"  {name.ljust(width)}  must lie in {shown}")
+            out.append(f"  {name.ljust(width)}  {_bound_text(*b)}")
     for note in rep["notes"]:
         out.append("")
         out.append(f"note: {note}")
     return "\n".join(out) + "\n"
+
+
+def _bound_text(lo, hi) -> str:
+    if lo is not None and hi is not None:
+        return f"must be {_n(lo)}" if lo == hi else f"must lie in [{_n(lo)}, {_n(hi)}]"
+    if lo is not None:
+        return f"must be {_n(lo)} or more"
+    if hi is not None:
+        return f"must be {_n(hi)} or less"
+    return "any value"

@@ -1,0 +1,148 @@
+"""`missingstats explain` and `missingstats lint` end to end: exit codes, text, JSON (golden
+for the founding example), the hint in `check`, and input errors as one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from missingstats.cli import app
+
+FIX = "tests/fixtures/explain"
+
+
+@pytest.fixture
+def cli(in_repo):
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, list(args))
+
+    return run
+
+
+def test_explain_founding_example_text(cli):
+    res = cli("explain", f"{FIX}/swapped.yaml")
+    assert res.exit_code == 1
+    out = res.stdout
+    assert "Most likely wrong (1 figure to change):" in out
+    assert f"detained.servicemen = 640  {FIX}/swapped.yaml:12:17" in out
+    assert "probably 604 (two adjacent digits swapped: 604 typed as 640" in out
+    assert "Other explanations changing as few figures:" in out
+    assert "(--warnings adds warning rules)" in out
+
+
+def test_explain_json_golden(cli, repo_root: Path):
+    res = cli("explain", f"{FIX}/swapped.yaml", "--format", "json")
+    assert res.exit_code == 1
+    golden = json.loads((repo_root / FIX / "swapped.golden.json").read_text())
+    assert json.loads(res.stdout) == golden
+
+
+def test_explain_json_shape_two_errors(cli):
+    res = cli("explain", f"{FIX}/two.yaml", "-f", "json", "--max-sets", "2")
+    rep = json.loads(res.stdout)
+    assert set(rep) >= {"file", "suspects", "alternatives"}
+    assert len(rep["alternatives"]) == 2 and rep["more_alternatives"] is True
+    best = rep["alternatives"][0]["figures"]
+    assert set(best) == {"missing.civilians.children", "detained.servicemen"}
+    for s in rep["suspects"]:
+        assert set(s) >= {"figure", "value", "feasible", "candidates", "location"}
+        assert all(set(c) >= {"value", "why"} for c in s["candidates"])
+    children = next(s for s in rep["suspects"] if s["figure"] == "missing.civilians.children")
+    assert children["feasible"] == [29, 719]
+    assert children["candidates"][0]["value"] == 71
+
+
+def test_explain_consistent_sheet_reports_nothing(cli):
+    res = cli("explain", f"{FIX}/consistent.yaml", "-f", "json")
+    assert res.exit_code == 0
+    rep = json.loads(res.stdout)
+    assert (rep["status"], rep["suspects"], rep["alternatives"]) == ("consistent", [], [])
+    res = cli("explain", f"{FIX}/consistent.yaml")
+    assert "nothing to explain" in res.stdout
+
+
+def test_explain_with_warnings_uses_them(cli):
+    res = cli("explain", f"{FIX}/swapped.yaml", "-f", "json", "--warnings")
+    rep = json.loads(res.stdout)
+    assert rep["severities"] == ["error", "warning"]
+    # with the warning rule in force, 231 civilians no longer works
+    assert ["detained.civilians.total"] not in [a["figures"] for a in rep["alternatives"]]
+
+
+def test_open_bounds_are_null_in_json(cli):
+    res = cli("explain", f"{FIX}/quoted.yaml", "-f", "json")
+    rep = json.loads(res.stdout)
+    total = next(s for s in rep["suspects"] if s["figure"] == "missing.total")
+    assert total["feasible"] == [719, None]
+    assert total["candidates"][0]["value"] == 3889
+
+
+@pytest.mark.parametrize("args, words", [
+    (["explain", f"{FIX}/rules-lint.yaml"], "explain needs a figure sheet"),
+    (["explain", f"{FIX}/nope.yaml"], "nope.yaml"),
+    (["explain", f"{FIX}/swapped.yaml", "-f", "xml"], "unknown format 'xml'"),
+    (["lint", f"{FIX}/swapped.yaml"], "figure sheet"),
+])
+def test_input_errors_are_one_line_and_exit_2(cli, args, words):
+    res = cli(*args)
+    assert res.exit_code == 2
+    assert words in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_check_prints_a_hint_for_a_failing_sheet(cli):
+    res = cli("check", f"{FIX}/swapped.yaml", "-f", "text")
+    assert res.exit_code == 1
+    assert ("hint: most likely wrong: detained.servicemen = 640 (probably 604, swapped "
+            "digits); 2 other equally small explanations; run missingstats explain "
+            f"{FIX}/swapped.yaml") in res.stdout
+    rep = json.loads(cli("check", f"{FIX}/swapped.yaml", "-f", "json").stdout)
+    assert rep["hints"][0]["file"] == f"{FIX}/swapped.yaml"
+    rep = json.loads(cli("check", f"{FIX}/consistent.yaml", "-f", "json").stdout)
+    assert not rep.get("hints")
+
+
+def test_lint_planted_problems(cli):
+    res = cli("lint", f"{FIX}/rules-lint.yaml")
+    assert res.exit_code == 1
+    assert "CONTRADICTION: these rules cannot all hold" in res.stdout
+    assert "USED ONCE: wmoen in rule typo" in res.stdout and "did you mean women?" in res.stdout
+    assert "NOT ANALYSED: rule ratio" in res.stdout
+    rep = json.loads(cli("lint", f"{FIX}/rules-lint.yaml", "-f", "json").stdout)
+    assert rep["infeasible"] == [["men-bound", "men-floor"]]
+    assert rep["redundant"] == [{"rule": "women-at-most-total", "implied_by": ["split"]}]
+    assert rep["single_use"][0]["name"] == "wmoen"
+    assert rep["unanalysed"][0]["rule"] == "ratio"
+
+
+def test_lint_clean_rules_exit_0_with_bounds(cli):
+    res = cli("lint", f"{FIX}/rules-clean.yaml", "-f", "json")
+    assert res.exit_code == 0
+    rep = json.loads(res.stdout)
+    assert rep["infeasible"] == []
+    assert rep["bounds"] == {"total": [0, None], "men": [0, 100], "women": [0, None]}
+
+
+def test_lint_with_a_sheet_derives_bounds(cli):
+    res = cli("lint", "rules.yaml", "--sheet", "data/letter.yaml", "-f", "json")
+    assert res.exit_code == 0
+    rep = json.loads(res.stdout)
+    assert rep["bounds"]["missing.servicemen"] == [3170, 3170]
+    assert rep["bounds"]["detained.civilians.women"] == [0, 267]
+    text = cli("lint", "rules.yaml", "--sheet", "data/letter.yaml").stdout
+    assert "missing.servicemen                must be 3170" in text
+
+
+def test_command_module_imports_no_solver(repo_root):
+    code = ("import sys, missingstats.commands.analysis; "
+            "print(any(m in sys.modules for m in ('pandas', 'scipy', 'numpy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=repo_root, check=True)
+    assert out.stdout.strip() == "False"
