@@ -22,6 +22,7 @@ from missingstats.series.load import Revision, Series
 from missingstats.series.rules import SERIES_KINDS, figures_of
 from missingstats.strictyaml import Note
 
+PASS_LIMIT = 1_000  # list passing pairs only up to this many per rule (counts stay exact)
 PAIR_COLUMNS = ["name", "order", "edition", "lo", "hi", "value", "qualifier", "file", "line", "column"]
 
 
@@ -40,10 +41,12 @@ def evaluate_series(series: Series, rules: list[Rule], known: set[str], default_
         else:
             frame = _stock(series, rule)
         frame = _explain(frame, series, rule, out)
-        _mark_timeline(frame, timeline)
+        _mark_timeline(rule, frame, timeline)
         statuses = frame["status"].tolist()
         files = frame["file_b"].tolist()
-        listed = frame if keep_passes else frame[frame["status"] != "pass"]
+        passes = keep_passes and len(frame) <= PASS_LIMIT
+        listed = frame if passes else frame[(frame["status"] != "pass") | frame["explained"].notna()]
+        listed = _describe(rule, listed.copy())
         rows = [_row(rule, rec) for rec in listed.to_dict("records")]
         cm.append(out, cm.results(rows, cm.count_rows(statuses, files, rule, default_file), []))
     if chosen:
@@ -117,16 +120,19 @@ def _cumulative(series: Series, rule: Rule) -> pd.DataFrame:
     d_hi = frame["hi_b"].to_numpy(float) - frame["lo_a"].to_numpy(float)
     tol = _tolerance(rule, frame["hi_a"].to_numpy(float), frame["hi_b"].to_numpy(float))
     frame = _verdict(frame, d_lo >= -tol, d_hi < -tol)
-    frame["names"] = frame["name"].map(lambda n: [n])
-    frame["expression"] = frame["name"] + "@" + frame["edition_b"] + " >= " + frame["name"] + "@" \
-        + frame["edition_a"]
     frame["d_lo"], frame["d_hi"] = d_lo, d_hi
-    frame["message"] = [
-        f"{n} fell from {_show(a)} to {_show(b)}" + (f" ({cm.signed(d)})" if d_l == d_h else "")
-        for n, a, b, d, d_l, d_h in zip(frame["name"], _cells(frame, "a"), _cells(frame, "b"),
-                                       d_hi, d_lo, d_hi)
-    ]
     return frame
+
+
+def _cumulative_text(rule: Rule, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    expressions = [f"{n}@{eb} >= {n}@{ea}"
+                   for n, ea, eb in zip(frame["name"], frame["edition_a"], frame["edition_b"])]
+    messages = [
+        f"{n} fell from {_show(a)} to {_show(b)}" + (f" ({cm.signed(d_h)})" if d_l == d_h else "")
+        for n, a, b, d_l, d_h in zip(frame["name"], _cells(frame, "a"), _cells(frame, "b"),
+                                     frame["d_lo"], frame["d_hi"])
+    ]
+    return expressions, messages
 
 
 def _max_change(series: Series, rule: Rule) -> pd.DataFrame:
@@ -142,30 +148,35 @@ def _max_change(series: Series, rule: Rule) -> pd.DataFrame:
     lim_lo = np.maximum(floor, rel * np.abs(a_lo)) if rel is not None else np.full(len(frame), floor)
     lim_hi = np.maximum(floor, rel * np.abs(a_hi)) if rel is not None else np.full(len(frame), floor)
     frame = _verdict(frame, most <= lim_lo, least > lim_hi)
-    frame["names"] = frame["name"].map(lambda n: [n])
+    frame["d_lo"], frame["d_hi"] = d_lo, d_hi
+    return frame
+
+
+def _max_change_text(rule: Rule, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    s = rule.spec
     limit = []
     if s["absolute"] is not None:
         limit.append(f"{s['absolute']:g}")
     if s["relative"] is not None:
         limit.append(f"{s['relative']:g} * abs(" + "{a})")
     bound = limit[0] if len(limit) == 1 else f"max({', '.join(limit)})"
-    frame["expression"] = [
+    expressions = [
         f"abs({n}@{eb} - {n}@{ea}) <= " + bound.format(a=f"{n}@{ea}")
         for n, ea, eb in zip(frame["name"], frame["edition_a"], frame["edition_b"])
     ]
-    frame["d_lo"], frame["d_hi"] = d_lo, d_hi
+    d_lo, d_hi = frame["d_lo"].to_numpy(float), frame["d_hi"].to_numpy(float)
     words = " or ".join(
         ([cm.num(s["absolute"])] if s["absolute"] is not None else [])
         + ([f"{s['relative'] * 100:g}%"] if s["relative"] is not None else [])
     )
-    frame["message"] = [
+    messages = [
         f"{n} {'rose' if d > 0 else 'fell'} from {_show(a)} to {_show(b)} ({cm.signed(d)}"
         + (f", {cm.signed(round(100 * d / abs(a['lo']), 1))}%" if a["lo"] == a["hi"] and a["lo"] else "")
         + f"), more than the plausible change of {words}"
         for n, a, b, d in zip(frame["name"], _cells(frame, "a"), _cells(frame, "b"),
                               np.where(d_lo > 0, d_lo, d_hi))
     ]
-    return frame
+    return expressions, messages
 
 
 def _flow_arrays(series: Series, names: list[str], n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -212,16 +223,25 @@ def _stock(series: Series, rule: Rule) -> pd.DataFrame:
     tol = _tolerance(rule, frame["hi_a"].to_numpy(float), frame["hi_b"].to_numpy(float))
     missing = np.isnan(d_lo) | np.isnan(d_hi)
     frame = _verdict(frame, (d_lo >= -tol) & (d_hi <= tol), (d_lo > tol) | (d_hi < -tol), missing)
-    frame["names"] = [[s["name"], *flows] for _ in range(len(frame))]
     frame["d_lo"], frame["d_hi"] = d_lo, d_hi
     frame["exp_lo"], frame["exp_hi"] = exp_lo, exp_hi
-    frame["flows"] = [
-        {name: (float(lo[i]), float(hi[i])) for name, (lo, hi) in parts.items()} for i in range(len(frame))
-    ]
-    frame["expression"] = [_stock_expression(s, ea, eb, ia + 1 == ib)
-                           for ea, eb, ia, ib in zip(frame["edition_a"], frame["edition_b"], a, b)]
-    frame["message"] = [_stock_message(s, rec) for rec in frame.to_dict("records")]
+    for name, (lo, hi) in parts.items():
+        frame[f"flow_lo:{name}"], frame[f"flow_hi:{name}"] = lo, hi
     return frame
+
+
+def _flows(rule: Rule, rec: dict) -> dict[str, tuple[float, float]]:
+    s = rule.spec
+    return {n: (float(rec[f"flow_lo:{n}"]), float(rec[f"flow_hi:{n}"]))
+            for n in s["inflows"] + s["outflows"]}
+
+
+def _stock_text(rule: Rule, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    s = rule.spec
+    recs = frame.to_dict("records")
+    expressions = [_stock_expression(s, r["edition_a"], r["edition_b"], r["order_a"] + 1 == r["order_b"])
+                   for r in recs]
+    return expressions, [_stock_message(s, r, _flows(rule, r)) for r in recs]
 
 
 def _flow_term(s: dict, name: str, ea: str, eb: str, adjacent: bool) -> str:
@@ -239,11 +259,11 @@ def _stock_expression(s: dict, ea: str, eb: str, adjacent: bool) -> str:
     return text
 
 
-def _stock_message(s: dict, rec: dict) -> str:
+def _stock_message(s: dict, rec: dict, flows: dict[str, tuple[float, float]]) -> str:
     a = {"lo": rec["lo_a"], "hi": rec["hi_a"], "qualifier": rec["qualifier_a"], "value": rec["value_a"]}
     b = {"lo": rec["lo_b"], "hi": rec["hi_b"], "qualifier": rec["qualifier_b"], "value": rec["value_b"]}
     terms = []
-    for name, (lo, hi) in rec["flows"].items():
+    for name, (lo, hi) in flows.items():
         sign = 1 if name in s["inflows"] else -1
         if np.isnan(lo):
             terms.append(f"{name} not reported")
@@ -271,6 +291,7 @@ def _show(c: dict) -> str:
 def _explain(frame: pd.DataFrame, series: Series, rule: Rule, out: Results) -> pd.DataFrame:
     """Turn failures covered by a recorded revision into passes with an explained note."""
     frame["explained"] = None
+    frame["explanation"] = None
     if not series.revisions or not (frame["status"] == "fail").any():
         return frame
     order = {e.label: i for i, e in enumerate(series.editions)}
@@ -278,21 +299,28 @@ def _explain(frame: pd.DataFrame, series: Series, rule: Rule, out: Results) -> p
         {"rname": r.name, "rorder": order[r.edition], "since": _since(r, series, order), "rev": i}
         for i, r in enumerate(series.revisions)
     ])
-    failing = frame[frame["status"] == "fail"][["names", "order_a", "order_b", "edition_a"]]
-    long = failing.explode("names").reset_index().merge(revs, left_on="names", right_on="rname")
+    failing = frame[frame["status"] == "fail"][["name", "order_a", "order_b", "edition_a"]]
+    if rule.kind == "stock":  # a revision of the stock or of any of its flows explains it
+        names = figures_of(rule)
+        failing = failing.assign(names=[names] * len(failing)).explode("names")
+    else:
+        failing = failing.assign(names=failing["name"])
+    long = failing.reset_index().merge(revs, left_on="names", right_on="rname")
     covered = long[
         (long["order_a"] < long["rorder"]) & (long["rorder"] <= long["order_b"])
         & (long.apply(lambda r: r["edition_a"][: len(r["since"])] >= r["since"], axis=1)
            if len(long) else pd.Series(dtype=bool))
     ]
     first = covered.drop_duplicates("index").set_index("index")["rev"]
-    for idx, rev_i in first.items():
+    if first.empty:
+        return frame
+    _, texts = TEXTS[rule.kind](rule, frame.loc[first.index])
+    for (idx, rev_i), message in zip(first.items(), texts):
         rev: Revision = series.revisions[rev_i]
         out.extras.setdefault("_used", []).append(rev)
-        message = frame.at[idx, "message"]
         frame.at[idx, "status"] = "pass"
         frame.at[idx, "explained"] = rev.edition
-        frame.at[idx, "message"] = (
+        frame.at[idx, "explanation"] = (
             f"explained by the revision recorded in the {rev.edition} edition ({rev.why}): {message}"
         )
         out.notes.append(Note(rev.location, (
@@ -331,7 +359,7 @@ def _row(rule: Rule, rec: dict) -> dict:
     }
     if rule.kind == "stock":
         row["rhs"] = cm.side(rec["exp_lo"], rec["exp_hi"])
-        for name, (lo, hi) in rec["flows"].items():
+        for name, (lo, hi) in _flows(rule, rec).items():
             values[f"{name} (flow)"] = cm.cell_value(lo, hi)
     if rule.kind == "max_change":
         row["lhs"], row["rhs"] = cm.side(abs(rec["d_lo"]), abs(rec["d_hi"])) \
@@ -339,16 +367,28 @@ def _row(rule: Rule, rec: dict) -> dict:
     if st in ("fail", "undetermined") or isinstance(rec.get("explained"), str):
         d = rec["d_lo"] if rec["d_lo"] > 0 else rec["d_hi"] if rec["d_hi"] < 0 else 0.0
         row["difference"] = cm.scalar(d)
-    if st == "fail" or isinstance(rec.get("explained"), str):
+    if isinstance(rec.get("explained"), str):
+        row["message"] = rec["explanation"]
+    elif st == "fail":
         row["message"] = rule.message or rec["message"]
     elif st == "undetermined":
         row["decides"] = "depends on where the true values lie within the bounds of " + ", ".join(values)
     return row
 
 
-def _mark_timeline(frame: pd.DataFrame, timeline: dict[str, dict[str, Any]]) -> None:
-    for rec in frame[(frame["status"] == "fail") | frame["explained"].notna()].to_dict("records"):
-        for name in rec["names"]:
+def _describe(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
+    """Expressions and messages, built only for the rows a report lists."""
+    frame["expression"], frame["message"] = TEXTS[rule.kind](rule, frame) if len(frame) else ([], [])
+    return frame
+
+
+TEXTS = {"cumulative": _cumulative_text, "max_change": _max_change_text, "stock": _stock_text}
+
+
+def _mark_timeline(rule: Rule, frame: pd.DataFrame, timeline: dict[str, dict[str, Any]]) -> None:
+    marked = frame[(frame["status"] == "fail") | frame["explained"].notna()]
+    for rec in marked[["name", "edition_b", "explained"]].to_dict("records"):
+        for name in (figures_of(rule) if rule.kind == "stock" else [rec["name"]]):
             entry = timeline.setdefault(name, {"breaks": set(), "explained": set()})
             key = "explained" if isinstance(rec["explained"], str) else "breaks"
             entry[key].add(rec["edition_b"])

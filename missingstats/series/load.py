@@ -252,7 +252,7 @@ def build_series(series_id: str, editions: list[Edition], order_by_date: bool = 
             )
         seen[e.label] = e
     mapping: dict[str, str] = {}  # a name in an older edition -> the newest name
-    frames = [e.sheet.cells() for e in editions]
+    frames = [_cell_rows(e.sheet) for e in editions]
     canonical: list[list[str]] = [[] for _ in editions]
     bound_rows: list[dict] = []
     revisions: list[Revision] = []
@@ -260,7 +260,7 @@ def build_series(series_id: str, editions: list[Edition], order_by_date: bool = 
 
     for order in range(len(editions) - 1, -1, -1):  # newest first: renames reach back
         e = editions[order]
-        names = [mapping.get(n, n) for n in frames[order]["name"]]
+        names = [mapping.get(r["name"], r["name"]) for r in frames[order]]
         if len(set(names)) != len(names):
             clash = next(n for i, n in enumerate(names) if n in names[:i])
             raise InputError(
@@ -276,7 +276,7 @@ def build_series(series_id: str, editions: list[Edition], order_by_date: bool = 
             revisions.append(rev)
         for new, old in e.renamed.items():
             mapping[old] = mapping.get(new, new)
-    cells = pd.concat(frames, ignore_index=True)
+    cells = pd.DataFrame([r for rows in frames for r in rows], columns=CELL_COLUMNS)
     cells["original"] = cells["name"]
     cells["name"] = [n for names in canonical for n in names]
     cells["edition"] = [e.label for e, f in zip(editions, frames) for _ in range(len(f))]
@@ -284,6 +284,19 @@ def build_series(series_id: str, editions: list[Edition], order_by_date: bool = 
     bounds = pd.DataFrame(bound_rows, columns=["name", *BOUND_COLUMNS, "order"])
     cells = cells.merge(bounds, on=["order", "name"], how="left")
     return Series(series_id, editions, cells, revisions)
+
+
+CELL_COLUMNS = ["file", "name", "lo", "hi", "value", "qualifier", "unit", "line", "column", "quote"]
+
+
+def _cell_rows(sheet: sh.Sheet) -> list[dict]:
+    """A sheet's cells as rows (the columns of Sheet.cells), so a long series builds one frame."""
+    return [
+        {"file": sheet.path, "name": f.name, "lo": f.lo, "hi": f.hi, "value": f.value,
+         "qualifier": f.qualifier, "unit": f.unit, "line": f.location.line,
+         "column": f.location.column, "quote": f.quote}
+        for f in sheet.figures.values()
+    ]
 
 
 def _where(e: Edition) -> Location:
