@@ -463,3 +463,19 @@ def test_timeline_marks_only_the_failing_step():
                         "explained": []}, "t")
     assert svg.count('class="break"') == 1
     assert svg.count("<line") == 3  # axis + two steps
+
+
+def test_long_series_keep_exact_counts_without_listing_every_passing_pair(run, write):
+    editions = "".join(f"  - as_of: {1950 + i}\n    figures: {{identified: {10 * i}}}\n" for i in range(50))
+    path = write("long.yaml", "editions:\n" + editions
+                 + "rules:\n  - id: cum\n    cumulative: {figures: [identified], pairs: all}\n")
+    code, rep = json_report(run, path)
+    entry = rule_entry(rep, "cum")
+    assert code == 0 and (entry["checked"], entry["passed"]) == (1225, 1225)
+    assert "passed_instances" not in entry
+
+
+def test_a_broken_sheet_with_an_edition_key_is_reported_where_it_is(run, write):
+    path = write("broken.yaml", "edition: {series: s}\nfigures: {a: [1}\n")
+    result = run("check", path)
+    assert result.exit_code == 2 and "broken.yaml:2" in result.output

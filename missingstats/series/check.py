@@ -110,10 +110,13 @@ def _series_id(path: str) -> str | None:
         return None  # check_file reports it properly
     if not EDITION_KEY.search(text):
         return None
-    root = sy.load(path, text)
-    if not isinstance(root, sy.Mapping) or "figures" not in root or "edition" not in root:
-        return None
-    return edition_meta(load_sheet(path))[0]
+    try:
+        root = sy.load(path, text)
+        if not isinstance(root, sy.Mapping) or "figures" not in root or "edition" not in root:
+            return None
+        return edition_meta(load_sheet(path))[0]
+    except InputError:
+        return None  # checked alone, check_file reports the problem where it is
 
 
 def group_series(paths: list[str], options) -> tuple[list[str], list[Results]]:
