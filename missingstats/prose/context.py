@@ -10,8 +10,8 @@ is how a count in the prose is matched with the figures "recorded under the same
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
 
 STATUSES = ("missing", "detained", "killed", "injured", "displaced", "released", "found")
 GENERIC = "persons"
@@ -50,32 +50,31 @@ _ALL = re.compile(
 DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:anis|ians|ans|ese)\b")
 
 
-@dataclass(frozen=True)
 class Term:
-    start: int
-    end: int
-    tags: tuple[str, ...]
+    """One vocabulary term at [start, end) with its tags (the first is its own meaning)."""
 
-    @property
-    def tag(self) -> str:
-        return self.tags[0]
+    __slots__ = ("start", "end", "tags", "tag", "status", "generic")
 
-    @property
-    def status(self) -> str | None:
-        return next((t for t in self.tags if t in STATUSES), None)
+    def __init__(self, start: int, end: int, tags: tuple[str, ...]) -> None:
+        self.start, self.end, self.tags = start, end, tags
+        self.tag = tags[0]
+        self.status = next((t for t in tags if t in STATUSES), None)
+        self.generic = self.tag == GENERIC
 
-    @property
-    def generic(self) -> bool:
-        return self.tag == GENERIC
+    def __repr__(self) -> str:
+        return f"Term({self.start}, {self.end}, {self.tags})"
 
 
 def terms(text: str) -> list[Term]:
     """Every vocabulary term in the text, left to right, longest wording first."""
     out = [Term(m.start(), m.end(), TERMS[int(m.lastgroup[1:])][1])  # type: ignore[index]
            for m in _ALL.finditer(text)]
-    taken = [(t.start, t.end) for t in out]
+    starts = [t.start for t in out]
     for m in DEMONYM.finditer(text):
-        if not any(a < m.end() and m.start() < b for a, b in taken):
+        i = bisect.bisect_right(starts, m.start()) - 1  # the term starting at or before it
+        overlaps = (i >= 0 and out[i].end > m.start()) or (
+            i + 1 < len(out) and out[i + 1].start < m.end())
+        if not overlaps:
             out.append(Term(m.start(), m.end(), (GENERIC,)))
     return sorted(out, key=lambda t: t.start)
 

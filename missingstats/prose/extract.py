@@ -20,6 +20,7 @@ year of its own.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -152,16 +153,16 @@ class Mention:
 
 
 class _Claims:
-    """Character spans already given a kind; later, less specific patterns skip them."""
+    """Characters already given a kind; later, less specific patterns skip them."""
 
-    def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
+    def __init__(self, size: int) -> None:
+        self.mask = bytearray(size + 1)
 
     def free(self, a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in self.spans)
+        return not any(self.mask[a:b])
 
     def take(self, a: int, b: int) -> None:
-        self.spans.append((a, b))
+        self.mask[a:b] = b"\x01" * (b - a)
 
 
 def extract(doc: Document) -> list[Mention]:
@@ -178,7 +179,7 @@ def counts(mentions: list[Mention]) -> list[Mention]:
 
 def _paragraph(par: Paragraph, index: int) -> list[Mention]:
     text = par.text
-    claims = _Claims()
+    claims = _Claims(len(text))
     found: list[Mention] = []
 
     def add(kind: str, a: int, b: int, detail: str | None = None, value: float | None = None,
@@ -313,14 +314,15 @@ def _number(text: str, a: int, b: int, value: float, add, digits: bool) -> None:
         return
     # a range: "between 20 and 30", "20 to 30", "20-30"
     rng = RANGE_AFTER.match(text[end:])
-    if rng and (rng.group().strip().lower() != "and" or BETWEEN_BEFORE.search(text[:a])):
+    lead = max(0, a - 12)
+    if rng and (rng.group().strip().lower() != "and" or BETWEEN_BEFORE.search(text[lead:a])):
         second = _next_number(text, end + rng.end())
         if second is not None:
             v2, e2, scaled2 = second
             lo = value * (scaled2 if not scale and scaled2 > 1 else 1)
             if lo <= v2:
-                before = BETWEEN_BEFORE.search(text[:a])
-                start = before.start() if before else a
+                before = BETWEEN_BEFORE.search(text[lead:a])
+                start = lead + before.start() if before else a
                 m = add("count", start, e2, value=None, number_start=a)
                 if m:
                     m.qualifier, m.lo, m.hi = "between", lo, v2
@@ -389,9 +391,11 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def _sentences(par: Paragraph, mentions: list[Mention]) -> None:
     spans = _sentence_spans(par.text)
+    starts = [a for a, _ in spans]
     markers = [(m.start, m.end) for m in mentions if m.kind == "footnote" and m.detail == "marker"]
     for m in mentions:
-        span = next((s for s in spans if s[0] <= m.start < s[1]), (0, len(par.text)))
+        i = bisect.bisect_right(starts, m.start) - 1
+        span = spans[i] if i >= 0 and m.start < spans[i][1] else (0, len(par.text))
         m.sentence_span = span
         m.sentence = clean(par.text, span, markers)
 
@@ -410,11 +414,50 @@ def clean(text: str, span: tuple[int, int], markers: list[tuple[int, int]]) -> s
     return "".join(out).strip().rstrip("|").strip()
 
 
+class _Terms:
+    """The paragraph's terms with bisect lookups, so context costs O(log n) per count."""
+
+    def __init__(self, text: str) -> None:
+        self.all = cx.terms(text)
+        self.starts = [t.start for t in self.all]
+
+    def within(self, a: int, b: int) -> list[cx.Term]:
+        """Terms wholly inside [a, b)."""
+        lo = bisect.bisect_left(self.starts, a)
+        hi = bisect.bisect_left(self.starts, b)
+        return [t for t in self.all[lo:hi] if t.end <= b]
+
+    def last_status_before(self, pos: int) -> str | None:
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0:
+            t = self.all[i]
+            if t.status and t.end <= pos:
+                return t.status
+            i -= 1
+        return None
+
+    def scopes(self, ends: list[int]) -> dict[int, frozenset[str]]:
+        """For each sentence end, the tags of every term before it in the paragraph."""
+        out: dict[int, frozenset[str]] = {}
+        seen: set[str] = set()
+        i = 0
+        for end in sorted(set(ends)):
+            while i < len(self.all) and self.all[i].end <= end:
+                seen.update(self.all[i].tags)
+                i += 1
+            out[end] = frozenset(seen)
+        return out
+
+
 def _contexts(text: str, mentions: list[Mention]) -> None:
-    terms = cx.terms(text)
     cnts = [m for m in mentions if m.kind == "count"]
+    if not cnts:
+        return
+    terms = _Terms(text)
+    scopes = terms.scopes([m.sentence_span[1] for m in cnts])
     for i, m in enumerate(cnts):
-        _context(text, terms, m, cnts[i + 1:])
+        _context(text, terms, m, cnts[i + 1:i + 4])
+        m.scope = set(scopes[m.sentence_span[1]])
 
 
 def _head_window(text: str, m: Mention, later: list[Mention]) -> tuple[int, int, Mention | None]:
@@ -440,10 +483,10 @@ def _head_window(text: str, m: Mention, later: list[Mention]) -> tuple[int, int,
     return m.end, stop, partitive
 
 
-def _context(text: str, terms: list[cx.Term], m: Mention, later: list[Mention]) -> None:
+def _context(text: str, terms: _Terms, m: Mention, later: list[Mention]) -> None:
     a, stop, partitive = _head_window(text, m, later)
     s_start = m.sentence_span[0]
-    window = [t for t in terms if a <= t.start and t.end <= stop]
+    window = terms.within(a, stop)
     head: str | None = None
     status: str | None = None
     if partitive is not None:
@@ -454,7 +497,7 @@ def _context(text: str, terms: list[cx.Term], m: Mention, later: list[Mention]) 
         status = next((t.status for t in rest if t.status), None)
     else:
         head, status = _scan_head(text, a, stop, window)
-    before = [t for t in terms if s_start <= t.start and t.end <= m.start]
+    before = terms.within(s_start, m.start)
     if head is None:
         near = [t for t in before if not t.generic]
         if near:
@@ -470,20 +513,16 @@ def _context(text: str, terms: list[cx.Term], m: Mention, later: list[Mention]) 
     if status is None:
         # on through coordinated counts ("21 children and 112 women were released") to the
         # end of the clause, then back through the paragraph
-        clause_end = _clause_end(text, m)
-        ahead = [t for t in terms if a <= t.start and t.end <= clause_end and t.status]
+        ahead = [t for t in terms.within(a, _clause_end(text, m)) if t.status]
         if ahead:
             status = ahead[0].status
     if status is None:
-        earlier = [t for t in terms if t.end <= m.start and t.status]
-        if earlier:
-            status = earlier[-1].status
+        status = terms.last_status_before(m.start)
     ctx: list[str] = []
     for tag in [head, status] + [t.tag for t in window] + [t.tag for t in before if not t.status]:
         if tag and tag not in ctx:
             ctx.append(tag)
     m.head, m.status, m.context = head, status, ctx
-    m.scope = {tag for t in terms if t.end <= m.sentence_span[1] for tag in t.tags}
     m.words = " ".join(text[a:stop].split()[:10])
 
 
