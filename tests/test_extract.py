@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from missingstats.cli import app
@@ -321,3 +323,27 @@ def test_empty_document(run, tmp_path):
     result = run("extract", str(empty), "-f", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["mentions"] == []
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+PIECES = st.sampled_from([
+    "3,889", "at least", "871", " ", "\n", "\n\n", ".", ",", "persons", "missing", "of the",
+    "1 000", "2019", "June", "S/2020/", "para.", "twenty-one", "tens of thousands", "__________",
+    " 1  See", "https://x.org/a(1)", "|", "**", "[^1]", "-", "children", "more than", "1.5",
+    "million", "(", ")", "“", "”", "’", "#", "\t", "hostages", "were", "and", "between",
+])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(PIECES, max_size=60), st.booleans())
+def test_any_text_extracts_without_error(pieces, markdown):
+    text = "".join(pieces)
+    lines = text.split("\n")
+    for m in extract(document.parse(text, markdown=markdown)):
+        assert 1 <= m.line <= len(lines)
+        assert 1 <= m.column <= len(lines[m.line - 1]) + 1
+        assert m.kind in ("count", "year", "date", "reference", "footnote", "ordinal", "percent",
+                          "measure", "fraction")
+        if m.kind == "count":
+            assert m.lo is not None and m.hi is not None and m.lo <= m.hi
