@@ -162,7 +162,7 @@ def evaluate_checks(
             "description": rule.description, **tally,
         })
     return Results(
-        instances=pd.DataFrame(instance_rows, columns=INSTANCE_COLUMNS),
+        instances=pd.DataFrame(instance_rows, columns=INSTANCE_COLUMNS, dtype=object),
         counts=pd.DataFrame(count_rows, columns=COUNT_COLUMNS),
         files=[file],
     )

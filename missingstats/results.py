@@ -81,18 +81,19 @@ def rule_status(row: pd.Series | dict) -> str:
 
 def _instance_dict(row: dict) -> dict:
     out: dict[str, Any] = {"expression": row["expression"], "status": row["status"]}
-    if row.get("message"):
+    # pandas may hold an absent text as NaN (a str column), so test types, not truthiness.
+    if isinstance(row.get("message"), str) and row["message"]:
         out["message"] = row["message"]
-    if row.get("coordinates"):
+    if isinstance(row.get("coordinates"), dict) and row["coordinates"]:
         out["coordinates"] = row["coordinates"]
-    out["values"] = row["values"] or {}
+    out["values"] = row["values"] if isinstance(row.get("values"), dict) else {}
     for key in ("lhs", "rhs", "difference"):
         value = row.get(key)
         if value is not None and not (isinstance(value, float) and pd.isna(value)):
             out[key] = value
-    if row.get("decides"):
+    if isinstance(row.get("decides"), str) and row["decides"]:
         out["decides"] = row["decides"]
-    out["locations"] = row["locations"] or []
+    out["locations"] = row["locations"] if isinstance(row.get("locations"), list) else []
     return out
 
 

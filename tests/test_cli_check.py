@@ -196,3 +196,17 @@ def test_version_and_help():
     result = run("--version")
     assert re.fullmatch(r"missingstats \d+\.\d+\.\d+\n", result.stdout)
     assert "check" in run("--help").stdout
+
+
+def test_json_is_valid_when_only_some_rules_have_messages(tmp_path):
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text(
+        "figures:\n  a: 5\n  b: 3\nrules:\n"
+        "  - id: with-message\n    check: a <= b\n    message: a exceeds b\n"
+        "  - id: without\n    check: a < b\n"
+    )
+    result = run("check", str(sheet), "-f", "json")
+    report = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    by_rule = {r["rule"]: r["failures"][0] for r in report["results"]}
+    assert by_rule["with-message"]["message"] == "a exceeds b"
+    assert "message" not in by_rule["without"]
