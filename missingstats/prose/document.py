@@ -143,14 +143,21 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
 
 
 def _double_spaced(lines: list[str]) -> bool:
+    """A blank line after most lines, and the lines are wrapped (short, most ending
+    mid-sentence): a PDF transcription, not one paragraph per line."""
     gaps = []
     prev = None
+    text = [ln.strip() for ln in lines if ln.strip()]
     for i, ln in enumerate(lines):
         if ln.strip():
             if prev is not None:
                 gaps.append(i - prev - 1)
             prev = i
-    return bool(gaps) and sum(g == 1 for g in gaps) >= 0.5 * len(gaps)
+    if not gaps or sum(g == 1 for g in gaps) < 0.5 * len(gaps):
+        return False
+    lengths = sorted(len(t) for t in text)
+    wrapped = sum(not re.search(r"[.!?:;\"”’)]\d{0,3}$", t) for t in text)
+    return lengths[len(lengths) // 2] <= 120 and wrapped >= 0.4 * len(text)
 
 
 def _starts_paragraph(raw: str, line: str, last: str, blanks: int, double: bool,
