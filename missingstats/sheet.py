@@ -109,12 +109,12 @@ def load_sheet(path: str | Path) -> Sheet:
             top.location,
         )
     notes: list[sy.Note] = []
-    settings = _settings(top.get("settings"))
-    source = _source(top.get("source"))
+    settings = parse_settings(top.get("settings"))
+    source = parse_source(top.get("source"))
     figures: dict[str, Figure] = {}
     groups: list[Group] = []
     tree = sy.expect_mapping(top["figures"], "'figures'")
-    _walk(tree, "", figures, groups, notes, settings)
+    walk_figures(tree, "", figures, groups, notes, settings)
     if not figures:
         raise InputError("'figures' holds no figures", tree.location)
     text = None
@@ -123,7 +123,7 @@ def load_sheet(path: str | Path) -> Sheet:
     return Sheet(name, source, figures, groups, top.get("rules"), settings, notes, text, top)
 
 
-def _settings(node: sy.Node | None) -> dict[str, Any]:
+def parse_settings(node: sy.Node | None) -> dict[str, Any]:
     out: dict[str, Any] = {"implied": True, "approximate": bounds.DEFAULT_APPROXIMATE}
     if node is None:
         return out
@@ -148,7 +148,7 @@ def _fraction(node: sy.Node, what: str) -> float:
     return x
 
 
-def _source(node: sy.Node | None) -> dict[str, str]:
+def parse_source(node: sy.Node | None) -> dict[str, str]:
     if node is None:
         return {}
     m = sy.expect_mapping(node, "'source'")
@@ -173,7 +173,7 @@ def _check_name(key: sy.Scalar, where: str) -> None:
         )
 
 
-def _walk(node: sy.Mapping, prefix: str, figures: dict[str, Figure], groups: list[Group],
+def walk_figures(node: sy.Mapping, prefix: str, figures: dict[str, Figure], groups: list[Group],
           notes: list[sy.Note], settings: dict[str, Any]) -> None:
     children: list[str] = []
     exhaustive_node: sy.Node | None = None
@@ -195,7 +195,7 @@ def _walk(node: sy.Mapping, prefix: str, figures: dict[str, Figure], groups: lis
                     "needs value (or qualifier / between)",
                     value.location,
                 )
-            _walk(value, path, figures, groups, notes, settings)
+            walk_figures(value, path, figures, groups, notes, settings)
         else:
             figures[path] = _figure(path, key, value, notes, settings)
     exhaustive = None

@@ -72,13 +72,13 @@ def sheet_from_mapping(top: sy.Mapping, name: str, settings: dict[str, Any] | No
     if "figures" not in top:
         raise InputError("an edition needs a 'figures:' mapping", top.location)
     notes: list[sy.Note] = []
-    own = sh._settings(top.get("settings")) if "settings" in top else None
-    chosen = own or settings or sh._settings(None)
-    source = sh._source(top.get("source"))
+    own = sh.parse_settings(top.get("settings")) if "settings" in top else None
+    chosen = own or settings or sh.parse_settings(None)
+    source = sh.parse_source(top.get("source"))
     figures: dict[str, sh.Figure] = {}
     groups: list[sh.Group] = []
     tree = sy.expect_mapping(top["figures"], "'figures'")
-    sh._walk(tree, "", figures, groups, notes, chosen)
+    sh.walk_figures(tree, "", figures, groups, notes, chosen)
     if not figures:
         raise InputError("'figures' holds no figures", tree.location)
     text = str(sy.expect_string(top["text"], "'text'")) if "text" in top else None
@@ -187,8 +187,8 @@ def load_editions_file(path: str, top: sy.Mapping) -> Series:
                 f"{', '.join(sorted(EDITIONS_FILE_KEYS))}{hint}",
                 key.location,
             )
-    settings = sh._settings(top.get("settings"))
-    shared_source = sh._source(top.get("source"))
+    settings = sh.parse_settings(top.get("settings"))
+    shared_source = sh.parse_source(top.get("source"))
     series_id = path
     if "edition" in top:
         m = sy.expect_mapping(top["edition"], "'edition'")
