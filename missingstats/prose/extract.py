@@ -518,6 +518,11 @@ def _context(text: str, terms: _Terms, m: Mention, later: list[Mention]) -> None
             status = ahead[0].status
     if status is None:
         status = terms.last_status_before(m.start)
+    if status is None:
+        # "613 civilians, including 106 women ..., were killed": the rest of the sentence
+        ahead = [t for t in terms.within(a, m.sentence_span[1]) if t.status]
+        if ahead:
+            status = ahead[0].status
     ctx: list[str] = []
     for tag in [head, status] + [t.tag for t in window] + [t.tag for t in before if not t.status]:
         if tag and tag not in ctx:
