@@ -312,7 +312,7 @@ def _append(results: Any, outcome: Outcome) -> None:
 
     from missingstats.results import COUNT_COLUMNS, INSTANCE_COLUMNS
 
-    inst = pd.DataFrame(outcome.instances, columns=INSTANCE_COLUMNS)
+    inst = pd.DataFrame(outcome.instances, columns=INSTANCE_COLUMNS, dtype=object)
     cnt = pd.DataFrame(outcome.counts, columns=COUNT_COLUMNS)
     frames = [x for x in (results.instances, inst) if len(x)]
     if frames:
