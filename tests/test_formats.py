@@ -293,3 +293,34 @@ def test_passing_run_exits_0_in_every_format(in_repo):
         result = cli("check", "data/letter.yaml", "--format", fmt)
         assert result.exit_code == 0, (fmt, result.output)
         assert "::error" not in result.stdout
+
+
+# --- tables: the same formats serve the table checks ------------------------------------------
+
+
+@pytest.fixture
+def broken_tables(monkeypatch) -> Path:
+    """The table fixtures (whose 2020 figures for N1 do not add up), checked from their folder."""
+    folder = ROOT / "tests" / "fixtures" / "tables"
+    if not (folder / "regions.yaml").is_file():
+        pytest.skip("the table fixtures are not here")
+    monkeypatch.chdir(folder)
+    return folder / "regions.yaml"
+
+
+def test_table_failures_point_at_csv_rows_in_every_format(broken_tables):
+    github = cli("check", "regions.yaml", "--format", "github")
+    assert github.exit_code == 1
+    assert "::error file=tests/fixtures/tables/regions.csv,line=23,col=4," in github.stdout
+    assert "at geo=N1, year=2020" in github.stdout.replace("%2C", ",")
+    junit = ET.fromstring(cli("check", "regions.yaml", "--format", "junit").stdout)
+    lines = {c.get("line") for c in junit.iter("testcase") if c.find("failure") is not None}
+    assert "23" in lines
+    sarif = json.loads(cli("check", "regions.yaml", "--format", "sarif").stdout)
+    locs = [r["locations"][0]["physicalLocation"] for r in sarif["runs"][0]["results"]]
+    assert {"artifactLocation": {"uri": "tests/fixtures/tables/regions.csv"},
+            "region": {"startLine": 23, "startColumn": 4}} in locs
+    if SARIF_SCHEMA.parent.is_dir():
+        assert not list(_sarif_validator().iter_errors(sarif))
+    markdown = cli("check", "regions.yaml", "--format", "markdown").stdout
+    assert "`regions.csv:23:4`" in markdown and "at geo=N1, year=2020" in markdown

@@ -239,3 +239,23 @@ def test_chromium_renders_text_and_pictures(broken_letter, tmp_path):
             r, g, b = row[i], row[i + 1], row[i + 2]
             red += r > 190 and g < 80 and b < 70  # the hatched excess, #d92d20
     assert red > 50, "the excess over the total is not visible in the screenshot"
+
+
+def test_table_hierarchies_get_pictures_and_csv_rows(monkeypatch):
+    folder = ROOT / "tests" / "fixtures" / "tables"
+    if not (folder / "regions.yaml").is_file():
+        pytest.skip("the table fixtures are not here")
+    monkeypatch.chdir(folder)
+    rep = json.loads(runner.invoke(app, ["check", "regions.yaml", "--format", "json"]).stdout)
+    page = render("html", rep, RenderContext())
+    hierarchy = next(r for r in rep["results"] if r["rule"] == "sex-hierarchy")["failures"][0]
+    rel = relation(hierarchy)
+    assert rel["kind"] == "part-whole" and [p for p, _ in rel["parts"]] == ["female", "male"]
+    assert page.count('<svg class="relation"') == sum(r["status"] == "fail" for r in rep["results"])
+    assert '<span class="lineno">23 │ </span>N1,2020,total,25</pre>' in page
+
+
+def test_a_tiny_gap_is_still_visible():
+    svg = svg_relation({"parts": [("a", 3000.0), ("b", 890.0)], "total": ("t", 3889.0),
+                        "kind": "part-whole"}, "p3")
+    assert _rects(svg)["excess"][1] >= 6

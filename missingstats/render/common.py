@@ -36,9 +36,12 @@ def present(v: Any) -> bool:
 
 
 def clean(v: Any) -> Any:
-    """JSON-safe copy: NaN and infinities become None (JSON has neither)."""
+    """JSON-safe copy: NaN and infinities become None (JSON has neither); whole floats are
+    written as integers, so 92 reads the same whichever frame dtype carried it."""
     if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
         return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
     if isinstance(v, dict):
         return {str(k): clean(x) for k, x in v.items()}
     if isinstance(v, list | tuple):

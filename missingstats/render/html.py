@@ -30,6 +30,7 @@ from missingstats.render.common import (
 )
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac")
+MIN_GAP = 6  # px: the smallest drawn excess or shortfall, so it is seen at a glance
 SOURCE_LIMIT = 5_000_000  # bytes: quote lines only from files small enough to read whole
 BINARY = {".parquet", ".xlsx", ".xlsm", ".xls", ".feather", ".arrow"}
 
@@ -134,27 +135,33 @@ def relation(inst: dict) -> dict | None:
             total, dict) else ("total", _number(total))
         if tv is not None and all(v is not None for _, v in parts):
             return {"parts": parts, "total": (str(label), tv), "kind": "part-whole"}
-    return _from_expression(inst, values)
+    return _from_text(inst, values) or _from_expression(inst, values)
 
 
-def _from_expression(inst: dict, values: dict) -> dict | None:
-    """Parts and total from a check such as `a + b <= t`; left against right for any other
-    single comparison of numbers; None for anything else (prose checks, table wording)."""
-    from missingstats import expr as ex
+TEXT_OPS = (" == ", " <= ", " >= ", " < ", " > ")
 
-    try:
-        node = ex.parse_check(str(inst.get("expression", "")))
-    except Exception:  # not our language (a table rule's own wording): no picture
+
+def _from_text(inst: dict, values: dict) -> dict | None:
+    """Parts and total read off the words of a check whose every term is one of its values:
+    `a + b <= t`, a table hierarchy `sex total == female + male` (the leading dimension
+    named in the coordinates), `sum(regions.value) == national.value`. Codes need not be
+    names of our language (Y15-19, 2019)."""
+    text = " ".join(str(inst.get("expression", "")).split())
+    first, _, rest = text.partition(" ")
+    if first in (inst.get("coordinates") or {}) and first not in values:
+        text = rest
+    found = [(text.find(op), op) for op in TEXT_OPS if op in text]
+    if len(found) != 1:
         return None
-    if not isinstance(node, ex.Compare) or len(node.ops) != 1:
-        return None
-    op = node.ops[0]
-    left, right = _addends(node.operands[0]), _addends(node.operands[1])
-    if left is None or right is None:
-        lhs, rhs = _number(inst.get("lhs")), _number(inst.get("rhs"))
-        if lhs is None or rhs is None:
-            return None
-        return {"parts": [("left side", lhs)], "total": ("right side", rhs), "kind": "sides"}
+    _, op = found[0]
+    left_text, right_text = text.split(op, 1)
+    left = [t.strip() for t in left_text.split(" + ")]
+    right = [t.strip() for t in right_text.split(" + ")]
+    return _part_whole(op.strip(), left, right, values)
+
+
+def _part_whole(op: str, left: list[str], right: list[str], values: dict) -> dict | None:
+    """Orient a comparison of sums as parts against one total (the single term)."""
     if op in (">=", ">"):
         left, right = right, left
     elif op == "==" and len(right) > 1 and len(left) == 1:
@@ -162,10 +169,11 @@ def _from_expression(inst: dict, values: dict) -> dict | None:
     elif op not in ("<=", "<", "=="):
         return None
     if len(right) != 1:
-        if len(left) == 1:  # total <= a + b: the single figure is the whole
-            left, right = right, left
-        else:
+        if len(left) != 1:
             return None
+        left, right = right, left  # total <= a + b: the single term is the whole
+    if any(n not in values for n in left + right):
+        return None
     nums = {n: _number(values.get(n)) for n in left + right}
     if any(v is None for v in nums.values()):
         return None
@@ -174,6 +182,28 @@ def _from_expression(inst: dict, values: dict) -> dict | None:
         "total": (right[0], float(nums[right[0]])),  # type: ignore[arg-type]
         "kind": "part-whole",
     }
+
+
+def _from_expression(inst: dict, values: dict) -> dict | None:
+    """Parts and total from a parsed check (sum(a, b) <= t); left against right for any other
+    single comparison of numbers; None for anything else (prose checks, other wording)."""
+    from missingstats import expr as ex
+
+    try:
+        node = ex.parse_check(str(inst.get("expression", "")))
+    except Exception:  # not our language: no picture
+        return None
+    if not isinstance(node, ex.Compare) or len(node.ops) != 1:
+        return None
+    left, right = _addends(node.operands[0]), _addends(node.operands[1])
+    if left is not None and right is not None:
+        found = _part_whole(node.ops[0], left, right, values)
+        if found:
+            return found
+    lhs, rhs = _number(inst.get("lhs")), _number(inst.get("rhs"))
+    if lhs is None or rhs is None:
+        return None
+    return {"parts": [("left side", lhs)], "total": ("right side", rhs), "kind": "sides"}
 
 
 def svg_relation(rel: dict, ident: str) -> str:
@@ -209,7 +239,7 @@ def svg_relation(rel: dict, ident: str) -> str:
     y = 14
     out.append(f'<text x="{x0}" y="{y}" font-weight="600">{escape(top_title)}</text>')
     y_total = y + 6
-    out.append(f'<rect class="total" x="{x0}" y="{y_total}" width="{x(total) - x0}" height="{bar}" '
+    out.append(f'<rect class="total" x="{x0}" y="{y_total}" width="{round(x(total) - x0, 1)}" height="{bar}" '
                'fill="#98a2b3"/>')
     out.append(f'<text x="{x(total) + 6}" y="{y_total + 17}">{escape(number_text(total))}</text>')
     y = y_total + bar + 22
@@ -219,19 +249,22 @@ def svg_relation(rel: dict, ident: str) -> str:
     for i, (name, value) in enumerate(parts):
         colour = PALETTE[i % len(PALETTE)]
         x_a, x_b = x(start), x(start + value)
-        out.append(f'<rect class="part" x="{x_a}" y="{y_parts}" width="{max(x_b - x_a, 0)}" '
+        out.append(f'<rect class="part" x="{x_a}" y="{y_parts}" width="{max(round(x_b - x_a, 1), 0)}" '
                    f'height="{bar}" fill="{colour}" stroke="#fff" stroke-width="1">'
                    f'<title>{escape(name)} = {escape(number_text(value))}</title></rect>')
         if x_b - x_a > 8 * len(number_text(value)) + 6:
             out.append(f'<text x="{round((x_a + x_b) / 2, 1)}" y="{y_parts + 17}" fill="#fff" '
                        f'text-anchor="middle">{escape(number_text(value))}</text>')
         start += value
+    # A gap of 1 in 3889 would be a fraction of a pixel: draw it at least MIN_GAP wide.
     if gap > 0:
-        out.append(f'<rect class="excess" x="{x(total)}" y="{y_parts}" width="{x(whole) - x(total)}" '
+        out.append(f'<rect class="excess" x="{x(total)}" y="{y_parts}" '
+                   f'width="{max(round(x(whole) - x(total), 1), MIN_GAP)}" '
                    f'height="{bar}" fill="url(#{ident}-h)" fill-opacity="0.75" stroke="#d92d20" '
                    'stroke-width="2"/>')
     elif gap < 0:
-        out.append(f'<rect class="shortfall" x="{x(whole)}" y="{y_parts}" width="{x(total) - x(whole)}" '
+        w = max(round(x(total) - x(whole), 1), MIN_GAP)
+        out.append(f'<rect class="shortfall" x="{round(x(total) - w, 1)}" y="{y_parts}" width="{w}" '
                    f'height="{bar}" fill="none" stroke="#d92d20" stroke-width="2" '
                    'stroke-dasharray="5 3"/>')
     end = max(x(whole), x(total))
