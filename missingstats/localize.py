@@ -87,6 +87,7 @@ class ChangeSet:
     warnings_hold: bool | None = None
     order: int = 0
     score: tuple = ()
+    interval: tuple[float, float] | None = None  # a single figure's, when already known
 
 
 @dataclass
@@ -134,6 +135,39 @@ class Problem:
         self.used = [k for k, c in enumerate(checks) if c.severity in severities]
         self.warnings = [k for k, c in enumerate(checks)
                          if c.severity == "warning" and "warning" not in severities]
+        # Rules that are plain linear rows over the figures alone (no or/if, abs, unknowns)
+        # and equal weights: single-figure changes can be found with numpy, no solver.
+        weights = {f.weight for f in figures}
+        self.simple = (len(self.model.names) == self.p and not free and len(weights) <= 1
+                       and not set(self.unanalysed) & set(self.used))
+        if self.simple:
+            a, self.simple_lo, self.simple_hi = self.rows(self.used)
+            self.simple_a = a.toarray()
+
+    def single_changes(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For records (lo/hi: records x figures) the interval each figure alone would need
+        for every rule to hold, the others kept (empty, lo > hi, where none works). Exact
+        when the others are exact; with interval figures a relaxation the caller verifies."""
+        a = self.simple_a  # rows x figures
+        terms_lo = np.minimum(a[None] * lo[:, None, :], a[None] * hi[:, None, :])
+        terms_hi = np.maximum(a[None] * lo[:, None, :], a[None] * hi[:, None, :])
+        rest_lo = terms_lo.sum(axis=2, keepdims=True) - terms_lo  # records x rows x figures
+        rest_hi = terms_hi.sum(axis=2, keepdims=True) - terms_hi
+        need_lo = self.simple_lo[None, :, None] - rest_hi  # a_rj x_j >= need_lo
+        need_hi = self.simple_hi[None, :, None] - rest_lo  # a_rj x_j <= need_hi
+        coef = np.broadcast_to(a[None], need_lo.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x_lo = np.where(coef > 0, need_lo / coef, np.where(coef < 0, need_hi / coef, -np.inf))
+            x_hi = np.where(coef > 0, need_hi / coef, np.where(coef < 0, need_lo / coef, np.inf))
+        # a row without x_j must already hold for the others
+        broken = (coef == 0) & ((need_lo > 1e-9) | (need_hi < -1e-9))
+        x_lo = np.where(broken, np.inf, x_lo)
+        flo = np.maximum(np.nan_to_num(x_lo, nan=-np.inf).max(axis=1, initial=-np.inf), self.lb[:self.p])
+        fhi = np.minimum(np.nan_to_num(x_hi, nan=np.inf).min(axis=1, initial=np.inf), self.ub[:self.p])
+        whole = self.integer[:self.p]
+        flo = np.where(whole, np.ceil(flo - 1e-9), flo)
+        fhi = np.where(whole, np.floor(fhi + 1e-9), fhi)
+        return flo, fhi
 
     def rows(self, checks: list[int]):
         mask = np.isin(self.tags, checks)
@@ -201,13 +235,20 @@ class Problem:
 
 
 def localize(problem: Problem, lo: np.ndarray, hi: np.ndarray, stated: list[float | None],
-             max_sets: int = 5, verify: bool = True) -> Localisation:
-    """Localise the errors of one record (lo/hi: the reported interval of each figure)."""
+             max_sets: int = 5, verify: bool = True,
+             singles: tuple[np.ndarray, np.ndarray] | None = None) -> Localisation:
+    """Localise the errors of one record (lo/hi: the reported interval of each figure);
+    `singles` are its rows of Problem.single_changes when the caller batched them."""
     statuses = problem.statuses(lo[None, :], hi[None, :], problem.used)[:, 0]
     failing = [problem.checks[k] for k, s in zip(problem.used, statuses) if s == "fail"]
     if not failing and not (statuses == "undetermined").any():
         return Localisation("consistent")
-    sets, status = _minimal_sets(problem, lo, hi, max(max_sets * 3, 10))
+    if not failing and problem.simple and _exact_point(problem, set(), lo, hi) is not None:
+        return Localisation("consistent")  # the bounds leave room for every rule
+    sets = _single_sets(problem, lo, hi, singles) if problem.simple else []
+    status = "ok"
+    if not sets:
+        sets, status = _minimal_sets(problem, lo, hi, max(max_sets * 3, 10))
     if status == "contradiction":
         return Localisation(
             "contradiction", failing=failing,
@@ -254,6 +295,26 @@ def _reported(lo: float, hi: float, stated: float | None) -> str:
     if lo == hi:
         return bounds.fmt(lo)
     return bounds.describe(lo, hi)
+
+
+def _single_sets(problem: Problem, lo: np.ndarray, hi: np.ndarray,
+                 singles: tuple[np.ndarray, np.ndarray] | None) -> list[ChangeSet]:
+    """Every single figure whose change alone lets every rule hold (numpy, no solver)."""
+    if singles is None:
+        flo, fhi = problem.single_changes(lo[None, :], hi[None, :])
+        singles = (flo[0], fhi[0])
+    flo, fhi = singles
+    exact = bool((lo == hi).all())
+    out = []
+    for j in np.flatnonzero(flo <= fhi + 1e-9):
+        j = int(j)
+        if not exact and _exact_point(problem, {j}, lo, hi) is None:
+            continue
+        f = problem.figures[j]
+        near = min(max(lo[j], flo[j]), fhi[j])
+        out.append(ChangeSet([f.name], f.weight, {f.name: _clean(near, f.integer)},
+                             interval=(float(flo[j]), float(fhi[j]))))
+    return out
 
 
 def _minimal_sets(problem: Problem, lo: np.ndarray, hi: np.ndarray, cap: int
@@ -357,7 +418,7 @@ def _judge(problem: Problem, cs: ChangeSet, lo: np.ndarray, hi: np.ndarray,
     best_typos: dict[int, Candidate] = {}
     for j in sorted(members):
         f = problem.figures[j]
-        ends = problem.interval(j, lo, hi, members)
+        ends = cs.interval if cs.interval is not None else problem.interval(j, lo, hi, members)
         if ends is None:
             out[j] = ((None, None), [])
             continue

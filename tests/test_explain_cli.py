@@ -146,3 +146,50 @@ def test_command_module_imports_no_solver(repo_root):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=repo_root, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_explain_table_spec_localises_each_failing_group(cli):
+    res = cli("explain", f"{FIX}/districts.yaml", "-f", "json")
+    assert res.exit_code == 1
+    rep = json.loads(res.stdout)
+    assert (rep["unit"], rep["checked"], rep["failing"], rep["localised"]) == ("group", 6, 2, 2)
+    found = {r["record"]: r for r in rep["records"]}
+    d2 = found["district=D2, year=2020"]
+    assert d2["alternatives"][0]["figures"] == ["total"]
+    assert d2["suspects"][0]["candidates"][0]["value"] == 39
+    assert d2["suspects"][0]["location"] == {
+        "file": f"{FIX}/districts.csv", "line": 5, "column": 3, "figure": "total"}
+    d3 = found["district=D3, year=2020"]
+    assert d3["suspects"][0]["figure"] == "adults"
+    assert d3["suspects"][0]["candidates"][0]["value"] == 18
+    text = cli("explain", f"{FIX}/districts.yaml").stdout
+    assert "2 of 6 groups fail" in text and "group district=D2, year=2020" in text
+
+
+def test_explain_records_csv(cli):
+    res = cli("explain", f"{FIX}/records-rules.yaml", "--records", f"{FIX}/records.csv",
+              "-f", "json")
+    assert res.exit_code == 1
+    rep = json.loads(res.stdout)
+    assert (rep["unit"], rep["checked"], rep["failing"]) == ("record", 3, 2)
+    first = rep["records"][0]
+    assert first["coordinates"] == {"district": "D2"}
+    assert first["suspects"][0]["location"] == {
+        "file": f"{FIX}/records.csv", "line": 3, "column": 2, "figure": "total"}
+
+
+def test_explain_records_names_a_missing_column(cli, tmp_path):
+    bad = tmp_path / "r.csv"
+    bad.write_text("district,total,female,male,children,adult\nD1,1,1,0,0,1\n")
+    res = cli("explain", f"{FIX}/records-rules.yaml", "--records", str(bad))
+    assert res.exit_code == 2
+    assert "'adults', which is not a column of the records; did you mean 'adult'?" in res.stderr
+
+
+def test_cross_dimension_evidence_names_the_shared_cell(cli):
+    rep = json.loads(cli("explain", "tests/fixtures/tables/regions-wide.yaml", "-f", "json").stdout)
+    if rep["failing"] < 2:
+        pytest.skip("the shared tables fixture changed")
+    for r in rep["records"]:
+        best = r["suspects"][0]
+        assert best.get("also_suspect_in"), r["record"]

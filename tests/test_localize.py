@@ -183,3 +183,40 @@ def test_minimum_weight_matches_brute_force(system):
             env = {n: iv.Interval.exact(np.array([x[i]])) for i, n in enumerate(NAMES)}
             for text in rules:
                 assert iv.evaluate(ex.parse_check(text), env, 1).status()[0] == "pass"
+
+
+def plain_systems():
+    """Conjunctions of linear rows (no or, no !=) with equal weights: the numpy fast path."""
+    term = st.tuples(st.integers(-2, 2), st.sampled_from(NAMES))
+    side = st.lists(term, min_size=1, max_size=3).map(
+        lambda ts: " + ".join(f"({k} * {n})" for k, n in ts))
+    rule = st.tuples(side, st.sampled_from(["==", "<=", "<", ">="]), st.integers(0, 6)).map(
+        lambda t: f"{t[0]} {t[1]} {t[2]}")
+    return st.tuples(st.lists(rule, min_size=1, max_size=3),
+                     st.lists(st.integers(0, TOP), min_size=4, max_size=4))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_systems())
+def test_fast_path_sets_match_brute_force(system):
+    rules, values = system
+    problem, v = record(rules, dict(zip(NAMES, values)), box=TOP)
+    assert problem.simple
+    expected = brute_minimum(rules, values, [1.0] * 4)
+    result = lz.localize(problem, v, v, list(v), max_sets=50)
+    if expected == 1:  # every single figure that can fix the record, and nothing else
+        grid = np.array(list(itertools.product(range(TOP + 1), repeat=4)), dtype=float)
+        env = {n: iv.Interval.exact(grid[:, i]) for i, n in enumerate(NAMES)}
+        ok = np.ones(len(grid), dtype=bool)
+        for text in rules:
+            ok &= iv.evaluate(ex.parse_check(text), env, len(grid)).status() == "pass"
+        single = {NAMES[j] for j in range(4)
+                  if (ok & ((grid != v).sum(axis=1) <= 1) & (grid[:, j] != v[j])).any()}
+        assert {s.figures[0] for s in result.sets} == single
+        assert all(len(s.figures) == 1 for s in result.sets)
+    elif expected is None:
+        assert result.status == "contradiction"
+    elif expected == 0:
+        assert result.status == "consistent"
+    else:
+        assert {s.weight for s in result.sets} == {expected}

@@ -198,6 +198,8 @@ def _render_records(rep: dict) -> str:
         if r["alternatives"]:
             for name in r["alternatives"][0]["figures"]:
                 out.extend(_suspect_lines(by_name[name], "  "))
+                if by_name[name].get("also_suspect_in"):
+                    out.append(f"    also a suspect in {'; '.join(by_name[name]['also_suspect_in'])}")
             if len(r["alternatives"]) > 1:
                 alts = ["/".join(a["figures"]) for a in r["alternatives"][1:]]
                 out.append(f"  or: {', '.join(alts)}")
