@@ -92,6 +92,8 @@ def test_breaking_a_true_relation_points_at_the_changed_line(tmp_path, old, new)
 def test_broken_letter_golden_text_and_json(tmp_path, monkeypatch):
     text = (ROOT / "data" / "letter.yaml").read_text(encoding="utf-8")
     (tmp_path / "letter.yaml").write_text(text.replace("value: 604\n", "value: 640\n"), "utf-8")
+    prose = "letter-2020-06-09.txt"
+    (tmp_path / prose).write_text((ROOT / "data" / prose).read_text(encoding="utf-8"), "utf-8")
     monkeypatch.chdir(tmp_path)
     result = run("check", "letter.yaml")
     assert result.exit_code == 1
