@@ -68,17 +68,20 @@ class Keyed:
         self.space = space
         n = len(table)
         cell = np.zeros(n, dtype=np.int64)
-        tmp = np.empty(n, dtype=np.int64)
-        for d in self.dims:
-            np.multiply(table.codes[d], self.strides[d], out=tmp, dtype=np.int64)
-            cell += tmp
-        del tmp
+        for d in self.dims:  # Horner: ((g * n_year + year) * n_sex + sex) ..., in place
+            cell *= self.radix[d]
+            cell += table.codes[d]
         self.dense = space <= dense_limit(n)
         # duplicates: the first occurrence counts, later ones only fail `unique`
         self.dup: np.ndarray = np.empty(0, dtype=np.int64)  # later occurrences (table index)
         self.dup_first: np.ndarray = np.empty(0, dtype=np.int64)  # their first occurrence
         self._present: np.ndarray | None = None
-        if self.dense:
+        # Published tables are usually sorted by their dimensions: then keys are increasing,
+        # there are no duplicates and a cell is found by binary search.
+        self.sorted = bool(n < 2 or (cell[1:] > cell[:-1]).all())
+        if self.sorted:
+            has_dup = False
+        elif self.dense:
             seen = np.zeros(space, dtype=bool)
             seen[cell] = True
             has_dup = int(np.count_nonzero(seen)) < n
@@ -152,6 +155,12 @@ class Keyed:
         keys = np.asarray(keys, dtype=np.int64)
         out = np.full(len(keys), -1, dtype=np.int64)
         ok = (keys >= 0) & (keys < self.space)
+        if self.sorted and self.index is None:
+            pos = np.searchsorted(self.cell, keys[ok])
+            pos_c = np.minimum(pos, max(len(self.cell) - 1, 0))
+            hit = (pos < len(self.cell)) & (self.cell[pos_c] == keys[ok]) if len(self.cell) else pos < 0
+            out[np.flatnonzero(ok)[hit]] = pos[hit]
+            return out
         if self.dense:
             if self._lookup is None:
                 dtype = np.int32 if len(self.cell) < 2**31 else np.int64
@@ -206,9 +215,9 @@ def number(v: float | None) -> Any:
 
 
 def tolerance_ok(lhs: np.ndarray, rhs: np.ndarray, tol) -> np.ndarray:
-    d = np.abs(lhs - rhs)
     if tol.zero:
-        return d == 0
+        return lhs == rhs
+    d = np.abs(lhs - rhs)
     return d <= tol.absolute + tol.relative * np.maximum(np.abs(lhs), np.abs(rhs))
 
 

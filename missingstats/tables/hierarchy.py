@@ -14,6 +14,7 @@ the dimension's digit replaced: key + (parent - code) * stride. The parts' sums 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,15 +85,18 @@ def run_hierarchy(engine: Engine, plan: HierarchyPlan, cap: int) -> Outcome:
 
 @dataclass
 class Gathered:
-    """Per instance (parent key): the total, its parts' aggregate and how many parts are there."""
+    """Per instance (parent key): the total, its parts' aggregate, and whether it is complete.
 
-    keys: np.ndarray
-    parent: np.ndarray
+    `keys(idx)` and `parents(idx)` give instance keys and parent codes for selected instances
+    only (the listed ones), so a complete cube never materialises millions of keys."""
+
     total: np.ndarray  # NaN when absent or not available
-    has_total: np.ndarray
     parts: np.ndarray  # sum of the known parts (max for relation "<=", -inf if none)
-    n_parts: np.ndarray  # parts present
-    known_parts: np.ndarray  # parts present with a count
+    complete: np.ndarray | None  # total and every declared part known (None: all are)
+    short: np.ndarray | None  # fewer known parts than declared (None: none is)
+    any_part: np.ndarray | None  # at least one part present (None: all have one)
+    keys: Callable[[np.ndarray], np.ndarray]
+    parents: Callable[[np.ndarray], np.ndarray]
 
 
 def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathered:
@@ -125,14 +129,15 @@ def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathe
     na_count = np.bincount(kpos, weights=na_parts, minlength=size) if any_na else None
     del tpos, kpos, cval, na_parts
 
-    present = has_total | (n_parts > 0)
-    sel = np.flatnonzero(present)
-    del present
+    sel = np.flatnonzero(has_total | (n_parts > 0))
     keys = sel if uniq is None else uniq[sel]
     n_parts = n_parts[sel]
     known = n_parts - (na_count[sel].astype(np.int64) if na_count is not None else 0)
-    return Gathered(keys, (keys // stride) % kt.radix[dim], total[sel], has_total[sel],
-                    parts[sel], n_parts, known)
+    parent = (keys // stride) % kt.radix[dim]
+    total = total[sel]
+    short = known < hx.n_children[parent]
+    return Gathered(total, parts[sel], ~np.isnan(total) & ~short, short, n_parts > 0,
+                    lambda idx: keys[idx], lambda idx: parent[idx])
 
 
 EDGE_LOOP = 256  # up to this many edges, add slices per edge; beyond, gather + reduceat
@@ -153,10 +158,7 @@ def gather_dense(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gath
     out_shape = (before, len(pids), after)
     edges_p, edges_c = slot[hx.parents], hx.children
     counts = not full
-    if relation == "<=":
-        parts = np.full(out_shape, -np.inf)
-    else:
-        parts = np.zeros(out_shape)
+    parts = np.full(out_shape, -np.inf) if relation == "<=" else np.zeros(out_shape)
     n_parts = np.zeros(out_shape, dtype=np.int32) if counts else None
     n_known = np.zeros(out_shape, dtype=np.int32) if counts else None
     P = present.reshape(shape) if counts else None
@@ -181,26 +183,27 @@ def gather_dense(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gath
         if counts:
             n_parts = np.add.reduceat(P.take(kids, axis=1), starts, axis=1, dtype=np.int32)
             n_known = np.add.reduceat(K.take(kids, axis=1), starts, axis=1, dtype=np.int32)
-    expected = hx.n_children[pids].astype(np.int32)
-    if full:
-        sel = np.arange(total.size)
-        has_total = np.ones(total.size, dtype=bool)
-    else:
-        has_total = present.reshape(shape)[:, pids, :].reshape(-1)
-        inst = has_total | (n_parts.reshape(-1) > 0)
-        sel = np.flatnonzero(inst)
-        has_total = has_total[sel]
-    j = (sel // after) % len(pids)
-    parent = pids[j]
-    keys = (sel // (after * len(pids))) * (n_dim * after) + parent * after + sel % after
-    if full:
-        n_p = expected[j]
-        n_k = n_p
-    else:
-        n_p = n_parts.reshape(-1)[sel]
-        n_k = n_known.reshape(-1)[sel]
-    return Gathered(keys, parent, total.reshape(-1)[sel], has_total, parts.reshape(-1)[sel],
-                    n_p, n_k)
+    npar = len(pids)
+
+    def keys_of(flat: np.ndarray) -> np.ndarray:
+        b, rest = np.divmod(flat, npar * after)
+        j, a = np.divmod(rest, after)
+        return b * (n_dim * after) + pids[j] * after + a
+
+    def parents_of(flat: np.ndarray) -> np.ndarray:
+        return pids[(flat // after) % npar]
+
+    if full:  # every cell present and known: every instance exists and is complete
+        return Gathered(total.reshape(-1), parts.reshape(-1), None, None, None,
+                        keys_of, parents_of)
+    expected = np.broadcast_to(hx.n_children[pids].astype(np.int32)[None, :, None], out_shape)
+    has_total = present.reshape(shape)[:, pids, :]
+    sel = np.flatnonzero(has_total | (n_parts > 0))
+    short = (n_known < expected).reshape(-1)[sel]
+    total = total.reshape(-1)[sel]
+    return Gathered(total, parts.reshape(-1)[sel], ~np.isnan(total) & ~short, short,
+                    n_parts.reshape(-1)[sel] > 0,
+                    lambda idx: keys_of(sel[idx]), lambda idx: parents_of(sel[idx]))
 
 
 def _one_table(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, cap: int) -> Outcome:
@@ -210,41 +213,43 @@ def _one_table(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPla
     else:
         g = gather_keys(kt, hx, dim, plan.relation)
     total, parts = g.total, g.parts
-    expected = hx.n_children[g.parent]
-    total_known = ~np.isnan(total)
-    complete = total_known & (g.known_parts == expected)
-    n = len(g.keys)
-
+    n = len(total)
     if plan.policy == "zero":
-        lhs = np.where(total_known, total, 0.0)
+        lhs = np.where(np.isnan(total), 0.0, total)
         rhs = parts
         if plan.relation == "<=":  # absent parts count as 0 in the largest part too
-            rhs = np.where(g.known_parts < expected, np.maximum(parts, 0.0), parts)
-        evaluable = np.ones(n, dtype=bool)
+            rhs = np.where(np.isinf(parts), 0.0, parts)
+            if g.short is not None:
+                rhs = np.where(g.short, np.maximum(rhs, 0.0), rhs)
+        evaluable = None
     else:
-        lhs, rhs, evaluable = total, parts, complete
+        lhs, rhs, evaluable = total, parts, g.complete
     tol = plan.rule.tolerance
     with np.errstate(invalid="ignore"):
         if plan.relation == "==":
             holds = tolerance_ok(lhs, rhs, tol)
         else:  # "sum <=" and "<=": parts (sum or largest) at most the total
             holds = (rhs <= lhs) | tolerance_ok(lhs, rhs, tol)
-    if plan.relation == "<=" and plan.policy != "zero":
+    fail = ~holds if evaluable is None else evaluable & ~holds
+    if plan.relation == "<=" and plan.policy != "zero" and evaluable is not None:
         # a part known to exceed the total fails even when other parts are missing
-        known_violation = total_known & (g.n_parts > 0) & ~holds & np.isfinite(rhs)
-        fail = known_violation | (evaluable & ~holds)
-    else:
-        fail = evaluable & ~holds
-    missing = ~evaluable & ~fail
-    if plan.policy == "fail":
-        fail, missing = fail | missing, np.zeros(n, dtype=bool)
+        known_violation = ~np.isnan(total) & ~holds & np.isfinite(rhs)
+        if g.any_part is not None:
+            known_violation &= g.any_part
+        fail |= known_violation
+    missing = None if evaluable is None else ~evaluable & ~fail
+    if plan.policy == "fail" and missing is not None:
+        fail, missing = fail | missing, None
 
-    out = Outcome(checked=n, failed=int(fail.sum()), missing=int(missing.sum()))
+    out = Outcome(checked=n, failed=int(np.count_nonzero(fail)),
+                  missing=0 if missing is None else int(np.count_nonzero(missing)))
     out.passed = out.checked - out.failed - out.missing
     for status, mask in (("fail", fail), ("missing", missing)):
+        if mask is None:
+            continue
         chosen = pick(mask, cap - len(out.instances))
         if len(chosen):
-            out.instances.extend(_listed(engine, kt, hx, plan, g.keys[chosen], g.parent[chosen],
+            out.instances.extend(_listed(engine, kt, hx, plan, g.keys(chosen), g.parents(chosen),
                                          lhs[chosen], rhs[chosen], status))
     return out
 

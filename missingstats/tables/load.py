@@ -91,8 +91,12 @@ def _read_parquet(defn: TableDef, cols: list[str]):
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(defn.path)
-        header = list(pf.schema_arrow.names)
+        probe = pq.ParquetFile(defn.path)
+        header = list(probe.schema_arrow.names)
+        # text dimensions straight into dictionaries (int32 indices, no cast to the stored type)
+        strings = [c for c in defn.dimensions.values() if c in header and
+                   str(probe.schema_arrow.field(c).type).startswith(("string", "large_string", "dictionary"))]
+        pf = pq.ParquetFile(defn.path, read_dictionary=strings) if strings else probe
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"cannot read Parquet: {_first_line(exc)}", Location(defn.file)) from None
     _missing_columns(defn, header, cols)
@@ -113,7 +117,7 @@ class ParquetColumns:
         if column == "__len__":
             return self.num_rows
         try:
-            return self.pf.read(columns=[column]).column(0)
+            return self.pf.read(columns=[column], use_pandas_metadata=False).column(0)
         except (pa.ArrowException, OSError) as exc:
             raise InputError(f"cannot read Parquet column {column!r}: {_first_line(exc)}",
                              Location(self.defn.file)) from None
@@ -348,27 +352,16 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
             chunked = pa.chunked_array([pa.array(f.astype(np.int64))])
             t = chunked.type
     if pa.types.is_integer(t):
-        vals = np.array(chunked.to_numpy(), dtype=np.int64)  # a writable copy
-        if len(vals) == 0:
-            return np.empty(0, dtype=np.int8)
-        lo, hi = int(vals.min()), int(vals.max())
-        if hi - lo <= 4 * len(vals) + (1 << 20):
-            vals -= lo  # in place: offsets into [0, hi - lo]
-            present = np.bincount(vals, minlength=hi - lo + 1) > 0
-            uniq = np.flatnonzero(present) + lo
-            lookup = book.lookup(dim, [str(int(u)) for u in uniq])
-            dtype = code_dtype(book.size(dim))
-            by_offset = np.zeros(hi - lo + 1, dtype=dtype)
-            by_offset[present] = lookup
-            return np.take(by_offset, vals)
-        uniq, idx = np.unique(vals, return_inverse=True)
-        lookup = book.lookup(dim, [str(int(u)) for u in uniq])
-        return lookup.astype(code_dtype(book.size(dim)))[idx]
+        return _integer_ids(chunked, dim, book)
     if not pa.types.is_dictionary(t):
         chunked = pc.dictionary_encode(chunked)
     pieces = []
+    previous = None
     for chunk in chunked.chunks:
         dictionary = chunk.dictionary
+        if previous is not None and dictionary.equals(previous[0]):
+            pieces.append((previous[1], np.asarray(chunk.indices.to_numpy(zero_copy_only=False))))
+            continue  # row groups written from one categorical share their dictionary
         if pa.types.is_floating(dictionary.type):
             texts = [_code_text(v) for v in dictionary.to_pylist()]
         else:
@@ -383,6 +376,7 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
                     _loc(locator, int(rows[i]), locator.columns[column]),
                 )
         pieces.append((book.lookup(dim, texts), idx))
+        previous = (dictionary, pieces[-1][0])
     dtype = code_dtype(book.size(dim))
     out = np.empty(len(chunked), dtype=dtype)
     at = 0
@@ -392,6 +386,36 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
         else:
             out[at:at + len(idx)] = np.take(lookup.astype(dtype), idx)
         at += len(idx)
+    return out
+
+
+def _integer_ids(chunked, dim: str, book: CodeBook) -> np.ndarray:
+    """Integer codes (years): ranked through a table over their range, chunk by chunk."""
+    import pyarrow.compute as pc
+
+    n = len(chunked)
+    if n == 0:
+        return np.empty(0, dtype=np.int8)
+    bounds = pc.min_max(chunked).as_py()
+    lo, hi = int(bounds["min"]), int(bounds["max"])
+    if hi - lo > 4 * n + (1 << 20):
+        uniq, idx = np.unique(np.asarray(chunked.to_numpy(), dtype=np.int64), return_inverse=True)
+        lookup = book.lookup(dim, [str(int(u)) for u in uniq])
+        return lookup.astype(code_dtype(book.size(dim)))[idx]
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    for chunk in chunked.chunks:
+        present[np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.int64) - lo] = True
+    uniq = np.flatnonzero(present) + lo
+    lookup = book.lookup(dim, [str(int(u)) for u in uniq])
+    dtype = code_dtype(book.size(dim))
+    by_offset = np.zeros(hi - lo + 1, dtype=dtype)
+    by_offset[present] = lookup
+    out = np.empty(n, dtype=dtype)
+    at = 0
+    for chunk in chunked.chunks:  # a loop over the file's few chunks
+        offsets = np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.int64) - lo
+        out[at:at + len(chunk)] = by_offset[offsets]
+        at += len(chunk)
     return out
 
 
