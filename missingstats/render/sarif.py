@@ -4,7 +4,8 @@
   once with its description and default level (error, warning, note for info).
 - A failing instance is a result of kind `fail` at its first figure, with the other figures
   as `relatedLocations`; URIs are relative to the git top-level (else the working
-  directory), with forward slashes; `region` carries 1-based startLine and startColumn.
+  directory), with forward slashes; `region` carries 1-based startLine and startColumn
+  (a spreadsheet cell has no region; its sheet!cell is in the location's message).
 - An undetermined instance is a result of kind `review` (level `none`, as SARIF requires
   for kinds other than `fail`). Not-evaluable instances (a figure not reported) are not
   results, so dashboards do not carry permanent alerts for figures a publisher never gave;
@@ -40,7 +41,7 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 def _physical(loc: dict, root: Path) -> dict:
     out: dict = {"artifactLocation": {"uri": relative_uri(str(loc.get("file") or ""), root)}}
     line = loc.get("line")
-    if isinstance(line, int) and line >= 1:
+    if isinstance(line, int) and line >= 1 and not loc.get("cell"):  # no lines in a workbook
         region: dict = {"startLine": line}
         col = loc.get("column")
         if isinstance(col, int) and col >= 1:
