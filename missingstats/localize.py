@@ -49,6 +49,7 @@ class FigureVar:
     integer: bool = True
     location: Location | None = None
     quoted: frozenset[float] = frozenset()  # numbers in the sentence the figure was taken from
+    shown: str | None = None  # as the sheet writes it ("at most 871")
 
 
 @dataclass
@@ -283,7 +284,7 @@ def localize(problem: Problem, lo: np.ndarray, hi: np.ndarray, stated: list[floa
             feasible, cands = details[tuple(cs.figures)][j]
             f = problem.figures[j]
             suspects.append(Suspect(
-                name, stated[j], _reported(lo[j], hi[j], stated[j]), feasible,
+                name, stated[j], f.shown or _reported(lo[j], hi[j], stated[j]), feasible,
                 cands[:MAX_CANDIDATES], f.location,
             ))
     return Localisation("localised", shown, suspects, more or len(sets) > max_sets, failing)
@@ -530,7 +531,7 @@ def _verified(problem: Problem, j: int, pool: list[Candidate], lo: np.ndarray, h
         if not ok[k]:
             continue
         if breaks[k]:
-            cand.why += " (though a warning rule then fails)"
+            cand.why += "; though a warning rule then fails"
         if exact[k]:  # every rule holds for certain (members' whole box included)
             out.append(cand)
             continue
@@ -558,8 +559,8 @@ def summary_line(result: Localisation, path: str) -> str | None:
     text = "most likely wrong: " + " and ".join(parts)
     others = len(result.sets) - 1
     if others > 0:
-        more = "+" if result.more else ""
-        text += f"; {others}{more} other equally small explanation{'s' if others > 1 else ''}"
+        more = " or more" if result.more else ""
+        text += f"; {others}{more} other equally small explanation{'s' if others > 1 or more else ''}"
     return f"{text}; run missingstats explain {path}"
 
 
@@ -658,7 +659,8 @@ def sheet_record(sheet, rules, known: set[str], severities: tuple[str, ...]) -> 
     values = [x for f in figs for x in (f.lo, f.hi, f.value if f.value is not None else 0.0)]
     box = box_for(values, checks)
     figures = [
-        FigureVar(f.name, f.weight, f.unit == "count", f.location, quoted_numbers(f.quote))
+        FigureVar(f.name, f.weight, f.unit == "count", f.location, quoted_numbers(f.quote),
+                  f.display())
         for f in figs
     ]
     problem = Problem(figures, checks, free, box, severities)
