@@ -274,11 +274,14 @@ def render_lint(rep: dict, locations: dict) -> str:
             out.append(f"  {rid}{where(rid)}")
         for e in c["expressions"]:
             out.append(f"    {e}")
+    implied = {r["rule"]: r["implied_by"] for r in rep["redundant"]}
     for r in rep["redundant"]:
         out.append("")
         by = ", ".join(r["implied_by"]) or "the figures being whole numbers of 0 or more"
         out.append(f"REDUNDANT: {r['rule']}{where(r['rule'])}")
         out.append(f"  always holds when these hold: {by}")
+        if len(r["implied_by"]) == 1 and implied.get(r["implied_by"][0]) == [r["rule"]]:
+            out.append(f"  ({r['rule']} and {r['implied_by'][0]} say the same: keep one)")
     for s in rep["single_use"]:
         hint = f" (did you mean {s['did_you_mean']}?)" if s["did_you_mean"] else ""
         out.append("")
