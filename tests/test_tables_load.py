@@ -275,3 +275,40 @@ def test_spec_mistakes(tmp_path, monkeypatch, spec, expected):
     Path("s.yaml").write_text(spec)
     line = one_error(runner.invoke(app, ["check", "s.yaml"]))
     assert line.startswith("missingstats: s.yaml:") and expected in line
+
+
+def test_published_csv_quirks_footer_thousands_fill_down(tmp_path, monkeypatch):
+    """Title rows, a footnote below the data, grouped thousands and blank (merged) codes."""
+    monkeypatch.chdir(tmp_path)
+    Path("t.csv").write_text('Table 1: persons\n\ngeo;sex;value\nC;total;"1 234"\n;female;600\n'
+                             ';male;635\n\nSource: somewhere;;\nNote: provisional\n')
+    Path("s.yaml").write_text("""tables:
+  t: {path: t.csv, delimiter: ";", header_row: 3, last_row: 7, dimensions: [geo, sex],
+      measure: value, thousands: space, fill_down: geo}
+hierarchies:
+  sex: {total: [female, male]}
+""")
+    result = runner.invoke(app, ["check", "s.yaml", "--format", "json"])
+    sex = rule(result, "sex-hierarchy")
+    assert (sex["checked"], sex["failed"]) == (1, 1)
+    fail = sex["failures"][0]
+    assert fail["values"] == {"total": 1234, "female": 600, "male": 635}
+    assert fail["coordinates"] == {"geo": "C", "sex": "total"}
+    assert [loc["line"] for loc in fail["locations"]] == [4, 5, 6]
+    Path("s.yaml").write_text(Path("s.yaml").read_text().replace("last_row: 7, ", ""))
+    assert "t.csv:9: ragged row" in one_error(runner.invoke(app, ["check", "s.yaml"]))
+
+
+def test_excel_merged_codes_thousands_and_last_row(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    excel(tmp_path / "t.xlsx", [["Title"], ["geo", "sex", "value"], ["C", "total", "1,234"],
+                                [None, "female", 600], [None, "male", 634], ["Source: x"]])
+    Path("s.yaml").write_text("""tables:
+  t: {path: t.xlsx, header_row: 2, last_row: 5, dimensions: [geo, sex], measure: value,
+      thousands: ",", fill_down: [geo]}
+hierarchies:
+  sex: {total: [female, male]}
+""")
+    result = runner.invoke(app, ["check", "s.yaml", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert rule(result, "sex-hierarchy")["passed"] == 1

@@ -294,3 +294,25 @@ def test_rule_mistakes_are_input_errors(folder, rules, message):
         folder(LONG + "rules:\n  " + rules + "\n")
     assert message in str(err.value)
     assert str(err.value).startswith("s.yaml:")
+
+
+def test_constants_join_yearly_tables_and_a_single_number(folder, tmp_path):
+    (tmp_path / "y2019.csv").write_text("geo,value\nN,33\nS,7\n")
+    (tmp_path / "y2020.csv").write_text("geo,value\nN,39\nS,4\n")
+    (tmp_path / "total.csv").write_text("value\n84\n")
+    counts, inst = folder("""tables:
+  a: {path: y2019.csv, dimensions: [geo], measure: value, constants: {year: "2019"}}
+  b: {path: y2020.csv, dimensions: [geo], measure: value, constants: {year: "2020"}}
+  all: {path: total.csv, dimensions: [], measure: value}
+implied: false
+rules:
+  - id: grand-total
+    group: {check: sum(a.value) + sum(b.value) == all.value}
+  - id: years
+    group: {check: sum(a.value) <= 40, by: [year]}
+""")
+    assert (counts["grand-total"]["checked"], counts["grand-total"]["failed"]) == (1, 1)
+    (fail,) = of(inst, "grand-total")
+    assert (fail["lhs"], fail["rhs"], fail["difference"]) == (83, 84, -1)
+    assert fail["coordinates"] == {}
+    assert (counts["years"]["checked"], counts["years"]["failed"]) == (1, 0)

@@ -43,13 +43,14 @@ def read_excel(defn: TableDef) -> tuple[dict, Locator]:
         if defn.cell_range:
             r1, c1, r2, c2 = defn.cell_range
         else:
-            r1, c1, r2, c2 = defn.header_row, 1, None, None
+            r1, c1, r2, c2 = defn.header_row, 1, defn.last_row, None
         rows = ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2, values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
             raise InputError(f"sheet {sheet!r} has no row {r1} (the header)", Location(defn.file))
-        header = ["" if h is None else str(h).strip() for h in header_cells]
-        from missingstats.tables.load import _missing_columns, needed_columns
+        from missingstats.tables.load import _code_text, _missing_columns, needed_columns
+
+        header = [(_code_text(h) or "").strip() for h in header_cells]
 
         cols = needed_columns(defn)
         _missing_columns(defn, header, cols)
@@ -80,6 +81,11 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
     out = np.empty(len(values), dtype=np.float64)
     markers = set(defn.missing_values)
     col = locator.columns[column]
+    grouped = None
+    if defn.thousands:
+        from missingstats.tables.load import grouped_pattern
+
+        grouped = re.compile(grouped_pattern(defn.thousands))
     decimal = False
     for i, v in enumerate(values):
         problem = None
@@ -98,12 +104,14 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
             text = v.strip()
             if text in markers:
                 out[i] = np.nan
-            elif INTEGRAL.match(text):
-                out[i] = float(text)
-                decimal = decimal or "." in text
+            elif INTEGRAL.match(text) or (grouped is not None and grouped.match(text)):
+                clean = text.replace(defn.thousands, "") if defn.thousands else text
+                out[i] = float(clean)
+                decimal = decimal or "." in clean
             else:
-                problem = f"text {text!r} is not a count (add it under missing_values if it " \
-                          "means 'not available')"
+                from missingstats.tables.load import _count_problem
+
+                problem = _count_problem(text, defn)
         else:
             problem = f"{v!r} is not a count"
         if problem:

@@ -155,8 +155,13 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
     import pyarrow.csv as pacsv
 
     bad: list = []
+    last = defn.last_row
+    if last is not None:
+        threads = False  # row numbers are needed to tell data rows from the footer
 
     def invalid(row) -> str:
+        if last is not None and row.number is not None and row.number > last:
+            return "skip"  # a footnote below the data
         bad.append(row)
         return "skip"
 
@@ -197,6 +202,8 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
             f"{first.expected_columns} ({len(bad)} such row{'s' if len(bad) > 1 else ''})",
             Location(defn.file, line, None),
         )
+    if last is not None:
+        table = table.slice(0, max(last - defn.header_row, 0))
     return table
 
 
@@ -288,10 +295,13 @@ def build(defn: TableDef, columns: dict, locator: Locator, book: CodeBook) -> Ta
     codes = {}
     for dim, col in defn.dimensions.items():
         codes[dim] = dimension_ids(columns[col], dim, col, book, defn, locator, rows)
+    for dim, code in defn.constants.items():
+        (cid,) = book.lookup(dim, [code])
+        codes[dim] = np.full(n, cid, dtype=code_dtype(book.size(dim)))
     if defn.wide is None:
         value = parse_counts(columns[defn.measure_column], defn.measure_column, defn, locator, rows,
                              notes)
-        table = Table(defn, list(defn.dimensions), codes, value, given_rows(rows),
+        table = Table(defn, defn.all_dimensions, codes, value, given_rows(rows),
                       locator.columns[defn.measure_column], locator, notes)
     else:
         wide = defn.wide
@@ -338,6 +348,14 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
     if isinstance(arr, list):
         arr = pa.array([_code_text(v) for v in arr], type=pa.string())
     chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    if dim in defn.fill_down:  # merged or blank cells repeat the code above
+        if pa.types.is_dictionary(chunked.type):
+            chunked = chunked.cast(chunked.type.value_type)
+        if pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type):
+            chunked = pc.if_else(pc.equal(pc.utf8_trim_whitespace(chunked), ""), None, chunked)
+        chunked = pc.fill_null_forward(chunked)
+        if not isinstance(chunked, pa.ChunkedArray):
+            chunked = pa.chunked_array([chunked])
     if chunked.null_count:
         nulls = np.asarray(chunked.is_null().to_numpy())
         i = int(np.flatnonzero(nulls)[0])
@@ -479,6 +497,10 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         text = arr.cast(pa.string())
         stripped = pc.utf8_trim_whitespace(text)
+        if defn.thousands:
+            grouped = pc.match_substring_regex(stripped, grouped_pattern(defn.thousands))
+            stripped = pc.if_else(grouped, pc.replace_substring(stripped, defn.thousands, ""),
+                                  stripped)
         missing = pc.is_in(stripped, value_set=pa.array(defn.missing_values, pa.string()))
         missing = pc.or_kleene(missing, pc.is_null(text)).fill_null(True)
         ok = pc.or_kleene(missing, pc.match_substring_regex(stripped, ARROW_INTEGRAL))
@@ -506,6 +528,11 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
     )
 
 
+def grouped_pattern(sep: str) -> str:
+    """Digits grouped by threes with a declared thousands separator: 1,234 or 12 345 678."""
+    return "^[+-]?[0-9]{1,3}(" + re.escape(sep) + "[0-9]{3})+$"
+
+
 def number_text(v: float) -> str:
     return repr(float(v)) if not np.isinf(v) else ("infinity" if v > 0 else "-infinity")
 
@@ -519,7 +546,8 @@ def _count_problem(raw: str | None, defn: TableDef) -> str:
     if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.[0-9]*", text):
         return f"{text!r} is not a whole number"
     if re.fullmatch(r"[0-9]{1,3}([,\u00a0\u202f' ][0-9]{3})+", text):
-        return f"{text!r} has thousands separators; write the count with digits only"
+        return (f"{text!r} has thousands separators; declare them (thousands: ',') or write the "
+                "count with digits only")
     markers = ", ".join(repr(m) for m in defn.missing_values)
     return (f"text {text!r} is not a count (cells meaning 'not available': {markers}; add "
             f"others under missing_values)")

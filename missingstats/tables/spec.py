@@ -32,8 +32,9 @@ from missingstats.errors import InputError, Location
 
 TOP_KEYS = ("tables", "hierarchies", "missing_cells", "implied", "rules", "description")
 TABLE_KEYS = (
-    "path", "format", "dimensions", "measure", "wide", "filter", "sheet", "range",
-    "header_row", "delimiter", "encoding", "missing_values", "description",
+    "path", "format", "dimensions", "measure", "wide", "constants", "filter", "sheet", "range",
+    "header_row", "last_row", "delimiter", "encoding", "missing_values", "thousands", "fill_down",
+    "description",
 )
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
            ".xlsx": "excel", ".xlsm": "excel"}
@@ -79,10 +80,15 @@ class TableDef:
     missing_values: list[str]
     location: Location
     path_location: Location | None = None
+    last_row: int | None = None  # last line (CSV) or sheet row (Excel) of data; None: to the end
+    thousands: str | None = None  # a thousands separator to accept in counts written as text
+    fill_down: list[str] = field(default_factory=list)  # dimensions whose blanks repeat the row above
+    constants: dict[str, str] = field(default_factory=dict)  # dimension -> the one code of a table
 
     @property
     def all_dimensions(self) -> list[str]:
-        return list(self.dimensions) + ([self.wide.dimension] if self.wide else [])
+        return list(self.dimensions) + ([self.wide.dimension] if self.wide else []) + list(
+            self.constants)
 
 
 @dataclass
@@ -198,7 +204,15 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             f"cannot tell the format of {str(rel)!r} from its suffix; use .csv, .tsv, .parquet "
             "or .xlsx, or say format: csv", rel.location,
         )
-    dimensions = _name_columns(m["dimensions"], f"dimensions of {name!r}")
+    dimensions = _name_columns(m["dimensions"], f"dimensions of {name!r}", allow_empty=True)
+    constants: dict[str, str] = {}
+    if "constants" in m:
+        for dim, code in sy.expect_mapping(m["constants"], "'constants'").items():
+            _simple_name(dim, "a dimension name")
+            if dim in dimensions:
+                raise InputError(f"{str(dim)!r} is both a column dimension and a constant",
+                                 dim.location)
+            constants[str(dim)] = str(sy.expect_string(code, f"the code of {dim}"))
     wide = _wide(m["wide"], name) if "wide" in m else None
     if wide is not None:
         if wide.dimension in dimensions:
@@ -214,7 +228,10 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             raise InputError(f"table {name!r} needs 'measure' (the count column) or 'wide'",
                              m.location)
         (measure, measure_col), = _name_columns(m["measure"], "'measure'", single=True).items()
-    if measure in dimensions or (wide and measure == wide.dimension):
+    if wide is not None and wide.dimension in constants:
+        raise InputError(f"{wide.dimension!r} is both the wide dimension and a constant",
+                         wide.location)
+    if measure in dimensions or measure in constants or (wide and measure == wide.dimension):
         raise InputError(f"{measure!r} is both a dimension and the measure", m["measure"].location)
     columns = list(dimensions.values()) + ([measure_col] if measure_col else []) + (
         list(wide.columns.values()) if wide else [])
@@ -233,6 +250,33 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             raise InputError("header_row counts from 1", m["header_row"].location)
         if cell_range:
             raise InputError("give either 'range' or 'header_row'", m["header_row"].location)
+    last_row = None
+    if "last_row" in m:
+        last_row = sy.parse_count(m["last_row"], "'last_row'")
+        if last_row <= header_row:
+            raise InputError("last_row must come after the header row", m["last_row"].location)
+        if cell_range:
+            raise InputError("give either 'range' or 'last_row'", m["last_row"].location)
+    thousands = None
+    if "thousands" in m:
+        t = m["thousands"]
+        text = str(t) if isinstance(t, sy.Scalar) else ""
+        text = {"space": " ", "comma": ",", "apostrophe": "'", "dot": ".", "nbsp": "\u00a0"}.get(
+            text, text)
+        if len(text) != 1 or text.isdigit():
+            raise InputError("thousands is one character such as ',' or a word: comma, space, "
+                             "apostrophe, dot, nbsp", t.location)
+        thousands = text
+    fill_down: list[str] = []
+    if "fill_down" in m:
+        node = m["fill_down"]
+        items = [node] if isinstance(node, sy.Scalar) else list(sy.expect_sequence(node, "'fill_down'"))
+        for item in items:
+            dim = str(sy.expect_string(item, "a dimension"))
+            if dim not in dimensions:
+                raise InputError(f"fill_down names {dim!r}, which is not a column dimension of "
+                                 f"{name!r}", item.location)
+            fill_down.append(dim)
     delimiter = None
     if "delimiter" in m:
         if fmt != "csv":
@@ -256,7 +300,7 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
     if "filter" in m:
         for dim, value in sy.expect_mapping(m["filter"], "'filter'").items():
             filters.append(_filter(str(dim), value, dim.location))
-            if dim not in dimensions and not (wide and dim == wide.dimension):
+            if dim not in dimensions and dim not in constants and not (wide and dim == wide.dimension):
                 raise InputError(f"filter on {str(dim)!r}, which is not a dimension of {name!r}",
                                  dim.location)
     return TableDef(
@@ -264,7 +308,8 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
         dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
         filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
         delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
-        path_location=rel.location,
+        path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
+        constants=constants,
     )
 
 
@@ -277,7 +322,8 @@ def _simple_name(text: sy.Scalar, what: str) -> sy.Scalar:
     return text
 
 
-def _name_columns(node: sy.Node, what: str, single: bool = False) -> dict[str, str]:
+def _name_columns(node: sy.Node, what: str, single: bool = False,
+                  allow_empty: bool = False) -> dict[str, str]:
     """`[geo, year]` or `{geo: Region, year: Year}` (or a single name) -> name: column."""
     out: dict[str, str] = {}
     if isinstance(node, sy.Scalar) and single:
@@ -293,7 +339,7 @@ def _name_columns(node: sy.Node, what: str, single: bool = False) -> dict[str, s
             if text in out:
                 raise InputError(f"dimension {str(text)!r} is listed twice", text.location)
             out[str(text)] = str(text)
-    if not out and not single:
+    if not out and not single and not allow_empty:
         raise InputError(f"{what} lists nothing", node.location)
     if single and len(out) != 1:
         raise InputError(f"{what} is one column: a name, or {{name: column}}", node.location)
