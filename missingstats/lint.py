@@ -240,6 +240,11 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
             box: float | None = None) -> LintResult:
     """Lint `rules` (those whose id is in `own` are the file's, checked for redundancy).
     Every figure lies in [0, box] (counts); the default box is far above any figure."""
+    other_kinds = [
+        {"rule": r.id, "expression": r.kind,
+         "reason": f"a {r.kind} rule is not a check expression; lint analyses checks"}
+        for r in rules if r.kind != "check"
+    ]
     rules = [r for r in rules if r.kind == "check"]
     names = names_in(rules)
     specs: dict[str, lin.VarSpec] = {}
@@ -259,7 +264,7 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
     for n in names:
         specs.setdefault(n, lin.VarSpec(0.0, box, True))
     analysis = Analysis(rules, specs, box)
-    result = LintResult(box=box, unanalysed=analysis.unanalysed)
+    result = LintResult(box=box, unanalysed=analysis.unanalysed + other_kinds)
     pool = list(range(len(rules)))
     result.conflicts = analysis.conflicts(pool)
     if result.conflicts:
