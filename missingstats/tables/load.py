@@ -383,7 +383,7 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
         if pa.types.is_floating(dictionary.type):
             texts = [_code_text(v) for v in dictionary.to_pylist()]
         else:
-            texts = [str(v) for v in dictionary.to_pylist()]
+            texts = [str(v).strip() for v in dictionary.to_pylist()]  # " N1" is N1
         idx = np.asarray(chunk.indices.to_numpy(zero_copy_only=False))
         if "" in texts:
             hits = np.flatnonzero(idx == texts.index(""))
