@@ -410,6 +410,17 @@ def tables() -> dict:
         "range": {"type": "string", "pattern": RANGE_RE,
                   "description": "Excel: the cells holding the table, header row first (A3:F200)."},
         "header_row": {"type": "integer", "minimum": 1},
+        "last_row": {"type": "integer", "minimum": 2,
+                     "description": "The last data row (notes and footnotes below it are ignored)."},
+        "constants": {"type": "object", "propertyNames": name, "additionalProperties": code,
+                      "description": "Dimensions the file does not hold as a column: "
+                                     "dimension: code, e.g. {year: 2020}."},
+        "thousands": {"type": "string",
+                      "description": "Thousands separator in counts: one character, or comma, "
+                                     "space, apostrophe, dot, nbsp."},
+        "fill_down": {"anyOf": [name, {"type": "array", "items": name, "minItems": 1}],
+                      "description": "Dimension columns whose blank cells repeat the code above "
+                                     "(merged cells in published tables)."},
         "delimiter": {"type": "string", "description": "CSV: one character, or tab."},
         "encoding": {"type": "string", "default": "utf-8"},
         "missing_values": {"type": "array", "items": {"type": "string"},
