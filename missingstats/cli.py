@@ -58,7 +58,7 @@ def guarded(func):
             return func(*args, **kwargs)
         except InputError as exc:
             raise fail_input(str(exc)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as exc:  # a bug of ours: say so briefly, exit 2, keep CI honest
             if os.environ.get("MISSINGSTATS_DEBUG"):
@@ -191,6 +191,12 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("missingstats: interrupted\n")
+        sys.exit(EXIT_INPUT)
+    except BrokenPipeError:
+        # The reader went away (`missingstats schema sheet | head`): stop quietly, and keep
+        # Python from complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_INPUT)
 
 
