@@ -312,3 +312,9 @@ hierarchies:
     result = runner.invoke(app, ["check", "s.yaml", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert rule(result, "sex-hierarchy")["passed"] == 1
+
+
+def test_header_only_table_checks_nothing(table):
+    result = table("geo,year,sex,value\n")
+    assert result.exit_code == 0, result.output
+    assert rule(result, "sex-hierarchy")["checked"] == 0

@@ -125,7 +125,7 @@ def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathe
         np.fmax.at(parts, kpos, cval)
     else:
         parts = np.bincount(kpos, weights=np.where(na_parts, 0.0, cval) if any_na else cval,
-                            minlength=size)
+                            minlength=size).astype(float, copy=False)  # (int when empty)
     na_count = np.bincount(kpos, weights=na_parts, minlength=size) if any_na else None
     del tpos, kpos, cval, na_parts
 

@@ -247,7 +247,7 @@ def run_group(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
         count = np.bincount(gp, minlength=size)[sel]
         na = np.isnan(vals)
         if n in plan.summed:
-            s = np.bincount(gp, weights=np.where(na, 0.0, vals), minlength=size)[sel]
+            s = np.bincount(gp, weights=np.where(na, 0.0, vals), minlength=size)[sel].astype(float)
             if na.any() and plan.policy != "zero":
                 s[np.bincount(gp, weights=na, minlength=size)[sel] > 0] = np.nan
             s[count == 0] = np.nan
