@@ -316,3 +316,50 @@ rules:
     assert (fail["lhs"], fail["rhs"], fail["difference"]) == (83, 84, -1)
     assert fail["coordinates"] == {}
     assert (counts["years"]["checked"], counts["years"]["failed"]) == (1, 0)
+
+
+def test_cross_tab_wide_in_two_dimensions_with_own_header(folder, tmp_path):
+    """A published cross-tab: two header rows (age over sex), named with `header:`."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Region", "All ages", None, None, "Children", None, None])
+    ws.append([None, "Total", "Female", "Male", "Total", "Female", "Male"])
+    ws.append(["N", 10, 4, 6, 3, 1, 2])
+    ws.append(["S", 8, 5, 3, 4, 2, 1])  # children: 2 + 1 != 4
+    wb.save(tmp_path / "x.xlsx")
+    cols = "".join(
+        f"\n        - {{column: {a}{s}, age: {a}, sex: {s}}}"
+        for a in ("all", "child") for s in ("total", "female", "male"))
+    counts, inst = folder(f"""tables:
+  x:
+    path: x.xlsx
+    range: A2:G4
+    header: [geo, alltotal, allfemale, allmale, childtotal, childfemale, childmale]
+    dimensions: [geo]
+    wide:
+      dimensions: [age, sex]
+      columns:{cols}
+hierarchies:
+  sex: {{total: [female, male]}}
+implied: false
+rules:
+  - {{id: sex, hierarchy: sex}}
+  - {{id: child-within, check: sex.total >= 0}}
+""")
+    assert (counts["sex"]["checked"], counts["sex"]["failed"]) == (4, 1)
+    (fail,) = of(inst, "sex")
+    assert fail["coordinates"] == {"geo": "S", "age": "child", "sex": "total"}
+    assert [loc["cell"] for loc in fail["locations"]] == ["Sheet!E4", "Sheet!F4", "Sheet!G4"]
+
+
+def test_csv_without_a_header_line(folder, tmp_path):
+    (tmp_path / "n.csv").write_text("C,total,3\nC,female,1\nC,male,1\n")
+    counts, inst = folder("""tables:
+  t: {path: n.csv, header: [geo, sex, value], header_row: 0, dimensions: [geo, sex], measure: value}
+hierarchies:
+  sex: {total: [female, male]}
+""")
+    assert counts["sex-hierarchy"]["failed"] == 1
+    assert [loc["line"] for loc in of(inst, "sex-hierarchy")[0]["locations"]] == [1, 2, 3]

@@ -44,13 +44,18 @@ def read_excel(defn: TableDef) -> tuple[dict, Locator]:
             r1, c1, r2, c2 = defn.cell_range
         else:
             r1, c1, r2, c2 = defn.header_row, 1, defn.last_row, None
-        rows = ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2, values_only=True)
-        header_cells = next(rows, None)
-        if header_cells is None:
-            raise InputError(f"sheet {sheet!r} has no row {r1} (the header)", Location(defn.file))
+        no_header_row = r1 == 0  # header_row: 0 with header: the data start at row 1
+        rows = ws.iter_rows(min_row=max(r1, 1), max_row=r2, min_col=c1, max_col=c2,
+                            values_only=True)
         from missingstats.tables.load import _code_text, _missing_columns, needed_columns
 
-        header = [(_code_text(h) or "").strip() for h in header_cells]
+        if not no_header_row:
+            header_cells = next(rows, None)
+            if header_cells is None:
+                raise InputError(f"sheet {sheet!r} has no row {r1} (the header)", Location(defn.file))
+            header = [(_code_text(h) or "").strip() for h in header_cells]
+        if defn.header:
+            header = list(defn.header)
 
         cols = needed_columns(defn)
         _missing_columns(defn, header, cols)

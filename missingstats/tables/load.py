@@ -49,7 +49,7 @@ def needed_columns(defn: TableDef) -> list[str]:
     if defn.measure_column:
         cols.append(defn.measure_column)
     if defn.wide:
-        cols.extend(defn.wide.columns.values())
+        cols.extend(defn.wide.cells)
     return cols
 
 
@@ -129,14 +129,14 @@ class ParquetColumns:
 def _read_csv(defn: TableDef, cols: list[str]):
     import pyarrow as pa
 
-    header = _csv_header(defn)
+    header = list(defn.header) if defn.header else _csv_header(defn)
     _missing_columns(defn, header, cols)
     dup = sorted({h for h in header if header.count(h) > 1 and h in cols})
     if dup:
         raise InputError(
             f"{defn.file} has two columns named {dup[0]!r}", Location(defn.file, defn.header_row)
         )
-    measures = [defn.measure_column] if defn.measure_column else list(defn.wide.columns.values())
+    measures = [defn.measure_column] if defn.measure_column else list(defn.wide.cells)
     types = {c: pa.dictionary(pa.int32(), pa.string()) for c in defn.dimensions.values()}
     try:
         return _csv(defn, cols, {**types, **{m: pa.int64() for m in measures}}, True), header
@@ -169,7 +169,8 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         table = pacsv.read_csv(
             defn.path,
             read_options=pacsv.ReadOptions(
-                skip_rows=defn.header_row - 1, encoding=defn.encoding, use_threads=threads,
+                skip_rows=defn.header_row - (0 if defn.header else 1), encoding=defn.encoding,
+                use_threads=threads, column_names=list(defn.header) if defn.header else None,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=defn.delimiter or ",", ignore_empty_lines=False,
@@ -305,16 +306,15 @@ def build(defn: TableDef, columns: dict, locator: Locator, book: CodeBook) -> Ta
                       locator.columns[defn.measure_column], locator, notes)
     else:
         wide = defn.wide
-        k = len(wide.columns)
-        wide_ids = book.lookup(wide.dimension, list(wide.columns))
-        values = [parse_counts(columns[c], c, defn, locator, rows, notes) for c in wide.columns.values()]
+        k = len(wide.cells)
+        values = [parse_counts(columns[c], c, defn, locator, rows, notes) for c in wide.cells]
         # cell order: row-major (each input row's wide cells together)
-        value = np.stack(values, axis=1).reshape(-1)
+        value = np.stack(values, axis=1).reshape(-1) if values else np.empty(0)
         melted = {d: np.repeat(c, k) for d, c in codes.items()}
-        melted[wide.dimension] = np.tile(wide_ids, n)
-        col_idx = np.tile(
-            np.array([locator.columns[c] for c in wide.columns.values()], dtype=np.int32), n
-        )
+        for wd in wide.dimensions:
+            ids = book.lookup(wd, [cw[wd] for cw in wide.cells.values()])
+            melted[wd] = np.tile(ids.astype(code_dtype(book.size(wd))), n)
+        col_idx = np.tile(np.array([locator.columns[c] for c in wide.cells], dtype=np.int32), n)
         source = np.arange(n) if isinstance(rows, _Identity) else rows
         table = Table(defn, defn.all_dimensions, melted, value, np.repeat(source, k), col_idx,
                       locator, notes)

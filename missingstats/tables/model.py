@@ -110,7 +110,7 @@ class Table:
     def locate_dim(self, cell: int, dim: str, figure: str | None = None) -> dict:
         """The cell's code of `dim` (for unknown codes: point at the code, not the count)."""
         col = self.locator.columns.get(dim, self.col_of(cell))
-        if self.defn.wide is not None and dim == self.defn.wide.dimension:
+        if self.defn.wide is not None and dim in self.defn.wide.dimensions:
             col = self.col_of(cell)
         return self.locator.locate(self.row_of(cell), col, figure)
 

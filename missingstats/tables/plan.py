@@ -213,9 +213,8 @@ def _code_names(spec: TableSpec, table: str) -> dict[str, tuple[str, str]]:
         h = spec.hierarchies.get(dim)
         if h is not None:
             names.update({c: c for c in h.codes})
-        if t.wide is not None and dim == t.wide.dimension:
-            names.update({c: c for c in t.wide.columns})
-            names.update({col: code for code, col in t.wide.columns.items()})
+        if t.wide is not None:
+            names.update(t.wide.aliases(dim))
         for name, code in names.items():
             if name in out and out[name][0] != dim:
                 ambiguous.add(name)
@@ -235,8 +234,8 @@ def _resolve(spec: TableSpec, table: str, name: str) -> tuple[str, str | None, s
         if "." in rest:
             return f"{name!r} has too many parts (write dimension.code)"
         code = rest
-        if t.wide is not None and head == t.wide.dimension:
-            code = {col: c for c, col in t.wide.columns.items()}.get(rest, rest)
+        if t.wide is not None:
+            code = t.wide.aliases(head).get(rest, rest)
         return ("code", head, code)
     codes = _code_names(spec, table)
     if name in codes:
@@ -254,8 +253,8 @@ def _resolve(spec: TableSpec, table: str, name: str) -> tuple[str, str | None, s
 def _code_names_of(spec: TableSpec, table: str, dim: str) -> set[str]:
     t = spec.tables[table]
     out = set(spec.hierarchies[dim].codes) if dim in spec.hierarchies else set()
-    if t.wide is not None and dim == t.wide.dimension:
-        out |= set(t.wide.columns) | set(t.wide.columns.values())
+    if t.wide is not None:
+        out |= set(t.wide.aliases(dim))
     return out
 
 

@@ -33,7 +33,7 @@ from missingstats.errors import InputError, Location
 TOP_KEYS = ("tables", "hierarchies", "missing_cells", "implied", "rules", "description")
 TABLE_KEYS = (
     "path", "format", "dimensions", "measure", "wide", "constants", "filter", "sheet", "range",
-    "header_row", "last_row", "delimiter", "encoding", "missing_values", "thousands", "fill_down",
+    "header", "header_row", "last_row", "delimiter", "encoding", "missing_values", "thousands", "fill_down",
     "description",
 )
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
@@ -56,9 +56,20 @@ class Filter:
 
 @dataclass
 class Wide:
-    dimension: str
-    columns: dict[str, str]  # code -> column
+    """Count columns that each hold one code of the wide dimension(s), melted to long form."""
+
+    dimensions: list[str]
+    cells: dict[str, dict[str, str]]  # column -> {dimension: code}
     location: Location
+
+    def aliases(self, dim: str) -> dict[str, str]:
+        """Names a check may use for codes of `dim`: the codes, and the column names when the
+        table is wide in one dimension only (`Total == Female + Male`)."""
+        if self.dimensions != [dim]:
+            return {}
+        out = {codes[dim]: codes[dim] for codes in self.cells.values()}
+        out.update({col: codes[dim] for col, codes in self.cells.items()})
+        return out
 
 
 @dataclass
@@ -84,10 +95,11 @@ class TableDef:
     thousands: str | None = None  # a thousands separator to accept in counts written as text
     fill_down: list[str] = field(default_factory=list)  # dimensions whose blanks repeat the row above
     constants: dict[str, str] = field(default_factory=dict)  # dimension -> the one code of a table
+    header: list[str] | None = None  # column names replacing the file's header (or its absence)
 
     @property
     def all_dimensions(self) -> list[str]:
-        return list(self.dimensions) + ([self.wide.dimension] if self.wide else []) + list(
+        return list(self.dimensions) + (list(self.wide.dimensions) if self.wide else []) + list(
             self.constants)
 
 
@@ -215,11 +227,11 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             constants[str(dim)] = str(sy.expect_string(code, f"the code of {dim}"))
     wide = _wide(m["wide"], name) if "wide" in m else None
     if wide is not None:
-        if wide.dimension in dimensions:
-            raise InputError(
-                f"{wide.dimension!r} is the wide dimension; do not list it under dimensions",
-                wide.location,
-            )
+        for wd in wide.dimensions:
+            if wd in dimensions:
+                raise InputError(
+                    f"{wd!r} is a wide dimension; do not list it under dimensions", wide.location
+                )
         measure, measure_col = "value", None
         if "measure" in m:
             measure = str(_simple_name(sy.expect_string(m["measure"], "'measure'"), "a measure name"))
@@ -228,13 +240,12 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             raise InputError(f"table {name!r} needs 'measure' (the count column) or 'wide'",
                              m.location)
         (measure, measure_col), = _name_columns(m["measure"], "'measure'", single=True).items()
-    if wide is not None and wide.dimension in constants:
-        raise InputError(f"{wide.dimension!r} is both the wide dimension and a constant",
-                         wide.location)
-    if measure in dimensions or measure in constants or (wide and measure == wide.dimension):
+    if wide is not None and set(wide.dimensions) & set(constants):
+        raise InputError("a dimension is both wide and a constant", wide.location)
+    if measure in dimensions or measure in constants or (wide and measure in wide.dimensions):
         raise InputError(f"{measure!r} is both a dimension and the measure", m["measure"].location)
     columns = list(dimensions.values()) + ([measure_col] if measure_col else []) + (
-        list(wide.columns.values()) if wide else [])
+        list(wide.cells) if wide else [])
     dup = sorted({c for c in columns if columns.count(c) > 1})
     if dup:
         raise InputError(f"column {dup[0]!r} is used twice in table {name!r}", m.location)
@@ -243,11 +254,18 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
     if (sheet or cell_range) and fmt != "excel":
         key = "sheet" if sheet else "range"
         raise InputError(f"{key!r} applies to Excel tables only", m[key].location)
+    header = None
+    if "header" in m:
+        header = [str(sy.expect_string(h, "a column name"))
+                  for h in sy.expect_sequence(m["header"], "'header' (the column names in order)")]
+        if len(set(header)) != len(header) or not header:
+            raise InputError("'header' names each column once", m["header"].location)
     header_row = 1
     if "header_row" in m:
         header_row = sy.parse_count(m["header_row"], "'header_row'")
-        if header_row < 1:
-            raise InputError("header_row counts from 1", m["header_row"].location)
+        if header_row < 1 and header is None:
+            raise InputError("header_row counts from 1 (0: no header line, with 'header:')",
+                             m["header_row"].location)
         if cell_range:
             raise InputError("give either 'range' or 'header_row'", m["header_row"].location)
     last_row = None
@@ -300,7 +318,7 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
     if "filter" in m:
         for dim, value in sy.expect_mapping(m["filter"], "'filter'").items():
             filters.append(_filter(str(dim), value, dim.location))
-            if dim not in dimensions and dim not in constants and not (wide and dim == wide.dimension):
+            if dim not in dimensions and dim not in constants and not (wide and dim in wide.dimensions):
                 raise InputError(f"filter on {str(dim)!r}, which is not a dimension of {name!r}",
                                  dim.location)
     return TableDef(
@@ -309,7 +327,7 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
         filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
         delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
         path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
-        constants=constants,
+        constants=constants, header=header,
     )
 
 
@@ -347,25 +365,52 @@ def _name_columns(node: sy.Node, what: str, single: bool = False,
 
 
 def _wide(node: sy.Node, table: str) -> Wide:
+    """`{dimension: sex, columns: {total: Total, female: F}}` (code: column; or a list of
+    columns named by their codes), or for a cross-tab `{dimensions: [age, sex], columns:
+    [{column: "0-14 M", age: "0-14", sex: male}, ...]}`."""
     m = sy.expect_mapping(node, "'wide'")
     for key in m:
-        if key not in ("dimension", "columns"):
-            raise InputError("'wide' has 'dimension' and 'columns'", key.location)
-    if "dimension" not in m or "columns" not in m:
-        raise InputError("'wide' needs 'dimension' and 'columns' (code: column)", m.location)
-    dim = _simple_name(sy.expect_string(m["dimension"], "the wide dimension"), "a dimension name")
+        if key not in ("dimension", "dimensions", "columns"):
+            raise InputError("'wide' has 'dimension' (or 'dimensions') and 'columns'", key.location)
+    if "columns" not in m or ("dimension" in m) == ("dimensions" in m):
+        raise InputError("'wide' needs 'dimension' (or 'dimensions' for a cross-tab) and "
+                         "'columns'", m.location)
     cols_node = m["columns"]
-    columns: dict[str, str] = {}
-    if isinstance(cols_node, sy.Sequence):
-        for item in cols_node:
-            text = str(sy.expect_string(item, "a wide column"))
-            columns[text] = text
+    cells: dict[str, dict[str, str]] = {}
+    if "dimension" in m:
+        dim = str(_simple_name(sy.expect_string(m["dimension"], "the wide dimension"),
+                               "a dimension name"))
+        dims = [dim]
+        if isinstance(cols_node, sy.Sequence):
+            pairs = [(str(sy.expect_string(i, "a wide column")),) * 2 for i in cols_node]
+        else:
+            pairs = [(str(code), str(sy.expect_string(col, f"the column of {code}")))
+                     for code, col in sy.expect_mapping(cols_node, "'columns'").items()]
+        for code, col in pairs:
+            if col in cells:
+                raise InputError(f"column {col!r} is listed twice", cols_node.location)
+            cells[col] = {dim: code}
     else:
-        for code, col in sy.expect_mapping(cols_node, "'columns'").items():
-            columns[str(code)] = str(sy.expect_string(col, f"the column of {code}"))
-    if not columns:
+        dims = [str(_simple_name(sy.expect_string(d, "a wide dimension"), "a dimension name"))
+                for d in sy.expect_sequence(m["dimensions"], "'dimensions'")]
+        if not dims or len(set(dims)) != len(dims):
+            raise InputError("'dimensions' lists distinct dimensions", m["dimensions"].location)
+        for item in sy.expect_sequence(cols_node, "'columns' (one mapping per column)"):
+            im = sy.expect_mapping(item, "a wide column: {column: name, <dimension>: code, ...}")
+            wanted = {"column", *dims}
+            if set(im) != wanted:
+                raise InputError(f"a wide column has the keys {', '.join(sorted(wanted))}",
+                                 im.location)
+            col = str(sy.expect_string(im["column"], "'column'"))
+            if col in cells:
+                raise InputError(f"column {col!r} is listed twice", im.location)
+            cells[col] = {d: str(sy.expect_string(im[d], f"the code of {d}")) for d in dims}
+    if not cells:
         raise InputError("'columns' lists no column", cols_node.location)
-    return Wide(str(dim), columns, m.location)
+    combos = [tuple(c[d] for d in dims) for c in cells.values()]
+    if len(set(combos)) != len(combos):
+        raise InputError("two wide columns have the same codes", cols_node.location)
+    return Wide(dims, cells, m.location)
 
 
 def _filter(dim: str, node: sy.Node, where: Location) -> Filter:
