@@ -154,10 +154,14 @@ def mutate(cells: dict, rng: random.Random, p_drop: float, p_na: float, p_bump: 
     return rows
 
 
-@pytest.fixture(params=["dense", "sparse"])
+@pytest.fixture(params=["dense", "sparse-hashed", "sparse-indexed"])
 def path(request, monkeypatch):
-    if request.param == "sparse":
+    """The three ways instances are indexed: a dense cube; a sparse table whose other
+    dimensions are hashed (pandas.factorize) or indexed directly."""
+    if request.param != "dense":
         monkeypatch.setattr(engine_mod, "dense_limit", lambda n: 0)
+    if request.param == "sparse-indexed":
+        monkeypatch.setattr(hierarchy_mod, "other_limit", lambda n: 1 << 40)
     return request.param
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from missingstats.tables.engine import Engine, Keyed, Outcome, compact, number, pick, tolerance_ok
+from missingstats.tables import engine as engine_mod
+from missingstats.tables.engine import Engine, Keyed, Outcome, number, pick, tolerance_ok
 from missingstats.tables.plan import HierarchyPlan
 
 PARTS_LISTED = 25  # parts listed per failing instance (values and locations)
@@ -99,45 +100,80 @@ class Gathered:
     parents: Callable[[np.ndarray], np.ndarray]
 
 
+def other_limit(n: int) -> int:
+    """Largest index space over (other dimensions, parent) used without hashing."""
+    return engine_mod.dense_limit(n)
+
+
 def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathered:
-    """Any table: child cells mapped to their parent's key, summed with bincount."""
+    """A sparse table: instances indexed by (other dimensions, parent slot); parts summed
+    with bincount. The other dimensions' key is used directly when its space is small, and
+    hashed (pandas.factorize, one pass) otherwise."""
     codes = kt.codes[dim]
     stride = kt.strides[dim]
+    n_dim = kt.radix[dim]
+    n = len(kt)
     value = kt.value
-    tmask = hx.is_parent[codes]
-    tkey = kt.cell[tmask]
-    tval = value[tmask]
-    cpos, cparent = hx.child_rows(codes)
-    ckey = kt.cell[cpos] + (cparent - codes[cpos]) * stride
-    cval = value[cpos]
-    del tmask, cpos, cparent
+    pids = np.flatnonzero(hx.is_parent)
+    npar = max(len(pids), 1)
+    slot = np.full(n_dim, -1, dtype=np.int64)
+    slot[pids] = np.arange(len(pids))
+    other = kt.cell - codes.astype(np.int64) * stride  # the cell key with this digit zeroed
+    o_space = kt.space // n_dim
+    if o_space * npar <= other_limit(n):
+        o_index = (other // (stride * n_dim)) * stride + other % stride
+        o_size = o_space
 
-    uniq, (tpos, kpos), size = compact([tkey, ckey], kt.space, len(kt))
+        def o_key(o: np.ndarray) -> np.ndarray:
+            return (o // stride) * (stride * n_dim) + o % stride
+    else:
+        import pandas as pd
+
+        o_index, uniques = pd.factorize(other, sort=False)
+        o_index = o_index.astype(np.int64, copy=False)
+        o_size = len(uniques)
+
+        def o_key(o: np.ndarray) -> np.ndarray:
+            return np.asarray(uniques)[o]
+    del other
+    tmask = hx.is_parent[codes]
+    tinst = o_index[tmask] * npar + slot[codes[tmask]]
+    tval = value[tmask]
+    del tmask
+    cpos, cparent = hx.child_rows(codes)
+    cinst = o_index[cpos] * npar + slot[cparent]
+    cval = value[cpos]
+    del cpos, cparent, o_index
+    size = o_size * npar
+
     has_total = np.zeros(size, dtype=bool)
-    has_total[tpos] = True
+    has_total[tinst] = True
     total = np.full(size, np.nan)
-    total[tpos] = tval
+    total[tinst] = tval
     na_parts = np.isnan(cval)
     any_na = bool(na_parts.any())
-    n_parts = np.bincount(kpos, minlength=size)
+    n_parts = np.bincount(cinst, minlength=size)
     if relation == "<=":
         parts = np.full(size, -np.inf)
-        np.fmax.at(parts, kpos, cval)
+        np.fmax.at(parts, cinst, cval)
     else:
-        parts = np.bincount(kpos, weights=np.where(na_parts, 0.0, cval) if any_na else cval,
+        parts = np.bincount(cinst, weights=np.where(na_parts, 0.0, cval) if any_na else cval,
                             minlength=size).astype(float, copy=False)  # (int when empty)
-    na_count = np.bincount(kpos, weights=na_parts, minlength=size) if any_na else None
-    del tpos, kpos, cval, na_parts
+    na_count = np.bincount(cinst, weights=na_parts, minlength=size) if any_na else None
+    del tinst, cinst, cval, na_parts
 
     sel = np.flatnonzero(has_total | (n_parts > 0))
-    keys = sel if uniq is None else uniq[sel]
     n_parts = n_parts[sel]
     known = n_parts - (na_count[sel].astype(np.int64) if na_count is not None else 0)
-    parent = (keys // stride) % kt.radix[dim]
+    parent = pids[sel % npar]
     total = total[sel]
     short = known < hx.n_children[parent]
+
+    def keys(idx: np.ndarray) -> np.ndarray:
+        return o_key(sel[idx] // npar) + pids[sel[idx] % npar] * stride
+
     return Gathered(total, parts[sel], ~np.isnan(total) & ~short, short, n_parts > 0,
-                    lambda idx: keys[idx], lambda idx: parent[idx])
+                    keys, lambda idx: parent[idx])
 
 
 EDGE_LOOP = 256  # up to this many edges, add slices per edge; beyond, gather + reduceat
