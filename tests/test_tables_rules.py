@@ -15,6 +15,16 @@ from missingstats.tables.check import check_path
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tables"
 
 
+@pytest.fixture(autouse=True, params=["dense", "sparse"])
+def engine_path(request, monkeypatch):
+    """Every rule on both engine paths: dense cubes and hashed sparse keys."""
+    if request.param == "sparse":
+        from missingstats.tables import engine
+
+        monkeypatch.setattr(engine, "dense_limit", lambda n: 0)
+    return request.param
+
+
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     """A copy of the region fixtures; write a spec into it and check it in-process."""

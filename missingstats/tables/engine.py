@@ -194,12 +194,41 @@ class Keyed:
 
 def compact(keys: list[np.ndarray], space: int, n: int) -> tuple[np.ndarray | None, list[np.ndarray], int]:
     """Keys -> positions in a small index: the keys themselves when the space is dense enough,
-    else ranks among the distinct keys (np.unique). Returns (distinct keys or None, positions, size)."""
+    else one hash pass over all of them (pandas.factorize). Returns (distinct keys or None,
+    positions per input array, size of the index)."""
     if space <= dense_limit(n):
         return None, keys, space
+    import pandas as pd
+
     allk = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
-    uniq = np.unique(allk)
-    return uniq, [np.searchsorted(uniq, k) for k in keys], len(uniq)
+    index, uniq = pd.factorize(allk, sort=False)
+    index = index.astype(np.int64, copy=False)
+    bounds = np.cumsum([0] + [len(k) for k in keys])
+    return (np.asarray(uniq, dtype=np.int64),
+            [index[a:b] for a, b in zip(bounds[:-1], bounds[1:])], len(uniq))
+
+
+def index_other(other: np.ndarray, kt: Keyed, dim: str, limit: int):
+    """Index keys whose `dim` digit is zeroed: directly (the digit dropped) when that space is
+    at most `limit`, else by one hash pass (pandas.factorize). Returns (index per key, size,
+    a function from index back to key)."""
+    stride = kt.strides[dim]
+    n_dim = kt.radix[dim]
+    o_space = kt.space // n_dim
+    if o_space <= limit:
+        def o_key(o: np.ndarray) -> np.ndarray:
+            return (o // stride) * (stride * n_dim) + o % stride
+
+        return (other // (stride * n_dim)) * stride + other % stride, o_space, o_key
+    import pandas as pd
+
+    index, uniques = pd.factorize(other, sort=False)
+    uniques = np.asarray(uniques, dtype=np.int64)
+
+    def o_key_hashed(o: np.ndarray) -> np.ndarray:
+        return uniques[o]
+
+    return index.astype(np.int64, copy=False), len(uniques), o_key_hashed
 
 
 def number(v: float | None) -> Any:

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from missingstats.tables import engine as engine_mod
-from missingstats.tables.engine import Engine, Keyed, Outcome, number, pick, tolerance_ok
+from missingstats.tables.engine import (
+    Engine,
+    Keyed,
+    Outcome,
+    index_other,
+    number,
+    pick,
+    tolerance_ok,
+)
 from missingstats.tables.plan import HierarchyPlan
 
 PARTS_LISTED = 25  # parts listed per failing instance (values and locations)
@@ -111,30 +119,14 @@ def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathe
     hashed (pandas.factorize, one pass) otherwise."""
     codes = kt.codes[dim]
     stride = kt.strides[dim]
-    n_dim = kt.radix[dim]
     n = len(kt)
     value = kt.value
     pids = np.flatnonzero(hx.is_parent)
     npar = max(len(pids), 1)
-    slot = np.full(n_dim, -1, dtype=np.int64)
+    slot = np.full(kt.radix[dim], -1, dtype=np.int64)
     slot[pids] = np.arange(len(pids))
     other = kt.cell - codes.astype(np.int64) * stride  # the cell key with this digit zeroed
-    o_space = kt.space // n_dim
-    if o_space * npar <= other_limit(n):
-        o_index = (other // (stride * n_dim)) * stride + other % stride
-        o_size = o_space
-
-        def o_key(o: np.ndarray) -> np.ndarray:
-            return (o // stride) * (stride * n_dim) + o % stride
-    else:
-        import pandas as pd
-
-        o_index, uniques = pd.factorize(other, sort=False)
-        o_index = o_index.astype(np.int64, copy=False)
-        o_size = len(uniques)
-
-        def o_key(o: np.ndarray) -> np.ndarray:
-            return np.asarray(uniques)[o]
+    o_index, o_size, o_key = index_other(other, kt, dim, other_limit(n) // npar)
     del other
     tmask = hx.is_parent[codes]
     tinst = o_index[tmask] * npar + slot[codes[tmask]]

@@ -20,7 +20,8 @@ from missingstats import expr as ex
 from missingstats import intervals as iv
 from missingstats.errors import InputError
 from missingstats.rules import suggest
-from missingstats.tables.engine import Engine, Keyed, Outcome, compact, number, pick
+from missingstats.tables import engine as engine_mod
+from missingstats.tables.engine import Engine, Keyed, Outcome, compact, index_other, number, pick
 from missingstats.tables.plan import CellCheckPlan, GroupPlan, PivotCheckPlan
 from missingstats.tables.spec import Filter, levels
 
@@ -150,7 +151,8 @@ def run_pivot_check(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
     pos = np.flatnonzero(which >= 0)
     which = which[pos]
     okey = kt.cell[pos] - kt.codes[dim][pos].astype(np.int64) * stride
-    uniq, (kp,), size = compact([okey], kt.space, len(kt))
+    kp, size, o_key = index_other(okey, kt, dim, engine_mod.dense_limit(len(kt)))
+    del okey
     present = np.zeros(size, dtype=bool)
     present[kp] = True
     sel = np.flatnonzero(present)
@@ -161,7 +163,7 @@ def run_pivot_check(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
         m = which == j
         arr[kp[m]] = kt.value[pos[m]]
         by_code[code] = arr[sel]
-    keys = sel if uniq is None else uniq[sel]
+    keys = o_key(sel)
     raw = {n: by_code[c] for n, c in plan.names.items()}
     env = _env(raw, plan.policy)
     truth = iv.evaluate(node, env, len(sel), plan.rule.tolerance)
