@@ -373,3 +373,11 @@ hierarchies:
 """)
     assert counts["sex-hierarchy"]["failed"] == 1
     assert [loc["line"] for loc in of(inst, "sex-hierarchy")[0]["locations"]] == [1, 2, 3]
+
+
+def test_a_sheet_pack_beside_the_spec_is_not_applied(folder, tmp_path):
+    (tmp_path / "rules.yaml").write_text(
+        "figures: [missing.total, detained.total]\n"
+        "rules:\n  - {id: d, check: detained.total <= missing.total}\n")
+    counts, _ = folder(LONG)
+    assert "d" not in counts and "sex-hierarchy" in counts

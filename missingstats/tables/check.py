@@ -34,10 +34,13 @@ def find_table_rules(spec: TableSpec, path: str, explicit: str | None) -> RuleSe
     from missingstats.check import find_rules
 
     beside = Path(path).parent / "rules.yaml"
-    if explicit or spec.rules is not None or (
-        beside.is_file() and beside.resolve() != Path(path).resolve()
-    ):
+    if explicit or spec.rules is not None:
         return find_rules(path, spec.rules, explicit)
+    if beside.is_file() and beside.resolve() != Path(path).resolve():
+        found = find_rules(path, None, None)
+        if found.vocabulary:  # a pack for figure sheets (it lists figure names): not for tables
+            return RuleSet([], set(), [])
+        return found
     return RuleSet([], set(), [])
 
 
