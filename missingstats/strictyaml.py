@@ -17,7 +17,6 @@ import yaml
 
 from missingstats.errors import InputError, Location
 
-
 # libyaml's parser when present (10x faster, same nodes and marks), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

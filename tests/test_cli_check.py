@@ -107,7 +107,8 @@ def test_broken_letter_golden_text_and_json(tmp_path, monkeypatch):
     failure = split["failures"][0]
     assert failure["values"]["detained.servicemen"] == 640
     assert failure["difference"] == -36
-    assert {"file": "letter.yaml", "line": 47, "column": 14, "figure": "detained.servicemen"} in failure["locations"]
+    where = {"file": "letter.yaml", "line": 47, "column": 14, "figure": "detained.servicemen"}
+    assert where in failure["locations"]
 
 
 def test_json_contract_summary(in_repo):

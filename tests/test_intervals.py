@@ -18,7 +18,10 @@ def env(**figures):
     return out
 
 
-def verdict(text, tolerance=iv.Tolerance(), **figures):
+EXACT = iv.Tolerance()
+
+
+def verdict(text, tolerance=EXACT, **figures):
     truth = iv.evaluate(ex.parse_check(text), env(**figures), 1, tolerance)
     return truth.status()[0]
 
