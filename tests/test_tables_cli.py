@@ -57,7 +57,7 @@ def test_wide_and_excel_exit_codes(in_repo):
     report = json.loads(result.stdout)
     sex = next(r for r in report["results"] if r["rule"] == "sex-hierarchy")
     assert sex["failures"][0]["locations"][0]["cell"] == "Table 2!C12"
-    assert "regions.xlsx!Table 2!C12" in run("check", str(FIXTURES / "regions-excel.yaml")).stdout
+    assert "regions.xlsx Table 2!C12" in run("check", str(FIXTURES / "regions-excel.yaml")).stdout
 
 
 def test_clean_spec_exits_zero_and_warnings_do_not_fail(in_repo, tmp_path):

@@ -8,12 +8,15 @@ terminal, honouring NO_COLOR / FORCE_COLOR / TERM=dumb); the words are the same 
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from missingstats.render import RenderContext
+from missingstats.render.common import plural as _plural
+from missingstats.render.common import summary_line
+from missingstats.render.common import value_text as _value
+from missingstats.render.common import where as _where
 
 STATUS_STYLE = {
     "fail": "bold red", "undetermined": "bold yellow", "missing": "bold blue", "pass": "green",
@@ -22,31 +25,6 @@ STATUS_WORD = {
     "fail": "FAIL", "undetermined": "UNDETERMINED", "missing": "NOT EVALUABLE", "pass": "PASS",
 }
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _value(v: Any) -> str:
-    if v is None:
-        return "not reported"
-    if isinstance(v, dict):
-        return str(v.get("text") or f"{v.get('lo')} to {v.get('hi')}")
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _where(loc: dict) -> str:
-    parts = [str(loc.get("file", ""))]
-    if loc.get("line") is not None:
-        parts.append(str(loc["line"]))
-        if loc.get("column") is not None:
-            parts.append(str(loc["column"]))
-    if loc.get("cell"):
-        return f"{parts[0]}!{loc['cell']}"
-    return ":".join(parts)
 
 
 def _unreported(res: dict) -> str:
@@ -59,26 +37,6 @@ def _unreported(res: dict) -> str:
     count = f"{res['missing']} of {res['checked']}"
     lacking = ", ".join(names) if names else "figures"
     return f"{res['rule']} ({count}): needs {lacking}"
-
-
-def summary_line(report: dict) -> str:
-    s = report["summary"]
-    pieces = [
-        _plural(s["files"], "file"),
-        _plural(s["rules"], "rule"),
-        f"{_plural(s['instances'], 'check')}: {s['passed']} passed",
-        f"{s['failed']} failed",
-    ]
-    if s.get("undetermined"):
-        pieces.append(f"{s['undetermined']} undetermined")
-    if s.get("missing"):
-        pieces.append(f"{s['missing']} not evaluable")
-    sev = [f"{s[f'{k}s_failed']} {k}{'' if s[f'{k}s_failed'] == 1 else 's'}"
-           for k in ("error", "warning") if s.get(f"{k}s_failed")]
-    line = ", ".join(pieces)
-    if sev:
-        line += f" ({', '.join(sev)})"
-    return line
 
 
 def _instance(out: Console, inst: dict, status: str) -> None:
