@@ -183,12 +183,7 @@ def parse_rule(node: sy.Node, file: str, generic: bool = False) -> Rule:
         )
     rule = Rule(str(rid), str(kinds[0]), rid.location, generic=generic, source=file)
     if "severity" in m:
-        sev = sy.expect_string(m["severity"], "severity")
-        if sev not in SEVERITIES:
-            raise InputError(
-                f"severity {str(sev)!r} is not one of {', '.join(SEVERITIES)}", sev.location
-            )
-        rule.severity = str(sev)
+        rule.severity = sy.expect_choice(m["severity"], SEVERITIES, "severity")
     for key in ("description", "message", "label"):
         if key in m:
             text = str(sy.expect_string(m[key], key))

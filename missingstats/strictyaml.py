@@ -204,6 +204,14 @@ def expect_string(node: Node, what: str) -> Scalar:
     return node
 
 
+def expect_choice(node: Node, choices: tuple[str, ...] | list[str], what: str) -> str:
+    """One of a fixed set of words (severity, policy, unit), naming the valid ones if not."""
+    text = expect_string(node, what)
+    if text not in choices:
+        raise InputError(f"{what} {str(text)!r} is not one of {', '.join(choices)}", text.location)
+    return str(text)
+
+
 def expect_bool(node: Node, what: str) -> bool:
     """Only true/false: YAML 1.1's yes/no/on/off are refused, they are too easy to mistype."""
     if isinstance(node, Scalar) and node.plain and node in ("true", "false"):

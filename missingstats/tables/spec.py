@@ -169,12 +169,7 @@ def load_spec(path: str, top: sy.Mapping) -> TableSpec:
         tables[str(name)] = parse_table(str(name), node, path, base, name.location)
     spec = TableSpec(path, base, tables, hierarchies, location=top.location)
     if "missing_cells" in top:
-        policy = sy.expect_string(top["missing_cells"], "'missing_cells'")
-        if policy not in POLICIES:
-            raise InputError(
-                f"missing_cells {str(policy)!r} is not one of {', '.join(POLICIES)}", policy.location
-            )
-        spec.missing_cells = str(policy)
+        spec.missing_cells = sy.expect_choice(top["missing_cells"], POLICIES, "missing_cells")
     if "implied" in top:
         spec.implied = sy.expect_bool(top["implied"], "'implied'")
     spec.rules = top.get("rules")
