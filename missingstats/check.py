@@ -112,17 +112,43 @@ def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
         sheet.cells(), rules, path, ruleset.vocabulary, keep_passes=options.keep_passes
     )
     results.notes.extend(sheet.notes)
-    for hook in SHEET_HOOKS:
-        _resolve(hook)(sheet, results, options)
+    sheet.ruleset = ruleset
+    for applies, hook in SHEET_HOOKS:
+        if applies(sheet, results, options):
+            _resolve(hook)(sheet, results, options)
     return results
 
 
-# Extra passes over a checked sheet (prose vs figures, against an older edition, hints):
-# each is module:function(sheet, results, options) and may add to results.
-SHEET_HOOKS: list[str] = [
-    "missingstats.prose.compare:check_hook",
-    "missingstats.series:after_sheet",
-    "missingstats.localize:check_hint",
+def _has_text(sheet, results: Results, options: CheckOptions) -> bool:
+    return bool(options.text or sheet.text)
+
+
+SERIES_KINDS = {"share", "shares_sum"}
+
+
+def _is_edition(sheet, results: Results, options: CheckOptions) -> bool:
+    root = sheet.root or {}
+    return bool(
+        options.against
+        or "edition" in root
+        or "editions" in root
+        or any("revised" in f.extra for f in sheet.figures.values())
+        or any(r.kind in SERIES_KINDS for r in sheet.ruleset.rules)
+    )
+
+
+def _has_error_failure(sheet, results: Results, options: CheckOptions) -> bool:
+    c = results.counts
+    return bool(len(c)) and bool(((c["severity"] == "error") & (c["failed"] > 0)).any())
+
+
+# Extra passes over a checked sheet (prose vs figures, editions and --against, hints): each
+# is (applies, "module:function(sheet, results, options)"); the cheap `applies` test keeps a
+# plain sheet from importing modules it does not need (startup is part of the product).
+SHEET_HOOKS: list[tuple] = [
+    (_has_text, "missingstats.prose.compare:check_hook"),
+    (_is_edition, "missingstats.series:after_sheet"),
+    (_has_error_failure, "missingstats.localize:check_hint"),
 ]
 
 

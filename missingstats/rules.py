@@ -159,7 +159,8 @@ def _sequence_or_empty(node: sy.Node | None, what: str) -> list[sy.Node]:
 
 def parse_rule(node: sy.Node, file: str, generic: bool = False) -> Rule:
     m = sy.expect_mapping(node, "a rule")
-    _load_kinds()
+    if any(k not in COMMON_KEYS and k != "check" and k not in RULE_KINDS for k in m):
+        _load_kinds()  # only a rule of another kind pays for importing the kind modules
     kinds = [k for k in m if k == "check" or k in RULE_KINDS]
     for key in m:
         if key not in COMMON_KEYS and key != "check" and key not in RULE_KINDS:

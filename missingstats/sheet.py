@@ -75,6 +75,7 @@ class Sheet:
     notes: list[sy.Note]
     text: str | None = None
     root: sy.Mapping | None = None
+    ruleset: Any = None  # the RuleSet `check` found for this sheet, for later passes
 
     def cells(self):
         """The sheet as the long frame of cells every engine reads."""

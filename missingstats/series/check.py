@@ -169,7 +169,7 @@ def after_sheet(sheet, results: Results, options) -> None:
                          key.location)
     edition_meta(sheet)
     parse_revisions(sheet, sheet.source.get("as_of", sheet.path), sheet.source.get("as_of"))
-    ruleset = find_rules(sheet.path, sheet.rules, options.rules)
+    ruleset = sheet.ruleset or find_rules(sheet.path, sheet.rules, options.rules)
     if any(r.kind in ("share", "shares_sum") for r in ruleset.rules):
         from missingstats.series.shares import evaluate_shares, sheet_cells
 
