@@ -85,6 +85,9 @@ def choose_format(fmt: str, output: str | None) -> tuple[str, bool]:
 
 
 def _color() -> bool:
+    # Not a terminal and nobody forcing colour: decided without importing rich.
+    if not sys.stdout.isatty() and not os.environ.get("FORCE_COLOR"):
+        return False
     from rich.console import Console
 
     console = Console(file=sys.stdout)
@@ -128,6 +131,10 @@ def check(
     text: Annotated[
         str | None, typer.Option("--text", help="Check quoted figures against this prose.")
     ] = None,
+    prose: Annotated[
+        bool,
+        typer.Option("--prose", help="Check quoted figures against the text the sheet names (text:)."),
+    ] = False,
     against: Annotated[
         str | None,
         typer.Option("--against", help="Compare with an older edition: a file or a git revision."),
@@ -151,7 +158,7 @@ def check(
         files = recognised_inputs(files)
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
-        text=text, against=against, progress=sys.stderr.isatty(),
+        text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
     )
     results = run(files, options)
     rep = report(results, max_failures=max_failures)

@@ -95,10 +95,10 @@ def test_broken_letter_golden_text_and_json(tmp_path, monkeypatch):
     prose = "letter-2020-06-09.txt"
     (tmp_path / prose).write_text((ROOT / "data" / prose).read_text(encoding="utf-8"), "utf-8")
     monkeypatch.chdir(tmp_path)
-    result = run("check", "letter.yaml")
+    result = run("check", "letter.yaml", "--prose")
     assert result.exit_code == 1
     golden("letter-640.txt", result.stdout)
-    result = run("check", "letter.yaml", "--format", "json")
+    result = run("check", "letter.yaml", "--prose", "--format", "json")
     report = json.loads(result.stdout)
     report.pop("hints", None)  # owned by `explain`; tested there
     golden("letter-640.json", json.dumps(report, indent=2) + "\n")
@@ -213,3 +213,12 @@ def test_json_is_valid_when_only_some_rules_have_messages(tmp_path):
     by_rule = {r["rule"]: r["failures"][0] for r in report["results"]}
     assert by_rule["with-message"]["message"] == "a exceeds b"
     assert "message" not in by_rule["without"]
+
+
+def test_prose_is_opt_in(in_repo):
+    plain = json.loads(run("check", "data/letter.yaml", "-f", "json").stdout)
+    assert not any(r["rule"].startswith("prose-") for r in plain["results"])
+    with_prose = json.loads(run("check", "data/letter.yaml", "--prose", "-f", "json").stdout)
+    prose = {r["rule"]: r for r in with_prose["results"] if r["rule"].startswith("prose-")}
+    assert prose["prose-matches-sheet"]["checked"] == 11
+    assert prose["prose-matches-sheet"]["failed"] == 0

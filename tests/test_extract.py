@@ -289,7 +289,7 @@ def test_cli_draft_sheet_loads_and_checks_against_its_text(run, tmp_path):
     assert str(f.extra["text_line"]) == "150"
     assert sheet.figures["figure_03"].qualifier == "tens of thousands"
     assert "# line 128: missing, persons" in out.read_text(encoding="utf-8")
-    check = run("check", str(out), "-f", "json")
+    check = run("check", str(out), "--prose", "-f", "json")
     report = json.loads(check.stdout)
     prose = {r["rule"]: r for r in report["results"] if r["rule"].startswith("prose")}
     assert prose["prose-matches-sheet"]["checked"] == 17

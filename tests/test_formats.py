@@ -72,7 +72,7 @@ def test_fixed_report_golden(fixed_report, fmt):
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_cli_broken_letter_golden(broken_letter, fmt):
-    result = cli("check", "letter.yaml", "--format", fmt)
+    result = cli("check", "letter.yaml", "--prose", "--format", fmt)
     assert result.exit_code == 1, result.output
     golden(f"letter-92.{fmt}.{FORMATS[fmt]}", stable(result.stdout))
 

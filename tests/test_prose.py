@@ -25,7 +25,9 @@ def run():
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(app, list(args))
+        # Prose is opt-in for `check` (--prose reads the sheet's own text:).
+        extra = ["--prose"] if args and args[0] == "check" else []
+        return runner.invoke(app, [*args, *extra])
 
     return invoke
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console
-from rich.markup import escape
-
 from missingstats.render import RenderContext
 from missingstats.render.common import plural as _plural
 from missingstats.render.common import summary_line
 from missingstats.render.common import value_text as _value
 from missingstats.render.common import where as _where
+from missingstats.render.markup import PlainConsole, escape
 
 STATUS_STYLE = {
     "fail": "bold red", "undetermined": "bold yellow", "missing": "bold blue", "pass": "green",
@@ -39,7 +37,7 @@ def _unreported(res: dict) -> str:
     return f"{res['rule']} ({count}): needs {lacking}"
 
 
-def _instance(out: Console, inst: dict, status: str) -> None:
+def _instance(out, inst: dict, status: str) -> None:
     out.print(f"  [bold]{escape(inst['expression'])}[/]")
     if inst.get("coordinates"):
         coords = ", ".join(f"{k}={v}" for k, v in inst["coordinates"].items())
@@ -64,10 +62,15 @@ def _instance(out: Console, inst: dict, status: str) -> None:
 
 def render(report: dict, ctx: RenderContext) -> str:
     buf = io.StringIO()
-    out = Console(
-        file=buf, force_terminal=ctx.color, no_color=not ctx.color, width=ctx.width,
-        highlight=False, soft_wrap=True, color_system="standard" if ctx.color else None,
-    )
+    if ctx.color:
+        from rich.console import Console
+
+        out = Console(
+            file=buf, force_terminal=True, width=ctx.width, highlight=False, soft_wrap=True,
+            color_system="standard", emoji=False,
+        )
+    else:
+        out = PlainConsole(buf)
     s = report["summary"]
     head_style = "bold red" if s.get("errors_failed") else "bold yellow" if s["failed"] else "bold green"
     out.print(f"[{head_style}]{escape(summary_line(report))}[/]")
