@@ -155,9 +155,10 @@ SHEET_HOOKS: list[tuple] = [
 
 
 # Passes over the whole list of inputs before each is checked alone (sheets that are editions
-# of one series): module:function(paths, options) -> (paths still to check, [Results]).
-PATH_GROUPERS: list[str] = [
-    "missingstats.series:group_series",
+# of one series): (applies(paths, options), "module:function(paths, options) -> (paths still
+# to check, [Results])").
+PATH_GROUPERS: list[tuple] = [
+    (lambda paths, options: len(paths) > 1, "missingstats.series:group_series"),
 ]
 
 
@@ -204,7 +205,8 @@ def recognised_inputs(paths: list[str]) -> list[str]:
 
 def run(paths: list[str], options: CheckOptions) -> Results:
     parts: list[Results] = []
-    for grouper in PATH_GROUPERS:
-        paths, grouped = _resolve(grouper)(paths, options)
-        parts.extend(grouped)
+    for applies, grouper in PATH_GROUPERS:
+        if applies(paths, options):
+            paths, grouped = _resolve(grouper)(paths, options)
+            parts.extend(grouped)
     return Results.combine(parts + [check_file(p, options) for p in paths])
