@@ -194,17 +194,41 @@ _register_commands()
 
 
 def main() -> None:
+    """Console entry point: run the app, then leave without tearing the interpreter down.
+
+    Freeing pandas' and numpy's modules at exit costs 60-80 ms, paid on every pre-commit
+    run for nothing: every file we write is closed before this point, so we flush the two
+    standard streams and end the process directly.
+    """
     try:
         app()
+        code: int = EXIT_OK
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
     except KeyboardInterrupt:
         sys.stderr.write("missingstats: interrupted\n")
-        sys.exit(EXIT_INPUT)
+        code = EXIT_INPUT
     except BrokenPipeError:
-        # The reader went away (`missingstats schema sheet | head`): stop quietly, and keep
-        # Python from complaining again when it flushes stdout at exit.
+        # The reader went away (`missingstats schema sheet | head`): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_INPUT)
+        code = EXIT_INPUT
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")  # SystemExit("message"): Python prints it and exits 1
+    return 1
 
 
 if __name__ == "__main__":

@@ -222,3 +222,23 @@ def test_prose_is_opt_in(in_repo):
     prose = {r["rule"]: r for r in with_prose["results"] if r["rule"].startswith("prose-")}
     assert prose["prose-matches-sheet"]["checked"] == 11
     assert prose["prose-matches-sheet"]["failed"] == 0
+
+
+def test_console_entry_flushes_output_and_keeps_exit_codes(in_repo, tmp_path):
+    """main() ends the process with os._exit: output must be complete and codes exact."""
+    import subprocess
+    import sys
+
+    def entry(*args: str):
+        return subprocess.run([sys.executable, "-m", "missingstats", *args], capture_output=True,
+                              text=True, cwd=ROOT)
+
+    ok = entry("check", "data/letter.yaml", "-f", "json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["summary"]["failed"] == 0
+    bad = entry("check", str(FIXTURES / "check-fail.yaml"))
+    assert bad.returncode == 1 and "FAIL sum" in bad.stdout
+    missing = entry("check", str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    out = tmp_path / "r.json"
+    assert entry("check", "data/letter.yaml", "-f", "json", "-o", str(out)).returncode == 0
+    assert json.loads(out.read_text())["version"] == 1
