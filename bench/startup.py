@@ -48,7 +48,7 @@ def main() -> None:
         cwd=ROOT, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]
     print(f"python -c 'import pandas'        {pandas:6.3f} s")
-    print(f"missingstats check letter.yaml   {check:6.3f} s   (+{check - pandas:.3f} s, budget +0.250)")
+    print(f"missingstats check letter.yaml   {check:6.3f} s   ({check - pandas:+.3f} s, budget +0.250)")
     print(f"missingstats --version           {version:6.3f} s")
     print(f"missingstats --help              {helptext:6.3f} s")
     print(f"--version imports pandas:        {leaked}")
