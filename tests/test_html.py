@@ -53,8 +53,8 @@ def broken_letter(tmp_path, monkeypatch) -> Path:
 
 
 def html_of_broken_letter() -> str:
-    result = runner.invoke(app, ["check", "letter.yaml", "--prose", "--format", "html", "--output", "report.html"],
-                           catch_exceptions=False)
+    args = ["check", "letter.yaml", "--prose", "--format", "html", "--output", "report.html"]
+    result = runner.invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     return Path("report.html").read_text(encoding="utf-8")
