@@ -242,3 +242,18 @@ def test_console_entry_flushes_output_and_keeps_exit_codes(in_repo, tmp_path):
     out = tmp_path / "r.json"
     assert entry("check", "data/letter.yaml", "-f", "json", "-o", str(out)).returncode == 0
     assert json.loads(out.read_text())["version"] == 1
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"], ["explain", "--help"]])
+def test_help_and_version_do_not_import_pandas(args):
+    """A pre-commit hook starts on every commit: --help and --version stay light."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom missingstats.cli import app\n"
+        f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
+        "print('pandas' in sys.modules, 'scipy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False False"
