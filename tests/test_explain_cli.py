@@ -55,7 +55,7 @@ def test_explain_json_shape_two_errors(cli):
         assert set(s) >= {"figure", "value", "feasible", "candidates", "location"}
         assert all(set(c) >= {"value", "why"} for c in s["candidates"])
     children = next(s for s in rep["suspects"] if s["figure"] == "missing.civilians.children")
-    assert children["feasible"] == [29, 719]
+    assert children["feasible"] == [29, 393]  # children + older persons <= civilians
     assert children["candidates"][0]["value"] == 71
 
 
