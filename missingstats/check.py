@@ -86,7 +86,15 @@ def check_file(path: str, options: CheckOptions) -> Results:
     top = sy.expect_mapping(root, "an input file")
     for key, target in INPUT_KINDS.items():
         if key in top:
-            return _resolve(target)(path, top, options)
+            results = _resolve(target)(path, top, options)
+            for flag, value, kinds in (("--against", options.against, ("figures", "editions")),
+                                       ("--text/--prose", options.text or options.prose,
+                                        ("figures",))):
+                if value and key not in kinds:
+                    results.notes.append(sy.Note(
+                        Location(path), f"{flag} applies to figure sheets, not to this {key} file",
+                    ))
+            return results
     if "rules" in top:
         raise InputError(
             "this is a rules file; check a sheet with it: missingstats check SHEET --rules "

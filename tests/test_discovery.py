@@ -77,3 +77,12 @@ def test_inputs_are_never_modified(tmp_path):
     before = (sheet.read_bytes(), sheet.stat().st_mtime_ns)
     runner.invoke(app, ["check", str(sheet), "-o", str(tmp_path / "r.txt")])
     assert (sheet.read_bytes(), sheet.stat().st_mtime_ns) == before
+
+
+def test_sheet_only_options_on_a_table_spec_are_noted_not_ignored():
+    root = Path(__file__).resolve().parent
+    spec = root / "fixtures" / "tables" / "regions.yaml"
+    result = runner.invoke(app, ["check", str(spec), "--against", "HEAD", "-f", "json"])
+    assert result.exit_code in (0, 1)
+    notes = [n["message"] for n in json.loads(result.stdout)["notes"]]
+    assert "--against applies to figure sheets, not to this tables file" in notes
