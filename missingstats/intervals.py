@@ -75,7 +75,7 @@ Env = Mapping[str, Interval]
 
 def evaluate(node: ex.Node, env: Env, n: int, tolerance: Tolerance = Tolerance()) -> Interval | Truth:
     """Evaluate a parsed expression; `env` maps each name to an Interval of length n."""
-    return _Evaluator(env, n, tolerance).eval(node)
+    return _Evaluator(env, n, tolerance).run(node)
 
 
 def _errstate() -> np.errstate:
@@ -88,7 +88,7 @@ class _Evaluator:
         self.n = n
         self.tol = tolerance
 
-    def eval(self, node: ex.Node) -> Interval | Truth:
+    def run(self, node: ex.Node) -> Interval | Truth:
         with _errstate():
             return self._eval(node)
 
