@@ -257,3 +257,14 @@ def test_help_and_version_do_not_import_pandas(args):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_a_pack_written_for_other_sheets_shares_one_line(tmp_path):
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text("figures:\n  registered:\n    total: 120\n    men: 70\n    women: 50\n")
+    out = run("check", str(sheet)).stdout
+    assert "6 rules could not be evaluated at all" in out
+    assert "needs detained.total" not in out
+    verbose = run("check", str(sheet), "--verbose").stdout
+    first_four = "detained.total, missing.total, detained.servicemen, missing.servicemen"
+    assert f"needs {first_four} and 8 more" in verbose

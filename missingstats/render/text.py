@@ -33,8 +33,28 @@ def _unreported(res: dict) -> str:
             if value is None:
                 names.setdefault(name, None)
     count = f"{res['missing']} of {res['checked']}"
-    lacking = ", ".join(names) if names else "figures"
+    shown = list(names)[:MAX_NAMES]
+    lacking = ", ".join(shown) if shown else "figures"
+    if len(names) > MAX_NAMES:
+        lacking += f" and {len(names) - MAX_NAMES} more"
     return f"{res['rule']} ({count}): needs {lacking}"
+
+
+MAX_NAMES = 4  # figures named per not-evaluable rule before "and N more"
+MANY_IDLE = 3  # from this many wholly not-evaluable rules on, they share one line
+
+
+def _unreported_lines(rules: list[dict]) -> list[str]:
+    """Partly evaluable rules one per line; many wholly unevaluable ones (a pack written for
+    other sheets) in one line, so they do not bury the findings."""
+    idle = [r for r in rules if r["missing"] == r["checked"]]
+    if len(idle) < MANY_IDLE:
+        return [_unreported(r) for r in rules]
+    lines = [_unreported(r) for r in rules if r["missing"] != r["checked"]]
+    names = ", ".join(r["rule"] for r in idle)
+    lines.append(f"{len(idle)} rules could not be evaluated at all (each needs a figure this "
+                 f"file does not report): {names} (--verbose lists the figures)")
+    return lines
 
 
 def _instance(out, inst: dict, status: str) -> None:
@@ -77,17 +97,17 @@ def render(report: dict, ctx: RenderContext) -> str:
     for note in report.get("notes", []):
         out.print(f"[dim]note: {escape(_where(note))}: {escape(note['message'])}[/]")
     passed: list[dict] = []
-    unreported: list[str] = []
+    unreported: list[dict] = []
     for res in report["results"]:
         status = res["status"]
         if status == "pass":
             passed.append(res)
             if not ctx.verbose:
                 if res.get("missing"):
-                    unreported.append(_unreported(res))
+                    unreported.append(res)
                 continue
         if status == "missing" and not ctx.verbose:
-            unreported.append(_unreported(res))
+            unreported.append(res)
             continue
         out.print()
         counts = f"{res['failed']} of {res['checked']} failed" if res["failed"] else (
@@ -119,7 +139,7 @@ def render(report: dict, ctx: RenderContext) -> str:
     if unreported:
         out.print()
         out.print("[blue]Not evaluable, figures not reported:[/]")
-        for line in unreported:
+        for line in _unreported_lines(unreported):
             out.print(f"  {escape(line)}")
     for key, title in (("prose", "prose"), ("hints", "hint")):
         for item in report.get(key, []) or []:
