@@ -94,10 +94,10 @@ class Sheet:
         ])
 
 
-def load_sheet(path: str | Path) -> Sheet:
+def load_sheet(path: str | Path, text: str | None = None) -> Sheet:
+    """A figure sheet from a file, or from `text` given under that name (e.g. `git show`)."""
     name = str(path)
-    root = sy.load(path)
-    top = sy.expect_mapping(root, "a figure sheet")
+    top = sy.expect_mapping(sy.load(path, text), "a figure sheet")
     for key in top:
         if key not in TOP_KEYS:
             raise InputError(
@@ -109,19 +109,26 @@ def load_sheet(path: str | Path) -> Sheet:
             "a figure sheet needs a 'figures:' mapping (is this a rules or table file?)",
             top.location,
         )
+    return sheet_from_mapping(top, name)
+
+
+def sheet_from_mapping(top: sy.Mapping, name: str, settings: dict[str, Any] | None = None) -> Sheet:
+    """A Sheet from an already parsed mapping with `figures:` (a sheet's root or one edition
+    of an editions file); `settings` are the file's, used when the mapping has none."""
+    if "figures" not in top:
+        raise InputError("an edition needs a 'figures:' mapping", top.location)
     notes: list[sy.Note] = []
-    settings = parse_settings(top.get("settings"))
+    own = parse_settings(top.get("settings")) if "settings" in top else None
+    chosen = own or settings or parse_settings(None)
     source = parse_source(top.get("source"))
     figures: dict[str, Figure] = {}
     groups: list[Group] = []
     tree = sy.expect_mapping(top["figures"], "'figures'")
-    walk_figures(tree, "", figures, groups, notes, settings)
+    walk_figures(tree, "", figures, groups, notes, chosen)
     if not figures:
         raise InputError("'figures' holds no figures", tree.location)
-    text = None
-    if "text" in top:
-        text = str(sy.expect_string(top["text"], "'text'"))
-    return Sheet(name, source, figures, groups, top.get("rules"), settings, notes, text, top)
+    text = str(sy.expect_string(top["text"], "'text'")) if "text" in top else None
+    return Sheet(name, source, figures, groups, top.get("rules"), chosen, notes, text, top)
 
 
 def parse_settings(node: sy.Node | None) -> dict[str, Any]:

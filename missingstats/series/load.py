@@ -66,32 +66,12 @@ class Series:
         return [e.label for e in self.editions]
 
 
-def sheet_from_mapping(top: sy.Mapping, name: str, settings: dict[str, Any] | None = None) -> sh.Sheet:
-    """A Sheet from an already parsed mapping with `figures:` (a sheet's root, an edition item,
-    or a file's text read from git); mirrors sheet.load_sheet without reading a path."""
-    if "figures" not in top:
-        raise InputError("an edition needs a 'figures:' mapping", top.location)
-    notes: list[sy.Note] = []
-    own = sh.parse_settings(top.get("settings")) if "settings" in top else None
-    chosen = own or settings or sh.parse_settings(None)
-    source = sh.parse_source(top.get("source"))
-    figures: dict[str, sh.Figure] = {}
-    groups: list[sh.Group] = []
-    tree = sy.expect_mapping(top["figures"], "'figures'")
-    sh.walk_figures(tree, "", figures, groups, notes, chosen)
-    if not figures:
-        raise InputError("'figures' holds no figures", tree.location)
-    text = str(sy.expect_string(top["text"], "'text'")) if "text" in top else None
-    return sh.Sheet(name, source, figures, groups, top.get("rules"), chosen, notes, text, top)
+sheet_from_mapping = sh.sheet_from_mapping  # one loader for sheets, editions and git text
 
 
 def parse_sheet_text(label: str, text: str) -> sh.Sheet:
     """A sheet from text (e.g. `git show REV:path`), with `label` as its file name."""
-    top = sy.expect_mapping(sy.load(label, text), "a figure sheet")
-    for key in top:
-        if key not in sh.TOP_KEYS:
-            raise InputError(f"unknown top-level key {str(key)!r}", key.location)
-    return sheet_from_mapping(top, label)
+    return sh.load_sheet(label, text)
 
 
 def edition_meta(sheet: sh.Sheet) -> tuple[str | None, dict[str, str], dict[str, Location]]:
