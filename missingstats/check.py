@@ -107,21 +107,28 @@ def check_file(path: str, options: CheckOptions) -> Results:
     )
 
 
+def sheet_rules(path: str, sheet, rules_path: str | None, implied: bool = True):
+    """The rules `check` applies to a sheet (--rules, its own, beside it, or the pack; plus
+    the rules its structure implies) and the pack's vocabulary. The RuleSet found is kept on
+    the sheet, so later passes (hints, editions) do not look it up again."""
+    from missingstats.implied import implied_rules
+
+    if sheet.ruleset is None:
+        sheet.ruleset = find_rules(path, sheet.rules, rules_path)
+    rules = list(sheet.ruleset.rules)
+    if implied and sheet.settings["implied"]:
+        rules = implied_rules(sheet) + rules
+    return rules, sheet.ruleset.vocabulary
+
+
 def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
     from missingstats.engine import evaluate_checks
-    from missingstats.implied import implied_rules
     from missingstats.sheet import load_sheet
 
     sheet = load_sheet(path)
-    ruleset = find_rules(path, sheet.rules, options.rules)
-    rules = list(ruleset.rules)
-    if options.implied and sheet.settings["implied"]:
-        rules = implied_rules(sheet) + rules
-    results = evaluate_checks(
-        sheet.cells(), rules, path, ruleset.vocabulary, keep_passes=options.keep_passes
-    )
+    rules, known = sheet_rules(path, sheet, options.rules, options.implied)
+    results = evaluate_checks(sheet.cells(), rules, path, known, keep_passes=options.keep_passes)
     results.notes.extend(sheet.notes)
-    sheet.ruleset = ruleset
     for applies, hook in SHEET_HOOKS:
         if applies(sheet, results, options):
             _resolve(hook)(sheet, results, options)

@@ -687,24 +687,15 @@ def quoted_numbers(quote: str | None) -> frozenset[float]:
 
 
 def sheet_rules(path: str, sheet, rules_path: str | None, implied: bool = True):
-    """The rules `check` would apply to a sheet (its own, a pack, or --rules; plus the
-    rules its structure implies), and the pack's vocabulary."""
-    from missingstats.check import find_rules
-    from missingstats.implied import implied_rules
+    """The rules `check` would apply to a sheet (see missingstats.check.sheet_rules)."""
+    from missingstats.check import sheet_rules as rules_of
 
-    ruleset = find_rules(path, sheet.rules, rules_path)
-    rules = list(ruleset.rules)
-    if implied and sheet.settings["implied"]:
-        rules = implied_rules(sheet) + rules
-    return rules, ruleset.vocabulary
+    return rules_of(path, sheet, rules_path, implied)
 
 
 def check_hint(sheet, results, options) -> None:
     """SHEET_HOOKS entry: when a sheet fails an error rule, add a one-line hint naming the
-    figure most likely wrong. Costs a solver call only when something failed."""
-    counts = results.counts
-    if counts.empty or not ((counts["severity"] == "error") & (counts["failed"] > 0)).any():
-        return
+    figure most likely wrong. check.py runs it only when an error rule failed."""
     try:
         rules, known = sheet_rules(sheet.path, sheet, options.rules, options.implied)
         rec = sheet_record(sheet, rules, known, ("error",))
