@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,24 @@ def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     os.environ.pop("MISSINGSTATS_DEBUG", None)
+
+
+@pytest.fixture
+def fixed_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The fixed report of the format goldens, read from a folder outside any git repository
+    (so repository-relative paths are stable)."""
+    monkeypatch.chdir(tmp_path)
+    golden = ROOT / "tests" / "golden" / "formats" / "report.json"
+    return json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def broken_letter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """data/letter.yaml with 29 detained children changed to 92 (line 62), with its text, in
+    tmp_path as the working directory."""
+    text = (ROOT / "data" / "letter.yaml").read_text(encoding="utf-8")
+    assert text.count("value: 29\n") == 1
+    (tmp_path / "letter.yaml").write_text(text.replace("value: 29\n", "value: 92\n"), encoding="utf-8")
+    shutil.copy(ROOT / "data" / "letter-2020-06-09.txt", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "letter.yaml"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -36,22 +35,6 @@ def golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def fixed_report(tmp_path, monkeypatch) -> dict:
-    """The fixed report, rendered from a folder outside any git repository (stable paths)."""
-    monkeypatch.chdir(tmp_path)
-    return json.loads((GOLDEN / "report.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def broken_letter(tmp_path, monkeypatch) -> Path:
-    """data/letter.yaml with 29 detained children changed to 92 (line 62), in tmp_path."""
-    text = (ROOT / "data" / "letter.yaml").read_text(encoding="utf-8")
-    assert text.count("value: 29\n") == 1
-    (tmp_path / "letter.yaml").write_text(text.replace("value: 29\n", "value: 92\n"), encoding="utf-8")
-    shutil.copy(ROOT / "data" / "letter-2020-06-09.txt", tmp_path)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "letter.yaml"
 
 
 def cli(*args: str):

@@ -37,19 +37,6 @@ def golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def fixed_report(tmp_path, monkeypatch) -> dict:
-    monkeypatch.chdir(tmp_path)
-    return json.loads((GOLDEN / "report.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def broken_letter(tmp_path, monkeypatch) -> Path:
-    text = (ROOT / "data" / "letter.yaml").read_text(encoding="utf-8")
-    (tmp_path / "letter.yaml").write_text(text.replace("value: 29\n", "value: 92\n"), encoding="utf-8")
-    shutil.copy(ROOT / "data" / "letter-2020-06-09.txt", tmp_path)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "letter.yaml"
 
 
 def html_of_broken_letter() -> str:
