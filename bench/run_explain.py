@@ -100,7 +100,7 @@ def main() -> int:
     args = ap.parse_args()
     planted = generate(args.out, args.rows, args.rate, args.seed)
     start = time.perf_counter()
-    from missingstats.explain_tables import explain_table_spec
+    from missingstats.analysis.explain_tables import explain_table_spec
 
     rep = explain_table_spec(str(args.out / "districts.yaml"), None, ("error",), max_sets=5)
     whole = time.perf_counter() - start

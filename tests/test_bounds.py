@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from missingstats import bounds
-from missingstats.errors import InputError
-from missingstats.sheet import load_sheet
+from missingstats.core.errors import InputError
+from missingstats.inputs.sheet import load_sheet
+from missingstats.language import bounds
 
 INF = math.inf
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from missingstats import strictyaml as sy
+from missingstats.analysis.changes import change_table
 from missingstats.cli import app
-from missingstats.series.diff import change_table
-from missingstats.series.load import sheet_from_mapping
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.editions import sheet_from_mapping
 
 FIXTURES = Path(__file__).parent / "fixtures" / "series"
 GOLDEN = FIXTURES / "golden"
@@ -60,7 +60,7 @@ def test_added_removed_bounds_and_percentages():
     )
     status = dict(zip(table["name"], table["status"]))
     assert status == {"a": "unchanged", "b": "removed", "c": "changed", "d": "added", "p": "changed"}
-    from missingstats.series.diff import records
+    from missingstats.analysis.changes import records
 
     rows = {r["figure"]: r for r in records(table)}
     assert "change" not in rows["c"]  # bounds changed, no single number

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from missingstats import check as ck
 from missingstats.cli import app
-from missingstats.errors import InputError
-from missingstats.output import write_atomic
+from missingstats.cli.output import write_atomic
+from missingstats.core.errors import InputError
+from missingstats.evaluate import run as ck
 
 runner = CliRunner()
 SHEET = "figures:\n  a: 5\n  b: 3\n"

@@ -7,12 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from missingstats import expr as ex
-from missingstats.engine import evaluate_checks
-from missingstats.errors import InputError, Location
-from missingstats.intervals import Tolerance
-from missingstats.results import Results, report
-from missingstats.rules import Instance, Rule
+from missingstats.core.errors import InputError, Location
+from missingstats.core.results import Results, report
+from missingstats.evaluate.sheet import evaluate_checks
+from missingstats.inputs.rules import Instance, Rule
+from missingstats.language import expr as ex
+from missingstats.language.intervals import Tolerance
 
 
 def cells(rows):

@@ -141,7 +141,7 @@ def test_lint_with_a_sheet_derives_bounds(cli):
 
 
 def test_command_module_imports_no_solver(repo_root):
-    code = ("import sys, missingstats.commands.analysis; "
+    code = ("import sys, missingstats.cli.analysis; "
             "print(any(m in sys.modules for m in ('pandas', 'scipy', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=repo_root, check=True)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missingstats import expr as ex
+from missingstats.language import expr as ex
 
 
 def test_dotted_names_and_precedence():

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from missingstats.cli import app
-from missingstats.prose import document
-from missingstats.prose.extract import counts, extract
-from missingstats.sheet import load_sheet
+from missingstats.inputs.documents import document
+from missingstats.inputs.documents.extract import counts, extract
+from missingstats.inputs.sheet import load_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "data" / "letter-2020-06-09.txt"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from missingstats.cli import app
-from missingstats.scaffold import starter_files
+from missingstats.cli.scaffold import starter_files
 
 runner = CliRunner()
 EXPECTED = ["figures.yaml", "rules.yaml", ".pre-commit-config.yaml", ".missingstats/sheet.schema.json",

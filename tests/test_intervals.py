@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from missingstats import expr as ex
-from missingstats import intervals as iv
+from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
 
 INF = np.inf
 

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from missingstats import bounds
-from missingstats import expr as ex
-from missingstats import intervals as iv
 from missingstats.cli import app
-from missingstats.decide import explain
+from missingstats.language import bounds
+from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
+from missingstats.language.decide import explain
 
 NAMES = ["a", "b", "c", "d"]
 LIMIT = 2.0**50  # float64 holds every whole number below 2**53 exactly; stay well inside

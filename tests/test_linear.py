@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from missingstats import expr as ex
-from missingstats import intervals as iv
-from missingstats import linear as lin
+from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
+from missingstats.language import linear as lin
 
 NAMES = ("a", "b", "c")
 TOP = 3  # every variable a whole number in [0, TOP]

@@ -10,11 +10,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from missingstats import expr as ex
-from missingstats import intervals as iv
-from missingstats import lint
-from missingstats.errors import Location
-from missingstats.rules import Instance, Rule, load_rules
+from missingstats.analysis import lint
+from missingstats.core.errors import Location
+from missingstats.inputs.rules import Instance, Rule, load_rules
+from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "explain"
 
@@ -59,8 +59,8 @@ def test_redundant_rules_name_what_implies_them():
 
 
 def test_default_pack_redundancy_and_bounds_with_a_sheet(repo_root):
-    from missingstats.implied import implied_rules
-    from missingstats.sheet import load_sheet
+    from missingstats.inputs.sheet import load_sheet
+    from missingstats.kinds.implied import implied_rules
 
     ruleset = load_rules(repo_root / "rules.yaml")
     result = lint.analyse(ruleset.rules, {r.id for r in ruleset.rules})

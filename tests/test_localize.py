@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from missingstats import expr as ex
-from missingstats import intervals as iv
-from missingstats import localize as lz
-from missingstats.sheet import load_sheet
+from missingstats.analysis import localize as lz
+from missingstats.inputs.sheet import load_sheet
+from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "explain"
 
@@ -120,7 +120,7 @@ def test_candidates_are_verified_against_every_rule():
 
 
 def test_hint_is_added_to_a_failing_check(in_repo):
-    from missingstats.check import CheckOptions, run
+    from missingstats.evaluate.run import CheckOptions, run
 
     results = run([str(FIXTURES / "swapped.yaml")], CheckOptions())
     hints = results.extras["hints"]

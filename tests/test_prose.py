@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from missingstats.cli import app
-from missingstats.prose.compare import figure_terms, normalise
+from missingstats.kinds.prose import figure_terms, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

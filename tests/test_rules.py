@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from missingstats.errors import InputError
-from missingstats.intervals import Tolerance
-from missingstats.rules import load_rules
+from missingstats.core.errors import InputError
+from missingstats.inputs.rules import load_rules
+from missingstats.language.intervals import Tolerance
 
 
 def write(tmp_path, text: str, name: str = "rules.yaml"):

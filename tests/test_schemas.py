@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from missingstats.cli import app
-from missingstats.errors import InputError
+from missingstats.core.errors import InputError
 from missingstats.schemas import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,28 +53,28 @@ def repo_yaml() -> list[Path]:
 
 def accepted_kind(path: Path) -> str | None:
     """Which schema applies, if the project's own loader accepts the file."""
-    from missingstats import strictyaml as sy
-    from missingstats.rules import load_rules
+    from missingstats.inputs import yamlnodes as sy
+    from missingstats.inputs.rules import load_rules
 
     try:
         root = sy.load(path)
         if isinstance(root, sy.Mapping) and "tables" in root:
-            from missingstats.tables.spec import load_spec
+            from missingstats.inputs.tables.spec import load_spec
 
             load_spec(str(path), root)
             return "tables"
         if isinstance(root, sy.Mapping) and "editions" in root:
-            from missingstats.series.load import load_editions_file
+            from missingstats.inputs.editions import load_editions_file
 
             load_editions_file(str(path), root)
             return "sheet"
         if isinstance(root, sy.Mapping) and isinstance(root.get("figures"), sy.Mapping):
-            from missingstats.sheet import load_sheet
+            from missingstats.inputs.sheet import load_sheet
 
             load_sheet(path)
             return "sheet"
-        import missingstats.series.rules  # noqa: F401  (registers the series rule kinds)
-        import missingstats.tables  # noqa: F401  (registers the table rule kinds)
+        import missingstats.kinds.series_rules  # noqa: F401  (registers the series rule kinds)
+        import missingstats.kinds.table_rules  # noqa: F401  (registers the table rule kinds)
 
         load_rules(path)
         return "rules"
@@ -101,9 +101,9 @@ def test_schema_is_valid_draft_2020_12(name):
 
 
 def test_rules_schema_knows_every_rule_kind():
-    import missingstats.series.rules  # noqa: F401
-    import missingstats.tables  # noqa: F401
-    from missingstats.rules import COMMON_KEYS, RULE_KINDS
+    import missingstats.kinds.series_rules  # noqa: F401
+    import missingstats.kinds.table_rules  # noqa: F401
+    from missingstats.inputs.rules import COMMON_KEYS, RULE_KINDS
 
     rule = json.loads((SCHEMAS / "rules.schema.json").read_text(encoding="utf-8"))["$defs"]["rule"]
     assert set(rule["properties"]) == set(COMMON_KEYS) | {"check"} | set(RULE_KINDS)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from missingstats import strictyaml as sy
 from missingstats.cli import app
-from missingstats.rules import rules_from_node
-from missingstats.series.evaluate import evaluate_series, pairs
-from missingstats.series.load import load_editions_file
+from missingstats.evaluate.series_rules import evaluate_series, pairs
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.editions import load_editions_file
+from missingstats.inputs.rules import rules_from_node
 
 FIXTURES = Path(__file__).parent / "fixtures" / "series"
 COMMISSION = FIXTURES / "commission.yaml"
@@ -457,7 +457,7 @@ def test_report_has_a_series_section_and_the_html_a_timeline(run, tmp_path):
 
 
 def test_timeline_marks_only_the_failing_step():
-    from missingstats.series.timeline import svg_timeline
+    from missingstats.render.timeline import svg_timeline
 
     svg = svg_timeline({"figure": "x", "points": [["a", 1], ["b", 2], ["c", 1]], "breaks": ["c"],
                         "explained": []}, "t")

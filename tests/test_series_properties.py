@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from missingstats import strictyaml as sy
-from missingstats.rules import rules_from_node
-from missingstats.series.evaluate import evaluate_series
-from missingstats.series.load import load_editions_file
+from missingstats.evaluate.series_rules import evaluate_series
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.editions import load_editions_file
+from missingstats.inputs.rules import rules_from_node
 
 RULES = {
     "cumulative": "cumulative: {figures: [identified, registered], pairs: PAIRS}",

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from missingstats import strictyaml as sy
 from missingstats.cli import app
-from missingstats.rules import rules_from_node
-from missingstats.series.load import sheet_from_mapping
-from missingstats.series.shares import evaluate_shares, percent_bounds, sheet_cells
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.editions import sheet_from_mapping
+from missingstats.inputs.rules import rules_from_node
+from missingstats.kinds.share import evaluate_shares, percent_bounds, sheet_cells
 
 FIXTURE = Path(__file__).parent / "fixtures" / "series" / "shares-pending.yaml"
 RULES = """

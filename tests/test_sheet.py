@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from missingstats.errors import InputError
-from missingstats.implied import implied_rules
-from missingstats.sheet import load_sheet
+from missingstats.core.errors import InputError
+from missingstats.inputs.sheet import load_sheet
+from missingstats.kinds.implied import implied_rules
 
 LETTER = {
     "missing.total": 3889, "missing.civilians.total": 719, "missing.civilians.children": 71,

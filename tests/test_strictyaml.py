@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from missingstats import strictyaml as sy
-from missingstats.errors import InputError
+from missingstats.core.errors import InputError
+from missingstats.inputs import yamlnodes as sy
 
 
 def load(tmp_path, text: str):

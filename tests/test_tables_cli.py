@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from missingstats.check import CheckOptions
 from missingstats.cli import app
-from missingstats.tables import progress
-from missingstats.tables.check import check_path
+from missingstats.evaluate.run import CheckOptions
+from missingstats.evaluate.tables import progress
+from missingstats.evaluate.tables.run import check_path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path("tests/fixtures/tables")

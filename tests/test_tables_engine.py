@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from missingstats.check import CheckOptions
-from missingstats.tables import engine as engine_mod
-from missingstats.tables import hierarchy as hierarchy_mod
-from missingstats.tables.check import check_path
+from missingstats.evaluate.run import CheckOptions
+from missingstats.evaluate.tables import engine as engine_mod
+from missingstats.evaluate.tables.run import check_path
+from missingstats.kinds import hierarchy as hierarchy_mod
 
 GEO_EDGES = [("C", "A"), ("C", "B"), ("A", "A1"), ("A", "A2"), ("B", "B1")]
 ALT_EDGES = GEO_EDGES + [("X", "A1"), ("X", "B1")]  # A1 and B1 also sum to X (two parents)

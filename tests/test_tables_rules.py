@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from missingstats.check import CheckOptions
-from missingstats.errors import InputError
-from missingstats.tables.check import check_path
+from missingstats.core.errors import InputError
+from missingstats.evaluate.run import CheckOptions
+from missingstats.evaluate.tables.run import check_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tables"
 
@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tables"
 def engine_path(request, monkeypatch):
     """Every rule on both engine paths: dense cubes and hashed sparse keys."""
     if request.param == "sparse":
-        from missingstats.tables import engine
+        from missingstats.evaluate.tables import engine
 
         monkeypatch.setattr(engine, "dense_limit", lambda n: 0)
     return request.param

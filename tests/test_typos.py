@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from missingstats.typos import candidates
+from missingstats.analysis.typos import candidates
 
 
 def values(v: float, integer: bool = True) -> list[float]:

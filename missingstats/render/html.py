@@ -107,7 +107,7 @@ def _number(v: object) -> float | None:
 
 def _addends(node) -> list[str] | None:
     """Figure names of a plain sum (a, a + b + c, sum(a, b)); None for anything else."""
-    from missingstats import expr as ex
+    from missingstats.language import expr as ex
 
     if isinstance(node, ex.Name):
         return [node.path]
@@ -187,7 +187,7 @@ def _part_whole(op: str, left: list[str], right: list[str], values: dict) -> dic
 def _from_expression(inst: dict, values: dict) -> dict | None:
     """Parts and total from a parsed check (sum(a, b) <= t); left against right for any other
     single comparison of numbers; None for anything else (prose checks, other wording)."""
-    from missingstats import expr as ex
+    from missingstats.language import expr as ex
 
     try:
         node = ex.parse_check(str(inst.get("expression", "")))
@@ -456,7 +456,7 @@ def render(report: dict, ctx: RenderContext) -> str:
         body.append("<h2>Not evaluable or undetermined</h2>")
         body += [_rule_section(r, i, sources) for i, r in open_]
     if report.get("series"):  # timelines of a series of editions (missingstats.series)
-        from missingstats.series.timeline import section
+        from missingstats.render.timeline import section
 
         body.append(section(report["series"]))
     notes = report.get("notes") or []

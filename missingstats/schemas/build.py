@@ -155,7 +155,7 @@ def _kind_schemas() -> dict[str, dict]:
 
 
 def rule_schema() -> dict:
-    from missingstats import rules as rl
+    from missingstats.inputs import rules as rl
 
     _load_kinds()
     kinds = _kind_schemas()
@@ -206,7 +206,7 @@ def _load_kinds() -> None:
     """Import the modules that register rule kinds (tolerating ones still being built)."""
     import importlib
 
-    for module in ("missingstats.series.rules", "missingstats.tables"):
+    for module in ("missingstats.kinds.series_rules", "missingstats.kinds.table_rules"):
         try:
             importlib.import_module(module)
         except ImportError:
@@ -222,7 +222,7 @@ def rules_defs() -> dict:
 
 
 def rules() -> dict:
-    from missingstats import rules as rl
+    from missingstats.inputs import rules as rl
 
     top = {
         "rules": {"$ref": "#/$defs/ruleList"},
@@ -249,8 +249,8 @@ def rules() -> dict:
 
 
 def sheet() -> dict:
-    from missingstats import bounds
-    from missingstats import sheet as sh
+    from missingstats.inputs import sheet as sh
+    from missingstats.language import bounds
 
     count = {"anyOf": [{"type": "integer", "minimum": 0},
                        {"type": "string", "pattern": COUNT_TEXT_RE}],
@@ -373,7 +373,7 @@ def sheet() -> dict:
 
 def tables() -> dict:
     try:
-        from missingstats.tables import spec as ts
+        from missingstats.inputs.tables import spec as ts
     except ImportError:  # the tables package is optional while it is being built
         ts = None
     name = {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"}

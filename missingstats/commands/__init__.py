@@ -1,1 +1,0 @@
-"""CLI commands beyond `check`, one module per family; each exposes register(app)."""

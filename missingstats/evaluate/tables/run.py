@@ -1,0 +1,129 @@
+"""`missingstats check SPEC.yaml` for a table spec: spec -> rules -> plans -> tables -> Results.
+
+Rules and the spec are checked completely before a table is read. Counts per rule are
+exact; the instances kept for the report are the non-passing ones, at most
+--max-failures per rule (a 10-million-cell table never builds a row per passing cell).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from missingstats.core.errors import InputError
+from missingstats.core.results import COUNT_COLUMNS, INSTANCE_COLUMNS, Results
+from missingstats.evaluate.tables.engine import Engine, Outcome
+from missingstats.evaluate.tables.plan import compile_rules, implied_rules
+from missingstats.evaluate.tables.progress import LONG_INPUT_BYTES, steps
+from missingstats.evaluate.tables.rowrules import allowed_codes
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.rules import Rule, RuleSet
+from missingstats.inputs.tables.load import load_table
+from missingstats.inputs.tables.model import CodeBook, Table
+from missingstats.inputs.tables.spec import TableSpec, load_spec
+from missingstats.kinds import table_rules  # noqa: F401  (registers the table rule kinds)
+
+HARD_CAP = 100_000  # instances kept per rule when --max-failures is unlimited
+
+
+def find_table_rules(spec: TableSpec, path: str, explicit: str | None) -> RuleSet:
+    """--rules, else the spec's `rules:`, else a rules.yaml beside it, else none (the
+    built-in pack is for figure sheets; a table's own structure implies its rules)."""
+    from missingstats.evaluate.run import find_rules
+
+    beside = Path(path).parent / "rules.yaml"
+    if explicit or spec.rules is not None:
+        return find_rules(path, spec.rules, explicit)
+    if beside.is_file() and beside.resolve() != Path(path).resolve():
+        found = find_rules(path, None, None)
+        if found.vocabulary:  # a pack for figure sheets (it lists figure names): not for tables
+            return RuleSet([], set(), [])
+        return found
+    return RuleSet([], set(), [])
+
+
+def prepare(path: str, top: sy.Mapping, options) -> tuple[TableSpec, list[Rule], list]:
+    spec = load_spec(path, top)
+    rules = list(find_table_rules(spec, path, options.rules).rules)
+    if options.implied:
+        rules = implied_rules(spec, rules) + rules
+    return spec, rules, compile_rules(spec, rules)
+
+
+def load_tables(spec: TableSpec, book: CodeBook, tick=None) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
+    for name, defn in spec.tables.items():
+        if tick:
+            tick.start(f"reading {defn.file}")
+        tables[name] = load_table(defn, book)
+        if tick:
+            tick.done()
+    engine = Engine(tables, book, spec)
+    for name, defn in spec.tables.items():
+        if defn.filters:
+            t = tables[name]
+            keep = np.ones(len(t), dtype=bool)
+            for f in defn.filters:
+                keep &= allowed_codes(engine, f, f.location)[t.codes[f.dimension]]
+            tables[name] = t.subset(keep)
+    return tables
+
+
+def _input_bytes(spec: TableSpec) -> int:
+    total = 0
+    for t in spec.tables.values():
+        try:
+            total += t.path.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def check_table_spec(path: str, top: sy.Mapping, options) -> Results:
+    spec, rules, plans = prepare(path, top, options)
+    cap = options.max_failures if options.max_failures is not None else HARD_CAP
+    book = CodeBook(spec.hierarchies)
+    long = bool(options.progress) and _input_bytes(spec) >= LONG_INPUT_BYTES
+    with steps(long, len(spec.tables) + len(plans)) as tick:
+        tables = load_tables(spec, book, tick)
+        engine = Engine(tables, book, spec)
+        outcomes: dict[str, Outcome] = {r.id: Outcome() for r in rules}
+        for plan in plans:
+            tick.start(f"rule {plan.rule.id}")
+            got = engine.run(plan, cap - len(outcomes[plan.rule.id].instances))
+            outcomes[plan.rule.id].add(got)
+            tick.done()
+    return to_results(path, rules, outcomes, tables)
+
+
+def to_results(path: str, rules: list[Rule], outcomes: dict[str, Outcome],
+               tables: dict[str, Table]) -> Results:
+    count_rows = []
+    inst_rows = []
+    for rule in rules:
+        o = outcomes[rule.id]
+        count_rows.append({
+            "file": path, "rule": rule.id, "severity": rule.severity,
+            "description": rule.description, "checked": o.checked, "passed": o.passed,
+            "failed": o.failed, "undetermined": o.undetermined, "missing": o.missing,
+        })
+        for inst in o.instances:
+            inst_rows.append({"file": path, "rule": rule.id, "severity": rule.severity, **inst})
+    notes = [n for t in tables.values() for n in t.notes]
+    return Results(
+        instances=pd.DataFrame(inst_rows, columns=INSTANCE_COLUMNS),
+        counts=pd.DataFrame(count_rows, columns=COUNT_COLUMNS),
+        files=[path],
+        notes=notes,
+    )
+
+
+def check_path(path: str, options) -> Results:
+    """Check a spec file directly (library use, tests)."""
+    root = sy.load(path)
+    top = sy.expect_mapping(root, "a table spec")
+    if "tables" not in top:
+        raise InputError("a table spec needs 'tables:'", top.location)
+    return check_table_spec(path, top, options)

@@ -1,0 +1,316 @@
+"""Figure sheets: YAML files of reported figures, loaded strictly into cells with positions.
+
+A sheet's `figures:` is a tree. A leaf is a figure, written `name: 3889` or as a mapping
+with `value:` (plus qualifier, quote, ...). A mapping without `value`/`between`/`qualifier`
+is a group of figures; its `total` child is the whole the other children are parts of, which
+is what the implied rules build on (see implied.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from missingstats.core.errors import InputError, Location
+from missingstats.inputs import yamlnodes as sy
+from missingstats.language import bounds
+
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+TOP_KEYS = {"source", "figures", "rules", "settings", "text", "editions", "edition"}
+FIGURE_KEYS = {
+    "value", "qualifier", "between", "tolerance", "quote", "note", "weight", "unit",
+    "revised", "text_line",
+}
+FIGURE_MARKERS = {"value", "qualifier", "between"}
+GROUP_KEYS = {"exhaustive"}
+SETTINGS_KEYS = {"implied", "approximate"}
+UNITS = {"count", "percent"}
+DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")
+RESERVED_NAMES = {"and", "or", "not", "if", "then"}
+
+
+@dataclass
+class Figure:
+    """One reported figure: an interval (exact when lo == hi) with where it was written."""
+
+    name: str
+    lo: float
+    hi: float
+    location: Location
+    value: float | None = None
+    qualifier: str | None = None
+    quote: str | None = None
+    unit: str = "count"
+    weight: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def exact(self) -> bool:
+        return self.lo == self.hi
+
+    def display(self) -> str:
+        return bounds.describe(self.lo, self.hi, self.qualifier, self.value)
+
+
+@dataclass
+class Group:
+    """A node of the figure tree: its path, its children's names, and breakdown markers."""
+
+    path: str
+    children: list[str]
+    location: Location
+    exhaustive: list[str] | None = None
+
+
+@dataclass
+class Sheet:
+    path: str
+    source: dict[str, str]
+    figures: dict[str, Figure]
+    groups: list[Group]
+    rules: sy.Node | None
+    settings: dict[str, Any]
+    notes: list[sy.Note]
+    text: str | None = None
+    root: sy.Mapping | None = None
+    ruleset: Any = None  # the RuleSet `check` found for this sheet, for later passes
+
+    def cells(self):
+        """The sheet as the long frame of cells every engine reads."""
+        import pandas as pd
+
+        rows = [
+            {
+                "file": self.path, "name": f.name, "lo": f.lo, "hi": f.hi, "value": f.value,
+                "qualifier": f.qualifier, "unit": f.unit, "line": f.location.line,
+                "column": f.location.column, "quote": f.quote,
+            }
+            for f in self.figures.values()
+        ]
+        return pd.DataFrame(rows, columns=[
+            "file", "name", "lo", "hi", "value", "qualifier", "unit", "line", "column", "quote",
+        ])
+
+
+def load_sheet(path: str | Path, text: str | None = None) -> Sheet:
+    """A figure sheet from a file, or from `text` given under that name (e.g. `git show`)."""
+    name = str(path)
+    top = sy.expect_mapping(sy.load(path, text), "a figure sheet")
+    for key in top:
+        if key not in TOP_KEYS:
+            raise InputError(
+                f"unknown top-level key {str(key)!r}; a sheet has {', '.join(sorted(TOP_KEYS))}",
+                key.location,
+            )
+    if "figures" not in top:
+        raise InputError(
+            "a figure sheet needs a 'figures:' mapping (is this a rules or table file?)",
+            top.location,
+        )
+    return sheet_from_mapping(top, name)
+
+
+def sheet_from_mapping(top: sy.Mapping, name: str, settings: dict[str, Any] | None = None) -> Sheet:
+    """A Sheet from an already parsed mapping with `figures:` (a sheet's root or one edition
+    of an editions file); `settings` are the file's, used when the mapping has none."""
+    if "figures" not in top:
+        raise InputError("an edition needs a 'figures:' mapping", top.location)
+    notes: list[sy.Note] = []
+    own = parse_settings(top.get("settings")) if "settings" in top else None
+    chosen = own or settings or parse_settings(None)
+    source = parse_source(top.get("source"))
+    figures: dict[str, Figure] = {}
+    groups: list[Group] = []
+    tree = sy.expect_mapping(top["figures"], "'figures'")
+    walk_figures(tree, "", figures, groups, notes, chosen)
+    if not figures:
+        raise InputError("'figures' holds no figures", tree.location)
+    text = str(sy.expect_string(top["text"], "'text'")) if "text" in top else None
+    return Sheet(name, source, figures, groups, top.get("rules"), chosen, notes, text, top)
+
+
+def parse_settings(node: sy.Node | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"implied": True, "approximate": bounds.DEFAULT_APPROXIMATE}
+    if node is None:
+        return out
+    m = sy.expect_mapping(node, "'settings'")
+    for key, value in m.items():
+        if key == "implied":
+            out["implied"] = sy.expect_bool(value, "settings.implied")
+        elif key == "approximate":
+            out["approximate"] = _fraction(value, "settings.approximate")
+        else:
+            raise InputError(
+                f"unknown setting {str(key)!r}; settings are {', '.join(sorted(SETTINGS_KEYS))}",
+                key.location,
+            )
+    return out
+
+
+def _fraction(node: sy.Node, what: str) -> float:
+    x = sy.parse_number(node, what)
+    if not 0 <= x < 1:
+        raise InputError(f"{what} must be a fraction between 0 and 1, such as 0.1", node.location)
+    return x
+
+
+def parse_source(node: sy.Node | None) -> dict[str, str]:
+    if node is None:
+        return {}
+    m = sy.expect_mapping(node, "'source'")
+    out: dict[str, str] = {}
+    for key, value in m.items():
+        text = str(sy.expect_string(value, f"source.{key}"))
+        if key in ("date", "as_of") and not DATE.match(text):
+            raise InputError(
+                f"source.{key} must be a date written YYYY-MM-DD (or YYYY-MM, YYYY), found {text!r}",
+                value.location,
+            )
+        out[str(key)] = text
+    return out
+
+
+def _check_name(key: sy.Scalar, where: str) -> None:
+    if not NAME.match(key) or key in RESERVED_NAMES:
+        raise InputError(
+            f"{str(key)!r} cannot name a figure: use letters, digits and underscores, "
+            f"starting with a letter (e.g. older_persons)",
+            key.location,
+        )
+
+
+def walk_figures(node: sy.Mapping, prefix: str, figures: dict[str, Figure], groups: list[Group],
+          notes: list[sy.Note], settings: dict[str, Any]) -> None:
+    children: list[str] = []
+    exhaustive_node: sy.Node | None = None
+    for key, value in node.items():
+        if key in GROUP_KEYS:
+            exhaustive_node = value
+            continue
+        _check_name(key, prefix)
+        path = f"{prefix}.{key}" if prefix else str(key)
+        children.append(str(key))
+        if isinstance(value, sy.Mapping) and not (set(value) & FIGURE_MARKERS):
+            if not value:
+                raise InputError(f"{path!r} is an empty group; give figures or remove it", value.location)
+            stray = set(value) & (FIGURE_KEYS - FIGURE_MARKERS)
+            if stray and all(not isinstance(v, sy.Mapping) for v in value.values()):
+                k = next(k for k in value if k in stray)
+                raise InputError(
+                    f"{path!r} has {str(k)!r} but no 'value:'; a figure written as a mapping "
+                    "needs value (or qualifier / between)",
+                    value.location,
+                )
+            walk_figures(value, path, figures, groups, notes, settings)
+        else:
+            figures[path] = _figure(path, key, value, notes, settings)
+    exhaustive = None
+    if exhaustive_node is not None:
+        exhaustive = _exhaustive(exhaustive_node, children, prefix)
+    groups.append(Group(prefix, children, node.location, exhaustive))
+
+
+def _exhaustive(node: sy.Node, children: list[str], prefix: str) -> list[str]:
+    parts = [c for c in children if c != "total"]
+    if isinstance(node, sy.Sequence):
+        names = [str(sy.expect_string(n, "an exhaustive part")) for n in node]
+        for n, item in zip(names, node):
+            if n not in parts:
+                raise InputError(
+                    f"exhaustive part {n!r} is not a figure of {prefix or 'figures'}; "
+                    f"its parts are {', '.join(parts)}",
+                    item.location,
+                )
+        chosen = names
+    elif sy.expect_bool(node, "'exhaustive'"):
+        chosen = parts
+    else:
+        return []
+    if "total" not in children:
+        raise InputError("'exhaustive' needs a 'total' beside the parts", node.location)
+    return chosen
+
+
+def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[sy.Note],
+            settings: dict[str, Any]) -> Figure:
+    what = path
+    if isinstance(value, sy.Sequence):
+        raise InputError(
+            f"{what} must be a count or a mapping with 'value:', found a list", value.location
+        )
+    if isinstance(value, sy.Scalar):
+        v = sy.parse_count(value, what, notes)
+        return Figure(path, float(v), float(v), value.location, value=float(v))
+    m = value
+    for k in m:
+        if k not in FIGURE_KEYS:
+            raise InputError(
+                f"unknown key {str(k)!r} in figure {what}; a figure may have "
+                f"{', '.join(sorted(FIGURE_KEYS))}",
+                k.location,
+            )
+    unit = "count"
+    if "unit" in m:
+        unit = str(sy.expect_string(m["unit"], f"{what}.unit"))
+        if unit not in UNITS:
+            raise InputError(f"{what}.unit must be one of {', '.join(sorted(UNITS))}", m["unit"].location)
+    number: float | None = None
+    location = m.location
+    if "value" in m:
+        location = m["value"].location
+        if unit == "percent":
+            number = sy.parse_number(m["value"], f"{what}.value")
+        else:
+            number = float(sy.parse_count(m["value"], f"{what}.value", notes))
+    qualifier = None
+    approximate = settings["approximate"]
+    if "tolerance" in m:
+        approximate = _fraction(m["tolerance"], f"{what}.tolerance")
+    if "qualifier" in m:
+        qnode = sy.expect_string(m["qualifier"], f"{what}.qualifier")
+        qualifier = bounds.normalise(str(qnode))
+        if not bounds.is_known(qualifier):
+            raise InputError(
+                f"unknown qualifier {str(qnode)!r}; use one of: {', '.join(bounds.QUALIFIERS)}",
+                qnode.location,
+            )
+        if number is None and qualifier not in bounds.MAGNITUDES:
+            raise InputError(f"{what}: qualifier {qualifier!r} needs a 'value:'", qnode.location)
+        if "value" not in m:
+            location = qnode.location
+    if "between" in m:
+        if "value" in m or "qualifier" in m:
+            raise InputError(
+                f"{what}: give either 'between' or value/qualifier, not both", m["between"].location
+            )
+        lo, hi = _between(m["between"], what, notes)
+        location = m["between"].location
+    else:
+        lo, hi = bounds.interval(number, qualifier, approximate)
+    if number is not None and lo != hi and unit == "percent" and qualifier in bounds.APPROX:
+        lo, hi = number * (1 - approximate), number * (1 + approximate)
+    weight = 1.0
+    if "weight" in m:
+        weight = sy.parse_number(m["weight"], f"{what}.weight")
+        if weight <= 0:
+            raise InputError(f"{what}.weight must be positive", m["weight"].location)
+    quote = str(sy.expect_string(m["quote"], f"{what}.quote")) if "quote" in m else None
+    extra = {str(k): m[k] for k in m if k in ("revised", "note", "text_line")}
+    return Figure(path, lo, hi, location, number, qualifier, quote, unit, weight, extra)
+
+
+def _between(node: sy.Node, what: str, notes: list[sy.Note]) -> tuple[float, float]:
+    seq = sy.expect_sequence(node, f"{what}.between")
+    if len(seq) != 2:
+        raise InputError(f"{what}.between must be [low, high]", node.location)
+    ends: list[float] = []
+    for item, open_end in zip(seq, (0.0, bounds.INF)):
+        if isinstance(item, sy.Scalar) and item.plain and item in sy.NULL_WORDS:
+            ends.append(open_end)
+        else:
+            ends.append(float(sy.parse_count(item, f"{what}.between", notes)))
+    if ends[0] > ends[1]:
+        raise InputError(f"{what}.between: low {ends[0]:g} is above high {ends[1]:g}", node.location)
+    return ends[0], ends[1]

@@ -1,0 +1,565 @@
+"""Read CSV, TSV, Parquet and Excel tables into columnar cells with row provenance.
+
+Only the declared columns are read. Dimension columns come in dictionary-encoded (Parquet
+usually stores them so; CSV is parsed straight into dictionaries), so mapping 10 million
+codes to ids is a lookup per distinct code plus one take. A count must be a whole number:
+text, fractions and infinities are InputErrors at the CSV line / Parquet row / sheet!cell;
+empty cells and the declared `missing_values` markers are "not available".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from missingstats.core.errors import InputError, Location
+from missingstats.inputs.tables.model import CodeBook, Locator, Table
+from missingstats.inputs.tables.spec import TableDef, column_letters
+from missingstats.inputs.yamlnodes import Note
+
+ARROW_INTEGRAL = r"^[+-]?[0-9]+(\.0*)?$"  # after trimming whitespace
+
+
+def load_table(defn: TableDef, book: CodeBook) -> Table:
+    if not defn.path.exists():
+        raise InputError(f"table file {defn.file} does not exist (paths are relative to the spec)",
+                         _spec_where(defn))
+    if defn.path.is_dir():
+        raise InputError(f"table path {defn.file} is a directory", _spec_where(defn))
+    if defn.format == "excel":
+        from missingstats.inputs.tables.excel import read_excel
+
+        columns, locator = read_excel(defn)
+    else:
+        columns, locator = read_arrow(defn)
+    return build(defn, columns, locator, book)
+
+
+def _spec_where(defn: TableDef) -> Location:
+    return defn.path_location or defn.location
+
+
+# --- Arrow readers (CSV, Parquet) --------------------------------------------------------
+
+
+def needed_columns(defn: TableDef) -> list[str]:
+    cols = list(defn.dimensions.values())
+    if defn.measure_column:
+        cols.append(defn.measure_column)
+    if defn.wide:
+        cols.extend(defn.wide.cells)
+    return cols
+
+
+def read_arrow(defn: TableDef):
+    """Read the declared columns; returns ({column: Arrow array}, Locator)."""
+
+    cols = needed_columns(defn)
+    if defn.format == "parquet":
+        table, header = _read_parquet(defn, cols)
+        locator = Locator(defn.file, "parquet", 1, {})
+    else:
+        table, header = _read_csv(defn, cols)
+        locator = Locator(defn.file, "csv", defn.header_row + 1, {})
+    locator.columns = {c: header.index(c) + 1 for c in cols}
+    if defn.format == "parquet":
+        return table, locator  # columns read one at a time while building (less memory)
+    out = {c: table.column(c) for c in cols}  # chunked: no copy, no dictionary unification
+    out["__len__"] = table.num_rows
+    del table
+    return _drop_blank_rows(out, cols), locator
+
+
+def _missing_columns(defn: TableDef, header: list[str], cols: list[str]) -> None:
+    absent = [c for c in cols if c not in header]
+    if absent:
+        import difflib
+
+        close = difflib.get_close_matches(absent[0], header, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        shown = ", ".join(repr(h) for h in header[:30])
+        raise InputError(
+            f"table {defn.name!r}: {defn.file} has no column {absent[0]!r}{hint} "
+            f"(its columns: {shown})", defn.location,
+        )
+
+
+def _read_parquet(defn: TableDef, cols: list[str]):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        probe = pq.ParquetFile(defn.path)
+        header = list(probe.schema_arrow.names)
+        # text dimensions straight into dictionaries (int32 indices, no cast to the stored type)
+        strings = [c for c in defn.dimensions.values() if c in header and
+                   str(probe.schema_arrow.field(c).type).startswith(("string", "large_string", "dictionary"))]
+        pf = pq.ParquetFile(defn.path, read_dictionary=strings) if strings else probe
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"cannot read Parquet: {_first_line(exc)}", Location(defn.file)) from None
+    _missing_columns(defn, header, cols)
+    return ParquetColumns(defn, pf), header
+
+
+class ParquetColumns:
+    """Columns of a Parquet file read on first use, so at most one is held as Arrow data."""
+
+    def __init__(self, defn: TableDef, pf) -> None:
+        self.defn = defn
+        self.pf = pf
+        self.num_rows = pf.metadata.num_rows
+
+    def __getitem__(self, column: str):
+        import pyarrow as pa
+
+        if column == "__len__":
+            return self.num_rows
+        try:
+            return self.pf.read(columns=[column], use_pandas_metadata=False).column(0)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"cannot read Parquet column {column!r}: {_first_line(exc)}",
+                             Location(self.defn.file)) from None
+
+    def pop(self, key: str, default=None):
+        return default
+
+
+def _read_csv(defn: TableDef, cols: list[str]):
+    import pyarrow as pa
+
+    header = list(defn.header) if defn.header else _csv_header(defn)
+    _missing_columns(defn, header, cols)
+    dup = sorted({h for h in header if header.count(h) > 1 and h in cols})
+    if dup:
+        raise InputError(
+            f"{defn.file} has two columns named {dup[0]!r}", Location(defn.file, defn.header_row)
+        )
+    measures = [defn.measure_column] if defn.measure_column else list(defn.wide.cells)
+    types = {c: pa.dictionary(pa.int32(), pa.string()) for c in defn.dimensions.values()}
+    try:
+        return _csv(defn, cols, {**types, **{m: pa.int64() for m in measures}}, True), header
+    except _Conversion:
+        # Not all counts are plain integers: read them as text and say which cell is wrong.
+        table = _csv(defn, cols, {**types, **{m: pa.string() for m in measures}}, True)
+        return table, header
+
+
+class _Conversion(Exception):
+    pass
+
+
+def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    bad: list = []
+    last = defn.last_row
+    if last is not None:
+        threads = False  # row numbers are needed to tell data rows from the footer
+
+    def invalid(row) -> str:
+        if last is not None and row.number is not None and row.number > last:
+            return "skip"  # a footnote below the data
+        bad.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            defn.path,
+            read_options=pacsv.ReadOptions(
+                skip_rows=defn.header_row - (0 if defn.header else 1), encoding=defn.encoding,
+                use_threads=threads, column_names=list(defn.header) if defn.header else None,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=defn.delimiter or ",", ignore_empty_lines=False,
+                invalid_row_handler=invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=cols, column_types=types, null_values=defn.missing_values,
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        text = str(exc)
+        if "conversion error" in text and "UTF8" not in text:
+            raise _Conversion(text) from None
+        if "UTF8" in text or "UTF-8" in text:
+            raise InputError(
+                f"is not valid {defn.encoding} text; save it as UTF-8 or set encoding:",
+                _bad_encoding(defn),
+            ) from None
+        raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
+    except (pa.ArrowException, OSError, LookupError) as exc:
+        raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
+    if bad:
+        first = bad[0]
+        if first.number is None and threads:
+            return _csv(defn, cols, types, False)  # single-threaded to learn the line number
+        line = first.number if first.number is not None else None
+        raise InputError(
+            f"ragged row: {first.actual_columns} fields where the header has "
+            f"{first.expected_columns} ({len(bad)} such row{'s' if len(bad) > 1 else ''})",
+            Location(defn.file, line, None),
+        )
+    if last is not None:
+        table = table.slice(0, max(last - defn.header_row, 0))
+    return table
+
+
+def _csv_header(defn: TableDef) -> list[str]:
+    """The header row (so a missing column is named before the whole file is parsed)."""
+    import csv
+
+    try:
+        with open(defn.path, "rb") as fh:
+            for _ in range(defn.header_row - 1):
+                if not fh.readline():
+                    break
+            raw = fh.readline()
+    except OSError as exc:
+        raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
+    try:
+        line = raw.decode(defn.encoding)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the header: {_first_line(exc)} (set encoding:)",
+                         Location(defn.file, defn.header_row)) from None
+    if not line.strip():
+        raise InputError(
+            f"no header at line {defn.header_row} (set header_row: to the line of the column names)",
+            Location(defn.file, defn.header_row),
+        )
+    if line.startswith("\ufeff"):
+        line = line[1:]
+    return next(csv.reader([line.rstrip("\r\n")], delimiter=defn.delimiter or ","))
+
+
+def _bad_encoding(defn: TableDef) -> Location:
+    """Where a file stops being valid in its encoding (only on the error path)."""
+    data = defn.path.read_bytes()
+    try:
+        data.decode(defn.encoding)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        return Location(defn.file, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+    except LookupError:
+        pass
+    return Location(defn.file)
+
+
+def _chunks(arr) -> list:
+    import pyarrow as pa
+
+    return list(arr.chunks) if isinstance(arr, pa.ChunkedArray) else [arr]
+
+
+def _drop_blank_rows(columns: dict, cols: list[str]) -> dict:
+    """Blank lines are read as rows (to keep line numbers right), then dropped here."""
+    import pyarrow as pa
+
+    blank = None
+    for c in reversed(cols):  # counts first: most rows have one, so this usually ends early
+        parts = []
+        for chunk in _chunks(columns[c]):
+            empty = np.asarray(chunk.is_null().to_numpy(zero_copy_only=False))
+            if pa.types.is_dictionary(chunk.type):
+                where = [i for i, v in enumerate(chunk.dictionary.to_pylist()) if v == ""]
+                if where:
+                    idx = np.asarray(chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+                    empty = empty | (idx == where[0])
+            elif pa.types.is_string(chunk.type):
+                empty = empty | (np.asarray(chunk.fill_null("").to_numpy(zero_copy_only=False)) == "")
+            parts.append(empty)
+        empty_all = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+        blank = empty_all if blank is None else blank & empty_all
+        if not blank.any():
+            return columns
+    assert blank is not None
+    keep = ~blank
+    mask = pa.array(keep)
+    out = {c: columns[c].filter(mask) for c in cols}
+    out["__row__"] = np.flatnonzero(keep)
+    out["__len__"] = int(keep.sum())
+    return out
+
+
+# --- columns -> Table --------------------------------------------------------------------
+
+
+def build(defn: TableDef, columns: dict, locator: Locator, book: CodeBook) -> Table:
+    """Dimension codes to ids, counts validated, wide tables melted; provenance kept."""
+    n = int(columns["__len__"])
+    given = columns.pop("__row__", None)
+    rows = _Identity() if given is None else np.asarray(given, dtype=np.int64)
+    notes: list[Note] = []
+    codes = {}
+    for dim, col in defn.dimensions.items():
+        codes[dim] = dimension_ids(columns[col], dim, col, book, defn, locator, rows)
+    for dim, code in defn.constants.items():
+        (cid,) = book.lookup(dim, [code])
+        codes[dim] = np.full(n, cid, dtype=code_dtype(book.size(dim)))
+    if defn.wide is None:
+        value = parse_counts(columns[defn.measure_column], defn.measure_column, defn, locator, rows,
+                             notes)
+        table = Table(defn, defn.all_dimensions, codes, value, given_rows(rows),
+                      locator.columns[defn.measure_column], locator, notes)
+    else:
+        wide = defn.wide
+        k = len(wide.cells)
+        values = [parse_counts(columns[c], c, defn, locator, rows, notes) for c in wide.cells]
+        # cell order: row-major (each input row's wide cells together)
+        value = np.stack(values, axis=1).reshape(-1) if values else np.empty(0)
+        melted = {d: np.repeat(c, k) for d, c in codes.items()}
+        for wd in wide.dimensions:
+            ids = book.lookup(wd, [cw[wd] for cw in wide.cells.values()])
+            melted[wd] = np.tile(ids.astype(code_dtype(book.size(wd))), n)
+        col_idx = np.tile(np.array([locator.columns[c] for c in wide.cells], dtype=np.int32), n)
+        source = np.arange(n) if isinstance(rows, _Identity) else rows
+        table = Table(defn, defn.all_dimensions, melted, value, np.repeat(source, k), col_idx,
+                      locator, notes)
+    return table
+
+
+def code_dtype(size: int):
+    return np.int8 if size <= 127 else np.int16 if size <= 32767 else np.int32
+
+
+class _Identity:
+    """Row i of the table is data row i of the file (no blank rows dropped)."""
+
+    def __getitem__(self, i: int) -> int:
+        return i
+
+
+def given_rows(rows) -> np.ndarray | None:
+    return None if isinstance(rows, _Identity) else rows
+
+
+def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, locator: Locator,
+                  rows: np.ndarray) -> np.ndarray:
+    """Code ids for one dimension column (Arrow, chunked or not, or a Python list from Excel).
+
+    Work per distinct code (a lookup in the CodeBook) plus one take per cell; integer columns
+    (years) are ranked with numpy instead of hashing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, list):
+        arr = pa.array([_code_text(v) for v in arr], type=pa.string())
+    chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    if dim in defn.fill_down:  # merged or blank cells repeat the code above
+        if pa.types.is_dictionary(chunked.type):
+            chunked = chunked.cast(chunked.type.value_type)
+        if pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type):
+            chunked = pc.if_else(pc.equal(pc.utf8_trim_whitespace(chunked), ""), None, chunked)
+        chunked = pc.fill_null_forward(chunked)
+        if not isinstance(chunked, pa.ChunkedArray):
+            chunked = pa.chunked_array([chunked])
+    if chunked.null_count:
+        nulls = np.asarray(chunked.is_null().to_numpy())
+        i = int(np.flatnonzero(nulls)[0])
+        raise InputError(
+            f"row has no {dim!r} code (column {column!r})",
+            _loc(locator, int(rows[i]), locator.columns[column]),
+        )
+    t = chunked.type
+    if pa.types.is_floating(t):
+        f = chunked.to_numpy()
+        if np.all(np.isfinite(f) & (f == np.floor(f))):
+            chunked = pa.chunked_array([pa.array(f.astype(np.int64))])
+            t = chunked.type
+    if pa.types.is_integer(t):
+        return _integer_ids(chunked, dim, book)
+    if not pa.types.is_dictionary(t):
+        chunked = pc.dictionary_encode(chunked)
+    pieces = []
+    previous = None
+    for chunk in chunked.chunks:
+        dictionary = chunk.dictionary
+        if previous is not None and dictionary.equals(previous[0]):
+            pieces.append((previous[1], np.asarray(chunk.indices.to_numpy(zero_copy_only=False))))
+            continue  # row groups written from one categorical share their dictionary
+        if pa.types.is_floating(dictionary.type):
+            texts = [_code_text(v) for v in dictionary.to_pylist()]
+        else:
+            texts = [str(v).strip() for v in dictionary.to_pylist()]  # " N1" is N1
+        idx = np.asarray(chunk.indices.to_numpy(zero_copy_only=False))
+        if "" in texts:
+            hits = np.flatnonzero(idx == texts.index(""))
+            if len(hits):
+                i = int(hits[0]) + sum(len(p[1]) for p in pieces)
+                raise InputError(
+                    f"row has an empty {dim!r} code (column {column!r})",
+                    _loc(locator, int(rows[i]), locator.columns[column]),
+                )
+        pieces.append((book.lookup(dim, texts), idx))
+        previous = (dictionary, pieces[-1][0])
+    dtype = code_dtype(book.size(dim))
+    out = np.empty(len(chunked), dtype=dtype)
+    at = 0
+    for lookup, idx in pieces:
+        if np.array_equal(lookup, np.arange(len(lookup))):
+            out[at:at + len(idx)] = idx  # dictionary order is the CodeBook's: no gather
+        else:
+            out[at:at + len(idx)] = np.take(lookup.astype(dtype), idx)
+        at += len(idx)
+    return out
+
+
+def _integer_ids(chunked, dim: str, book: CodeBook) -> np.ndarray:
+    """Integer codes (years): ranked through a table over their range, chunk by chunk."""
+    import pyarrow.compute as pc
+
+    n = len(chunked)
+    if n == 0:
+        return np.empty(0, dtype=np.int8)
+    bounds = pc.min_max(chunked).as_py()
+    lo, hi = int(bounds["min"]), int(bounds["max"])
+    if hi - lo > 4 * n + (1 << 20):
+        uniq, idx = np.unique(np.asarray(chunked.to_numpy(), dtype=np.int64), return_inverse=True)
+        lookup = book.lookup(dim, [str(int(u)) for u in uniq])
+        return lookup.astype(code_dtype(book.size(dim)))[idx]
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    for chunk in chunked.chunks:
+        present[np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.int64) - lo] = True
+    uniq = np.flatnonzero(present) + lo
+    lookup = book.lookup(dim, [str(int(u)) for u in uniq])
+    dtype = code_dtype(book.size(dim))
+    by_offset = np.zeros(hi - lo + 1, dtype=dtype)
+    by_offset[present] = lookup
+    out = np.empty(n, dtype=dtype)
+    at = 0
+    for chunk in chunked.chunks:  # a loop over the file's few chunks
+        offsets = np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.int64) - lo
+        out[at:at + len(chunk)] = by_offset[offsets]
+        at += len(chunk)
+    return out
+
+
+def _code_text(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float):
+        if v != v:
+            return None
+        return str(int(v)) if v.is_integer() else repr(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _loc(locator: Locator, row: int, column: int) -> Location:
+    d = locator.locate(row, column)
+    if locator.kind == "excel":
+        return Location(f"{locator.file}!{d['cell']}")
+    return Location(locator.file, d["line"], d["column"])
+
+
+def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.ndarray,
+                 notes: list[Note]) -> np.ndarray:
+    """A count column as float64 (NaN = not available); anything but whole numbers is an error."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = locator.columns[column]
+    if isinstance(arr, list):
+        from missingstats.inputs.tables.excel import counts_from_cells
+
+        return counts_from_cells(arr, column, defn, locator, rows, notes)
+    chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    t = chunked.type
+    if pa.types.is_dictionary(t):
+        chunked = chunked.cast(t.value_type)
+        t = chunked.type
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        values = np.empty(len(chunked), dtype=np.float64)
+        at = 0
+        for chunk in chunked.chunks:  # a loop over a file's few chunks
+            part = values[at:at + len(chunk)]
+            if chunk.null_count:
+                part[:] = chunk.fill_null(0).to_numpy(zero_copy_only=False)
+                part[np.asarray(chunk.is_null().to_numpy(zero_copy_only=False))] = np.nan
+            else:
+                part[:] = chunk.to_numpy(zero_copy_only=False)
+            at += len(chunk)
+        if pa.types.is_floating(t):
+            with np.errstate(invalid="ignore"):
+                bad = np.flatnonzero(np.isinf(values) | (values != np.floor(values)) & ~np.isnan(values))
+            if len(bad):
+                i = int(bad[0])
+                raise InputError(
+                    f"count column {column!r}: {number_text(values[i])} is not a whole number"
+                    + _more(len(bad)), _loc(locator, int(rows[i]), col),
+                )
+        return values
+    arr = chunked.combine_chunks()
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        text = arr.cast(pa.string())
+        stripped = pc.utf8_trim_whitespace(text)
+        if defn.thousands:
+            grouped = pc.match_substring_regex(stripped, grouped_pattern(defn.thousands))
+            stripped = pc.if_else(grouped, pc.replace_substring(stripped, defn.thousands, ""),
+                                  stripped)
+        missing = pc.is_in(stripped, value_set=pa.array(defn.missing_values, pa.string()))
+        missing = pc.or_kleene(missing, pc.is_null(text)).fill_null(True)
+        ok = pc.or_kleene(missing, pc.match_substring_regex(stripped, ARROW_INTEGRAL))
+        ok = np.asarray(ok.fill_null(False).to_numpy(zero_copy_only=False))
+        if not ok.all():
+            bad = np.flatnonzero(~ok)
+            i = int(bad[0])
+            raw = text[i].as_py()
+            raise InputError(
+                f"count column {column!r}: {_count_problem(raw, defn)}" + _more(len(bad)),
+                _loc(locator, int(rows[i]), col),
+            )
+        values = pc.cast(pc.if_else(missing, None, stripped), pa.float64())
+        values = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+        decimal = pc.match_substring(stripped, ".").fill_null(False)
+        if pc.any(decimal).as_py():
+            notes.append(Note(
+                Location(defn.file),
+                f"counts in column {column!r} written with a decimal part of zero (such as 12.0) "
+                "were read as whole numbers",
+            ))
+        return values
+    raise InputError(
+        f"column {column!r} holds {t}, not counts", Location(defn.file, None, col)
+    )
+
+
+def grouped_pattern(sep: str) -> str:
+    """Digits grouped by threes with a declared thousands separator: 1,234 or 12 345 678."""
+    return "^[+-]?[0-9]{1,3}(" + re.escape(sep) + "[0-9]{3})+$"
+
+
+def number_text(v: float) -> str:
+    return repr(float(v)) if not np.isinf(v) else ("infinity" if v > 0 else "-infinity")
+
+
+def _more(n: int) -> str:
+    return f" ({n - 1} more cell{'s' if n > 2 else ''} like it)" if n > 1 else ""
+
+
+def _count_problem(raw: str | None, defn: TableDef) -> str:
+    text = (raw or "").strip()
+    if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.[0-9]*", text):
+        return f"{text!r} is not a whole number"
+    if re.fullmatch(r"[0-9]{1,3}([,\u00a0\u202f' ][0-9]{3})+", text):
+        return (f"{text!r} has thousands separators; declare them (thousands: ',') or write the "
+                "count with digits only")
+    markers = ", ".join(repr(m) for m in defn.missing_values)
+    return (f"text {text!r} is not a count (cells meaning 'not available': {markers}; add "
+            f"others under missing_values)")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def table_suffix(path: Path) -> str:
+    return path.suffix.lower()
+
+
+__all__ = ["load_table", "column_letters"]

@@ -1,0 +1,613 @@
+"""The table spec: which tables, their dimensions and measure, hierarchies, missing-cell policy.
+
+    tables:
+      cube:
+        path: cube.parquet              # relative to the spec: .csv .tsv .parquet .xlsx
+        dimensions: [geo, year, sex]    # or {geo: "Region code", year: Year}: name -> column
+        measure: value                  # or {value: "Number of persons"}: name -> column
+        # wide: {dimension: sex, columns: {total: Total, female: F, male: M}}
+        # filter: {year: [2019, 2020], geo: {level: 1}}
+        # sheet: Table 1   range: A3:F200   header_row: 3   delimiter: ";"
+        # missing_values: [":", ".."]   (cell texts meaning "not available"; default "", NA)
+    hierarchies:
+      sex: {total: [female, male]}
+      geo: {codelist: geo.csv, code: code, parent: parent}
+    missing_cells: not-evaluable        # zero | fail
+    implied: true                       # unique cells, known codes, one rule per hierarchy
+    rules: [...]                        # or a file name; else rules.yaml beside, or --rules
+
+Everything is checked here, before a table is read, and every mistake is an InputError
+pointing into the spec. Codes are text everywhere (2019 in YAML, a Parquet int64 and a CSV
+cell all become "2019"), so one hierarchy serves every table and file format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from missingstats.core.errors import InputError, Location
+from missingstats.inputs import yamlnodes as sy
+
+TOP_KEYS = ("tables", "hierarchies", "missing_cells", "implied", "rules", "description")
+TABLE_KEYS = (
+    "path", "format", "dimensions", "measure", "wide", "constants", "filter", "sheet", "range",
+    "header", "header_row", "last_row", "delimiter", "encoding", "missing_values", "thousands", "fill_down",
+    "description",
+)
+FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
+           ".xlsx": "excel", ".xlsm": "excel"}
+POLICIES = ("not-evaluable", "zero", "fail")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+RANGE = re.compile(r"([A-Z]{1,3})([1-9][0-9]*):([A-Z]{1,3})([1-9][0-9]*)\Z")
+DEFAULT_MISSING = ("", "NA")
+
+
+@dataclass
+class Filter:
+    """Keep rows whose code is listed, or (with a hierarchy) whose code sits at `level`."""
+
+    dimension: str
+    codes: list[str] | None
+    level: int | None
+    location: Location
+
+
+@dataclass
+class Wide:
+    """Count columns that each hold one code of the wide dimension(s), melted to long form."""
+
+    dimensions: list[str]
+    cells: dict[str, dict[str, str]]  # column -> {dimension: code}
+    location: Location
+
+    def aliases(self, dim: str) -> dict[str, str]:
+        """Names a check may use for codes of `dim`: the codes, and the column names when the
+        table is wide in one dimension only (`Total == Female + Male`)."""
+        if self.dimensions != [dim]:
+            return {}
+        out = {codes[dim]: codes[dim] for codes in self.cells.values()}
+        out.update({col: codes[dim] for col, codes in self.cells.items()})
+        return out
+
+
+@dataclass
+class TableDef:
+    name: str
+    path: Path  # resolved for reading
+    file: str  # as shown in reports: the spec's directory joined with the path as written
+    format: str
+    dimensions: dict[str, str]  # dimension name -> column
+    measure: str
+    measure_column: str | None  # None for a wide table
+    wide: Wide | None
+    filters: list[Filter]
+    sheet: str | None
+    cell_range: tuple[int, int, int, int] | None  # first row, first col, last row, last col
+    header_row: int
+    delimiter: str | None
+    encoding: str
+    missing_values: list[str]
+    location: Location
+    path_location: Location | None = None
+    last_row: int | None = None  # last line (CSV) or sheet row (Excel) of data; None: to the end
+    thousands: str | None = None  # a thousands separator to accept in counts written as text
+    fill_down: list[str] = field(default_factory=list)  # dimensions whose blanks repeat the row above
+    constants: dict[str, str] = field(default_factory=dict)  # dimension -> the one code of a table
+    header: list[str] | None = None  # column names replacing the file's header (or its absence)
+
+    @property
+    def all_dimensions(self) -> list[str]:
+        return list(self.dimensions) + (list(self.wide.dimensions) if self.wide else []) + list(
+            self.constants)
+
+
+@dataclass
+class Hierarchy:
+    """A dimension's declared codes and its parent -> child edges (in declaration order)."""
+
+    dimension: str
+    codes: list[str]
+    edges: list[tuple[str, str]]
+    location: Location
+    source: str = "inline"  # or the code list file as shown in reports
+
+
+@dataclass
+class TableSpec:
+    path: str
+    base: Path
+    tables: dict[str, TableDef]
+    hierarchies: dict[str, Hierarchy]
+    missing_cells: str = "not-evaluable"
+    implied: bool = True
+    rules: sy.Node | None = None
+    location: Location = field(default_factory=lambda: Location(""))
+
+    def tables_with(self, *dims: str) -> list[TableDef]:
+        return [t for t in self.tables.values() if all(d in t.all_dimensions for d in dims)]
+
+    @property
+    def dimensions(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for t in self.tables.values():
+            for d in t.all_dimensions:
+                seen.setdefault(d, None)
+        return list(seen)
+
+
+def shown_path(spec_path: str, relative: str) -> str:
+    """A table's path as users see it: relative to where they ran the command, like the spec."""
+    import os
+
+    parent = os.path.dirname(spec_path)
+    return os.path.normpath(os.path.join(parent, relative)) if parent else os.path.normpath(relative)
+
+
+def load_spec(path: str, top: sy.Mapping) -> TableSpec:
+    base = Path(path).parent
+    for key in top:
+        if key not in TOP_KEYS:
+            raise InputError(
+                f"unknown key {str(key)!r} in a table spec; use {', '.join(TOP_KEYS)}", key.location
+            )
+    tables_node = sy.expect_mapping(top["tables"], "'tables'")
+    if not tables_node:
+        raise InputError("'tables' names no table", tables_node.location)
+    hierarchies: dict[str, Hierarchy] = {}
+    if "hierarchies" in top:
+        for dim, node in sy.expect_mapping(top["hierarchies"], "'hierarchies'").items():
+            hierarchies[str(dim)] = parse_hierarchy(str(dim), node, path, base, dim.location)
+    tables = {}
+    for name, node in tables_node.items():
+        if not NAME.match(name):
+            raise InputError(
+                f"table name {str(name)!r} must be a simple name (letters, digits, _), so rules "
+                "can refer to it", name.location,
+            )
+        tables[str(name)] = parse_table(str(name), node, path, base, name.location)
+    spec = TableSpec(path, base, tables, hierarchies, location=top.location)
+    if "missing_cells" in top:
+        spec.missing_cells = sy.expect_choice(top["missing_cells"], POLICIES, "missing_cells")
+    if "implied" in top:
+        spec.implied = sy.expect_bool(top["implied"], "'implied'")
+    spec.rules = top.get("rules")
+    for dim, h in hierarchies.items():
+        if dim not in spec.dimensions:
+            raise InputError(
+                f"hierarchy for {dim!r}, which no table declares as a dimension "
+                f"(dimensions: {', '.join(spec.dimensions)})", h.location,
+            )
+    for t in tables.values():
+        for f in t.filters:
+            if f.level is not None and f.dimension not in hierarchies:
+                raise InputError(
+                    f"filter by level needs a hierarchy for {f.dimension!r}", f.location
+                )
+    return spec
+
+
+def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Location) -> TableDef:
+    m = sy.expect_mapping(node, f"table {name!r}")
+    for key in m:
+        if key not in TABLE_KEYS:
+            raise InputError(
+                f"unknown key {str(key)!r} in table {name!r}; use {', '.join(TABLE_KEYS)}",
+                key.location,
+            )
+    for key in ("path", "dimensions"):
+        if key not in m:
+            raise InputError(f"table {name!r} needs {key!r}", m.location)
+    rel = sy.expect_string(m["path"], "a table path")
+    fmt = FORMATS.get(Path(str(rel)).suffix.lower())
+    if "format" in m:
+        given = sy.expect_string(m["format"], "'format'")
+        if given not in ("csv", "tsv", "parquet", "excel", "xlsx"):
+            raise InputError("format is one of csv, tsv, parquet, excel", given.location)
+        fmt = {"tsv": "csv", "xlsx": "excel"}.get(str(given), str(given))
+    if fmt is None:
+        raise InputError(
+            f"cannot tell the format of {str(rel)!r} from its suffix; use .csv, .tsv, .parquet "
+            "or .xlsx, or say format: csv", rel.location,
+        )
+    dimensions = _name_columns(m["dimensions"], f"dimensions of {name!r}", allow_empty=True)
+    constants: dict[str, str] = {}
+    if "constants" in m:
+        for dim, code in sy.expect_mapping(m["constants"], "'constants'").items():
+            _simple_name(dim, "a dimension name")
+            if dim in dimensions:
+                raise InputError(f"{str(dim)!r} is both a column dimension and a constant",
+                                 dim.location)
+            constants[str(dim)] = str(sy.expect_string(code, f"the code of {dim}"))
+    wide = _wide(m["wide"], name) if "wide" in m else None
+    if wide is not None:
+        for wd in wide.dimensions:
+            if wd in dimensions:
+                raise InputError(
+                    f"{wd!r} is a wide dimension; do not list it under dimensions", wide.location
+                )
+        measure, measure_col = "value", None
+        if "measure" in m:
+            measure = str(_simple_name(sy.expect_string(m["measure"], "'measure'"), "a measure name"))
+    else:
+        if "measure" not in m:
+            raise InputError(f"table {name!r} needs 'measure' (the count column) or 'wide'",
+                             m.location)
+        (measure, measure_col), = _name_columns(m["measure"], "'measure'", single=True).items()
+    if wide is not None and set(wide.dimensions) & set(constants):
+        raise InputError("a dimension is both wide and a constant", wide.location)
+    if measure in dimensions or measure in constants or (wide and measure in wide.dimensions):
+        raise InputError(f"{measure!r} is both a dimension and the measure", m["measure"].location)
+    columns = list(dimensions.values()) + ([measure_col] if measure_col else []) + (
+        list(wide.cells) if wide else [])
+    dup = sorted({c for c in columns if columns.count(c) > 1})
+    if dup:
+        raise InputError(f"column {dup[0]!r} is used twice in table {name!r}", m.location)
+    sheet = str(sy.expect_string(m["sheet"], "'sheet'")) if "sheet" in m else None
+    cell_range = _range(m["range"]) if "range" in m else None
+    if (sheet or cell_range) and fmt != "excel":
+        key = "sheet" if sheet else "range"
+        raise InputError(f"{key!r} applies to Excel tables only", m[key].location)
+    header = None
+    if "header" in m:
+        header = [str(sy.expect_string(h, "a column name"))
+                  for h in sy.expect_sequence(m["header"], "'header' (the column names in order)")]
+        if len(set(header)) != len(header) or not header:
+            raise InputError("'header' names each column once", m["header"].location)
+    header_row = 1
+    if "header_row" in m:
+        header_row = sy.parse_count(m["header_row"], "'header_row'")
+        if header_row < 1 and header is None:
+            raise InputError("header_row counts from 1 (0: no header line, with 'header:')",
+                             m["header_row"].location)
+        if cell_range:
+            raise InputError("give either 'range' or 'header_row'", m["header_row"].location)
+    last_row = None
+    if "last_row" in m:
+        last_row = sy.parse_count(m["last_row"], "'last_row'")
+        if last_row <= header_row:
+            raise InputError("last_row must come after the header row", m["last_row"].location)
+        if cell_range:
+            raise InputError("give either 'range' or 'last_row'", m["last_row"].location)
+    thousands = None
+    if "thousands" in m:
+        t = m["thousands"]
+        text = str(t) if isinstance(t, sy.Scalar) else ""
+        text = {"space": " ", "comma": ",", "apostrophe": "'", "dot": ".", "nbsp": "\u00a0"}.get(
+            text, text)
+        if len(text) != 1 or text.isdigit():
+            raise InputError("thousands is one character such as ',' or a word: comma, space, "
+                             "apostrophe, dot, nbsp", t.location)
+        thousands = text
+    fill_down: list[str] = []
+    if "fill_down" in m:
+        node = m["fill_down"]
+        items = [node] if isinstance(node, sy.Scalar) else list(sy.expect_sequence(node, "'fill_down'"))
+        for item in items:
+            dim = str(sy.expect_string(item, "a dimension"))
+            if dim not in dimensions:
+                raise InputError(f"fill_down names {dim!r}, which is not a column dimension of "
+                                 f"{name!r}", item.location)
+            fill_down.append(dim)
+    delimiter = None
+    if "delimiter" in m:
+        if fmt != "csv":
+            raise InputError("'delimiter' applies to CSV tables only", m["delimiter"].location)
+        d = m["delimiter"]
+        text = str(d) if isinstance(d, sy.Scalar) else ""
+        text = {"\\t": "\t", "tab": "\t"}.get(text, text)
+        if len(text) != 1:
+            raise InputError("delimiter is one character, such as ; or tab", d.location)
+        delimiter = text
+    elif str(rel).lower().endswith(".tsv"):
+        delimiter = "\t"
+    encoding = str(sy.expect_string(m["encoding"], "'encoding'")) if "encoding" in m else "utf-8"
+    missing = list(DEFAULT_MISSING)
+    if "missing_values" in m:
+        missing = [str(v) for v in sy.expect_sequence(m["missing_values"], "'missing_values'")]
+        for v in sy.expect_sequence(m["missing_values"], "'missing_values'"):
+            if not isinstance(v, sy.Scalar):
+                raise InputError("a missing value marker is text such as ':'", v.location)
+    filters = []
+    if "filter" in m:
+        for dim, value in sy.expect_mapping(m["filter"], "'filter'").items():
+            filters.append(_filter(str(dim), value, dim.location))
+            if dim not in dimensions and dim not in constants and not (wide and dim in wide.dimensions):
+                raise InputError(f"filter on {str(dim)!r}, which is not a dimension of {name!r}",
+                                 dim.location)
+    return TableDef(
+        name=name, path=base / str(rel), file=shown_path(spec_path, str(rel)), format=fmt,
+        dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
+        filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
+        delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
+        path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
+        constants=constants, header=header,
+    )
+
+
+def _simple_name(text: sy.Scalar, what: str) -> sy.Scalar:
+    if not NAME.match(text):
+        raise InputError(
+            f"{what} {str(text)!r} must be a simple name (letters, digits, _) so rules can use "
+            f"it; map it to its column, e.g. {{geo: {str(text)!r}}}", text.location,
+        )
+    return text
+
+
+def _name_columns(node: sy.Node, what: str, single: bool = False,
+                  allow_empty: bool = False) -> dict[str, str]:
+    """`[geo, year]` or `{geo: Region, year: Year}` (or a single name) -> name: column."""
+    out: dict[str, str] = {}
+    if isinstance(node, sy.Scalar) and single:
+        out[str(_simple_name(sy.expect_string(node, what), "the measure name"))] = str(node)
+        return out
+    if isinstance(node, sy.Mapping):
+        for key, col in node.items():
+            _simple_name(key, "a dimension name" if not single else "the measure name")
+            out[str(key)] = str(sy.expect_string(col, f"the column of {key}"))
+    else:
+        for item in sy.expect_sequence(node, what):
+            text = _simple_name(sy.expect_string(item, "a dimension"), "a dimension name")
+            if text in out:
+                raise InputError(f"dimension {str(text)!r} is listed twice", text.location)
+            out[str(text)] = str(text)
+    if not out and not single and not allow_empty:
+        raise InputError(f"{what} lists nothing", node.location)
+    if single and len(out) != 1:
+        raise InputError(f"{what} is one column: a name, or {{name: column}}", node.location)
+    return out
+
+
+def _wide(node: sy.Node, table: str) -> Wide:
+    """`{dimension: sex, columns: {total: Total, female: F}}` (code: column; or a list of
+    columns named by their codes), or for a cross-tab `{dimensions: [age, sex], columns:
+    [{column: "0-14 M", age: "0-14", sex: male}, ...]}`."""
+    m = sy.expect_mapping(node, "'wide'")
+    for key in m:
+        if key not in ("dimension", "dimensions", "columns"):
+            raise InputError("'wide' has 'dimension' (or 'dimensions') and 'columns'", key.location)
+    if "columns" not in m or ("dimension" in m) == ("dimensions" in m):
+        raise InputError("'wide' needs 'dimension' (or 'dimensions' for a cross-tab) and "
+                         "'columns'", m.location)
+    cols_node = m["columns"]
+    cells: dict[str, dict[str, str]] = {}
+    if "dimension" in m:
+        dim = str(_simple_name(sy.expect_string(m["dimension"], "the wide dimension"),
+                               "a dimension name"))
+        dims = [dim]
+        if isinstance(cols_node, sy.Sequence):
+            pairs = [(str(sy.expect_string(i, "a wide column")),) * 2 for i in cols_node]
+        else:
+            pairs = [(str(code), str(sy.expect_string(col, f"the column of {code}")))
+                     for code, col in sy.expect_mapping(cols_node, "'columns'").items()]
+        for code, col in pairs:
+            if col in cells:
+                raise InputError(f"column {col!r} is listed twice", cols_node.location)
+            cells[col] = {dim: code}
+    else:
+        dims = [str(_simple_name(sy.expect_string(d, "a wide dimension"), "a dimension name"))
+                for d in sy.expect_sequence(m["dimensions"], "'dimensions'")]
+        if not dims or len(set(dims)) != len(dims):
+            raise InputError("'dimensions' lists distinct dimensions", m["dimensions"].location)
+        for item in sy.expect_sequence(cols_node, "'columns' (one mapping per column)"):
+            im = sy.expect_mapping(item, "a wide column: {column: name, <dimension>: code, ...}")
+            wanted = {"column", *dims}
+            if set(im) != wanted:
+                raise InputError(f"a wide column has the keys {', '.join(sorted(wanted))}",
+                                 im.location)
+            col = str(sy.expect_string(im["column"], "'column'"))
+            if col in cells:
+                raise InputError(f"column {col!r} is listed twice", im.location)
+            cells[col] = {d: str(sy.expect_string(im[d], f"the code of {d}")) for d in dims}
+    if not cells:
+        raise InputError("'columns' lists no column", cols_node.location)
+    combos = [tuple(c[d] for d in dims) for c in cells.values()]
+    if len(set(combos)) != len(combos):
+        raise InputError("two wide columns have the same codes", cols_node.location)
+    return Wide(dims, cells, m.location)
+
+
+def _filter(dim: str, node: sy.Node, where: Location) -> Filter:
+    if isinstance(node, sy.Mapping):
+        if set(node) != {"level"}:
+            raise InputError("a filter is a list of codes or {level: N}", node.location)
+        return Filter(dim, None, sy.parse_count(node["level"], "'level'"), where)
+    if isinstance(node, sy.Scalar):
+        return Filter(dim, [str(sy.expect_string(node, "a code"))], None, where)
+    items = sy.expect_sequence(node, "a filter")
+    if not items:
+        raise InputError("the filter lists no code", node.location)
+    return Filter(dim, [str(sy.expect_string(i, "a code")) for i in items], None, where)
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _range(node: sy.Node) -> tuple[int, int, int, int]:
+    text = sy.expect_string(node, "'range'")
+    match = RANGE.match(str(text).replace("$", "").upper())
+    if not match:
+        raise InputError(f"range {str(text)!r} is not like A3:F200", text.location)
+    c1, r1, c2, r2 = match.groups()
+    first_row, last_row = int(r1), int(r2)
+    first_col, last_col = _col_number(c1), _col_number(c2)
+    if last_row <= first_row or last_col < first_col:
+        raise InputError(
+            "range must span a header row and at least one data row, left to right", text.location
+        )
+    return first_row, first_col, last_row, last_col
+
+
+def column_letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# --- hierarchies -------------------------------------------------------------------------
+
+CODELIST_KEYS = ("codelist", "code", "parent", "delimiter")
+
+
+def parse_hierarchy(dim: str, node: sy.Node, spec_path: str, base: Path, where: Location) -> Hierarchy:
+    m = sy.expect_mapping(node, f"the hierarchy of {dim!r}")
+    if "codelist" in m:
+        for key in m:
+            if key not in CODELIST_KEYS:
+                raise InputError(
+                    f"a code list hierarchy has {', '.join(CODELIST_KEYS)}; {str(key)!r} is unknown",
+                    key.location,
+                )
+        return load_codelist(dim, m, spec_path, base)
+    if not m:
+        raise InputError(f"the hierarchy of {dim!r} is empty", m.location)
+    codes: dict[str, None] = {}
+    edges: list[tuple[str, str]] = []
+    for parent, kids in m.items():
+        codes.setdefault(str(parent), None)
+        items = sy.expect_sequence(kids, f"the parts of {str(parent)!r}")
+        if not items:
+            raise InputError(f"{str(parent)!r} lists no parts", kids.location)
+        seen = set()
+        for kid in items:
+            text = str(sy.expect_string(kid, "a code"))
+            if text in seen:
+                raise InputError(f"{text!r} is listed twice under {str(parent)!r}", kid.location)
+            if text == parent:
+                raise InputError(f"{text!r} is listed as a part of itself", kid.location)
+            seen.add(text)
+            codes.setdefault(text, None)
+            edges.append((str(parent), text))
+    h = Hierarchy(dim, list(codes), edges, m.location)
+    check_acyclic(h)
+    return h
+
+
+def load_codelist(dim: str, m: sy.Mapping, spec_path: str, base: Path) -> Hierarchy:
+    """A code list file: one row per code, with its parent (empty for a top code)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rel = sy.expect_string(m["codelist"], "'codelist'")
+    code_col = str(sy.expect_string(m["code"], "'code'")) if "code" in m else "code"
+    parent_col = str(sy.expect_string(m["parent"], "'parent'")) if "parent" in m else "parent"
+    delimiter = str(m["delimiter"]) if "delimiter" in m else None
+    path = base / str(rel)
+    shown = shown_path(spec_path, str(rel))
+    if not path.is_file():
+        raise InputError(
+            f"code list {str(rel)!r} of {dim!r} does not exist ({shown})", rel.location
+        )
+    if delimiter is None:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+            table = table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]))
+        else:
+            table = pacsv.read_csv(
+                path,
+                parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={code_col: pa.string(), **({parent_col: pa.string()} if parent_col else {})},
+                    strings_can_be_null=False, null_values=[],
+                ),
+            )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, ValueError) as exc:
+        raise InputError(f"code list cannot be read: {_first_line(exc)}", Location(shown)) from None
+    if "parent" not in m and parent_col not in table.column_names:
+        parent_col = None  # a flat code list: codes without a hierarchy
+    for col, key in ((code_col, "code"), (parent_col, "parent")):
+        if col is not None and col not in table.column_names:
+            raise InputError(
+                f"code list {shown} has no column {col!r} (columns: {', '.join(table.column_names)}); "
+                f"name it with '{key}:'", m.location,
+            )
+    code_vals = [("" if v is None else str(v)).strip() for v in table.column(code_col).to_pylist()]
+    if parent_col is None:
+        parents = [""] * len(code_vals)
+    else:
+        parents = [("" if v is None else str(v)).strip() for v in table.column(parent_col).to_pylist()]
+    codes: dict[str, None] = {}
+    edges: list[tuple[str, str]] = []
+    seen_edges: set[tuple[str, str]] = set()
+    for i, (code, parent) in enumerate(zip(code_vals, parents)):
+        if not code:
+            raise InputError("code list row has no code", Location(shown, i + 2, 1))
+        if parent:
+            codes.setdefault(parent, None)
+        codes.setdefault(code, None)
+        if parent and (parent, code) not in seen_edges:
+            if parent == code:
+                raise InputError(f"code {code!r} is its own parent", Location(shown, i + 2, 1))
+            seen_edges.add((parent, code))
+            edges.append((parent, code))
+    h = Hierarchy(dim, list(codes), edges, m.location, source=shown)
+    check_acyclic(h)
+    return h
+
+
+def check_acyclic(h: Hierarchy) -> None:
+    """A code must not be its own ancestor: sums would be circular."""
+    children: dict[str, list[str]] = {}
+    for p, c in h.edges:
+        children.setdefault(p, []).append(c)
+    state: dict[str, int] = {}
+    for start in children:
+        if state.get(start):
+            continue
+        stack = [(start, iter(children.get(start, [])))]
+        state[start] = 1
+        while stack:
+            code, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[code] = 2
+                stack.pop()
+                continue
+            if state.get(nxt) == 1:
+                raise InputError(
+                    f"the hierarchy of {h.dimension!r} is circular: {nxt!r} is its own ancestor",
+                    h.location,
+                )
+            if not state.get(nxt):
+                state[nxt] = 1
+                stack.append((nxt, iter(children.get(nxt, []))))
+
+
+def levels(h: Hierarchy) -> dict[str, int]:
+    """Depth of each code: 0 for codes without a parent."""
+    parents: dict[str, list[str]] = {}
+    for p, c in h.edges:
+        parents.setdefault(c, []).append(p)
+    depth: dict[str, int] = {}
+
+    def walk(code: str) -> int:
+        stack = [code]
+        while stack:
+            cur = stack[-1]
+            ps = [p for p in parents.get(cur, []) if p not in depth]
+            if ps:
+                stack.extend(ps)
+                continue
+            depth[cur] = 1 + max((depth[p] for p in parents.get(cur, [])), default=-1)
+            stack.pop()
+        return depth[code]
+
+    for code in h.codes:
+        if code not in depth:
+            walk(code)
+    return depth
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,313 @@
+"""Shares: stated percentages checked against the counts they derive from.
+
+A percentage is read with its stated rounding: "49 per cent" stands for [48.5, 49.5) and
+"47.4" for [47.35, 47.45) (the decimals written in the sheet say how it was rounded).
+Qualifiers are read literally: "over 49 per cent" is (49, 100], "at least 49" [49, 100],
+"under 49" [0, 49), "at most 49" [0, 49], "about 49" widens by the sheet's `approximate`
+setting (or the figure's `tolerance`). A share rule passes when the share the counts give
+lies inside that interval, fails when it lies outside, and is undetermined when bounded
+counts leave both possible. Shares of one whole pass when their rounding intervals can add
+to 100.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from missingstats.core.errors import InputError
+from missingstats.evaluate import series_common as cm
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.rules import Rule, suggest
+from missingstats.inputs.sheet import Figure, Sheet
+from missingstats.kinds.series_rules import figures_of
+from missingstats.language import bounds
+
+BOUND_COLUMNS = ["plo", "phi", "plo_open", "phi_open", "ptext"]
+
+
+def value_node(sheet: Sheet, name: str) -> sy.Node | None:
+    """The scalar a figure's value was written as (its text says how it was rounded)."""
+    root = sheet.root
+    if root is None or "figures" not in root:
+        return None
+    node: Any = root["figures"]
+    for part in name.split("."):
+        if not isinstance(node, sy.Mapping) or part not in node:
+            return None
+        node = node[part]
+    if isinstance(node, sy.Mapping):
+        return node.get("value")
+    return node
+
+
+def percent_bounds(fig: Figure, text: str | None, approximate: float) -> tuple[float, float, bool, bool]:
+    """(lo, hi, lo_open, hi_open) of a stated percentage, in percentage points."""
+    if fig.value is None:  # `between: [a, b]` or a bare magnitude
+        if fig.qualifier and bounds.normalise(fig.qualifier) in bounds.MAGNITUDES:
+            raise InputError(
+                f"{fig.name}: a percentage cannot be {fig.qualifier!r}; give value and qualifier",
+                fig.location,
+            )
+        return fig.lo, min(fig.hi, 100.0), False, False
+    v = float(fig.value)
+    digits = text.strip().split(".")[1] if text and "." in text else ""
+    half = 0.5 * 10.0 ** -len(digits)
+    q = bounds.normalise(fig.qualifier) if fig.qualifier else ""
+    if not q or q in bounds.EXACT:
+        return max(v - half, 0.0), v + half, False, True
+    if q in bounds.LOWER:
+        return v, 100.0, False, False
+    if q in bounds.LOWER_STRICT:
+        return v, 100.0, True, False
+    if q in bounds.UPPER:
+        return 0.0, v, False, False
+    if q in bounds.UPPER_STRICT:
+        return 0.0, v, False, True
+    if q in bounds.APPROX:
+        lo = max(v * (1 - approximate) - half, 0.0)
+        if q in bounds.BELOW_APPROX:
+            return lo, v, False, True
+        return lo, min(v * (1 + approximate) + half, 100.0), False, False
+    raise InputError(f"{fig.name}: a percentage cannot be {fig.qualifier!r}", fig.location)
+
+
+def stated_bounds_frame(sheet: Sheet) -> pd.DataFrame:
+    """One row per percent figure: its interval with stated rounding (for the cells frame)."""
+    return pd.DataFrame(stated_bounds_rows(sheet), columns=["name", *BOUND_COLUMNS])
+
+
+def stated_bounds_rows(sheet: Sheet) -> list[dict]:
+    rows = []
+    for fig in sheet.figures.values():
+        if fig.unit != "percent":
+            continue
+        node = value_node(sheet, fig.name)
+        text = str(node) if isinstance(node, sy.Scalar) else None
+        approximate = sheet.settings.get("approximate", bounds.DEFAULT_APPROXIMATE)
+        tol = _figure_tolerance(sheet, fig.name)
+        lo, hi, lo_open, hi_open = percent_bounds(fig, text, tol if tol is not None else approximate)
+        stated = f"{fig.qualifier} {text}" if fig.qualifier and text else (text or fig.display())
+        rows.append({"name": fig.name, "plo": lo, "phi": hi, "plo_open": lo_open,
+                     "phi_open": hi_open, "ptext": stated})
+    return rows
+
+
+def _figure_tolerance(sheet: Sheet, name: str) -> float | None:
+    root = sheet.root
+    node: Any = root.get("figures") if root is not None else None
+    for part in name.split("."):
+        if not isinstance(node, sy.Mapping) or part not in node:
+            return None
+        node = node[part]
+    if isinstance(node, sy.Mapping) and "tolerance" in node:
+        return sy.parse_number(node["tolerance"], f"{name}.tolerance")
+    return None
+
+
+def sheet_cells(sheet: Sheet) -> pd.DataFrame:
+    """A single sheet's cells with the stated bounds of its percentages."""
+    return sheet.cells().merge(stated_bounds_frame(sheet), on="name", how="left")
+
+
+def _check_names(rule: Rule, cells: pd.DataFrame, known: set[str], file: str) -> bool:
+    """Every name a share rule reads is reported somewhere (else an input error, or skip
+    the rule quietly when the sheet reports none of them: the rule is for other sheets)."""
+    present = set(cells["name"])
+    names = figures_of(rule)
+    absent = [n for n in names if n not in present]
+    if len(absent) == len(names):
+        return False
+    for n in absent:
+        if n not in known and not rule.generic:
+            raise InputError(
+                f"rule {rule.id!r} uses {n!r}, which {file} does not report{suggest(n, present | known)}",
+                rule.location,
+            )
+    percent = [rule.spec["percent"]] if rule.kind == "share" else rule.spec["figures"]
+    units = cells[cells["name"].isin(percent)]
+    counts = units[units["unit"] != "percent"]
+    if len(counts):
+        raise InputError(
+            f"rule {rule.id!r}: {counts['name'].iloc[0]!r} is a count; a share is written "
+            "with 'unit: percent'",
+            rule.location,
+        )
+    return True
+
+
+def evaluate_shares(cells: pd.DataFrame, rules: list[Rule], file: str, known: set[str],
+                    keep_passes: bool = True):
+    """Evaluate share and shares_sum rules in every edition at once."""
+    from missingstats.core.results import Results
+
+    out = Results(files=[])
+    share_rules = [r for r in rules if r.kind in ("share", "shares_sum")]
+    if not share_rules:
+        return out
+    if "edition" not in cells.columns:
+        cells = cells.assign(edition="")
+    if "plo" not in cells.columns:
+        cells = cells.assign(**{c: np.nan for c in BOUND_COLUMNS})
+    labels = list(dict.fromkeys(cells["edition"]))
+    wide = cells.pivot(index="edition", columns="name").reindex(labels)
+    for rule in share_rules:
+        if not _check_names(rule, cells, known, file):
+            continue
+        part = _evaluate_share(rule, wide, labels, file) if rule.kind == "share" else \
+            _evaluate_sum(rule, wide, labels, file)
+        rows, counts = part
+        if not keep_passes:
+            rows = [r for r in rows if r["status"] != "pass"]
+        cm.append(out, cm.results(rows, counts, []))
+    return out
+
+
+def _col(wide: pd.DataFrame, column: str, name: str, default: Any = np.nan) -> np.ndarray:
+    if (column, name) in wide.columns:
+        return wide[(column, name)].to_numpy()
+    return np.full(len(wide), default, dtype=object if not isinstance(default, float) else float)
+
+
+def _f(wide: pd.DataFrame, column: str, name: str) -> np.ndarray:
+    return pd.to_numeric(pd.Series(_col(wide, column, name)), errors="coerce").to_numpy(float)
+
+
+def _stated(wide: pd.DataFrame, name: str):
+    lo, hi = _f(wide, "plo", name), _f(wide, "phi", name)
+    lo_open = _col(wide, "plo_open", name, False).astype(bool)
+    hi_open = _col(wide, "phi_open", name, False).astype(bool)
+    return lo, hi, lo_open & ~np.isnan(lo), hi_open & ~np.isnan(hi)
+
+
+def _locations(wide: pd.DataFrame, i: int, names: list[str]) -> list[dict]:
+    out = []
+    for n in names:
+        loc = cm.location(_col(wide, "file", n, None)[i], _col(wide, "line", n, None)[i],
+                          _col(wide, "column", n, None)[i], n)
+        if loc:
+            out.append(loc)
+    return out
+
+
+def _percent_value(wide: pd.DataFrame, i: int, name: str) -> Any:
+    lo, hi, _, _ = _stated(wide, name)
+    if np.isnan(lo[i]):
+        return None
+    text = _col(wide, "ptext", name, None)[i]
+    return {"lo": cm.scalar(lo[i]), "hi": cm.scalar(hi[i]), "text": f"{text}%"}
+
+
+def _count_value(wide: pd.DataFrame, i: int, name: str) -> Any:
+    lo, hi = _f(wide, "lo", name), _f(wide, "hi", name)
+    return cm.cell_value(lo[i], hi[i], _col(wide, "qualifier", name, None)[i],
+                         _f(wide, "value", name)[i])
+
+
+def _status(fail: np.ndarray, ok: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    status = np.full(len(fail), "undetermined", dtype=object)
+    status[ok] = "pass"
+    status[fail] = "fail"
+    status[missing] = "missing"
+    return status
+
+
+def _evaluate_share(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str):
+    s = rule.spec
+    p, parts, whole = s["percent"], s["part"], s["whole"]
+    lo, hi, lo_open, hi_open = _stated(wide, p)
+    part_lo = np.sum([_f(wide, "lo", n) for n in parts], axis=0)
+    part_hi = np.sum([_f(wide, "hi", n) for n in parts], axis=0)
+    w_lo, w_hi = _f(wide, "lo", whole), _f(wide, "hi", whole)
+    names = [p, *parts, whole]
+    present = np.any([~np.isnan(_f(wide, "lo", n)) for n in names], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s_lo = np.round(100.0 * part_lo / w_hi, 9)
+        s_hi = np.where(w_lo > 0, np.round(100.0 * part_hi / w_lo, 9), np.inf)
+    missing = np.isnan(lo) | np.isnan(part_lo) | np.isnan(w_lo) | (w_hi == 0)
+    above_lo = lambda x: (x > lo) | ((x == lo) & ~lo_open)  # noqa: E731
+    below_hi = lambda x: (x < hi) | ((x == hi) & ~hi_open)  # noqa: E731
+    ok = above_lo(s_lo) & below_hi(s_hi)
+    fail = ~below_hi(s_lo) | ~above_lo(s_hi)
+    status = _status(fail & ~missing, ok & ~missing, missing)
+    expression = f"{p} == 100 * {' + '.join(parts)} / {whole}"
+    if len(parts) > 1:
+        expression = f"{p} == 100 * ({' + '.join(parts)}) / {whole}"
+    rows, statuses, files = [], [], []
+    for i in np.flatnonzero(present):
+        st = str(status[i])
+        statuses.append(st)
+        files.append(file)
+        values = {p: _percent_value(wide, i, p)}
+        values.update({n: _count_value(wide, i, n) for n in [*parts, whole]})
+        row = _row(rule, file, st, expression, labels[i], values, _locations(wide, i, names))
+        if not np.isnan(lo[i]):
+            row["lhs"] = cm.side(lo[i], hi[i])
+        if not np.isnan(s_lo[i]) and np.isfinite(s_hi[i]):
+            row["rhs"] = cm.side(round(s_lo[i], 2), round(s_hi[i], 2))
+        if st == "fail":
+            gap = lo[i] - s_hi[i] if s_hi[i] < lo[i] or s_hi[i] == lo[i] else hi[i] - s_lo[i]
+            row["difference"] = round(float(gap), 2)
+            shown = _pct(s_lo[i], s_hi[i], _col(wide, "ptext", p, "")[i])
+            counts = f"{cm.num(part_lo[i])} / {cm.num(w_lo[i])}" if part_lo[i] == part_hi[i] \
+                and w_lo[i] == w_hi[i] else "the counts"
+            row["message"] = rule.message or (
+                f"{p} says {_col(wide, 'ptext', p, '')[i]} per cent, but "
+                f"{' + '.join(parts)} / {whole} = {counts} = {shown} per cent"
+            )
+        rows.append(row)
+    return rows, cm.count_rows(statuses, files, rule, file)
+
+
+def _pct(lo: float, hi: float, stated: Any) -> str:
+    text = str(stated).split()[-1] if stated else ""
+    decimals = len(text.split(".")[1]) + 1 if "." in text else 1
+    if lo == hi:
+        return f"{lo:.{decimals}f}"
+    return f"{lo:.{decimals}f} to {hi:.{decimals}f}"
+
+
+def _evaluate_sum(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str):
+    names, total = rule.spec["figures"], rule.spec["total"]
+    stated = [_stated(wide, n) for n in names]
+    lo = np.round(np.sum([s[0] for s in stated], axis=0), 9)
+    hi = np.round(np.sum([s[1] for s in stated], axis=0), 9)
+    lo_open = np.any([s[2] for s in stated], axis=0)
+    hi_open = np.any([s[3] for s in stated], axis=0)
+    present = np.any([~np.isnan(s[0]) for s in stated], axis=0)
+    missing = np.isnan(lo)
+    ok = ((lo < total) | ((lo == total) & ~lo_open)) & ((hi > total) | ((hi == total) & ~hi_open))
+    status = _status(~ok & ~missing, ok & ~missing, missing)
+    expression = f"{' + '.join(names)} == {total:g}"
+    rows, statuses, files = [], [], []
+    for i in np.flatnonzero(present):
+        st = str(status[i])
+        statuses.append(st)
+        files.append(file)
+        values = {n: _percent_value(wide, i, n) for n in names}
+        row = _row(rule, file, st, expression, labels[i], values, _locations(wide, i, names))
+        if not missing[i]:
+            row["lhs"], row["rhs"] = cm.side(lo[i], hi[i]), cm.scalar(total)
+        if st == "fail":
+            row["difference"] = round(float(lo[i] - total if lo[i] >= total else hi[i] - total), 2)
+            written = " + ".join(str(_col(wide, "ptext", n, "")[i]) for n in names)
+            row["message"] = rule.message or (
+                f"the shares {written} per cent cannot add to {total:g}: with their rounding "
+                f"their sum is {'more than' if lo_open[i] else 'at least'} {cm.num(lo[i])} "
+                f"and {'less than' if hi_open[i] else 'at most'} {cm.num(hi[i])}"
+            )
+        rows.append(row)
+    return rows, cm.count_rows(statuses, files, rule, file)
+
+
+def _row(rule: Rule, file: str, status: str, expression: str, label: str, values: dict,
+         locations: list[dict]) -> dict:
+    return {
+        "file": file, "rule": rule.id, "severity": rule.severity, "status": status,
+        "expression": expression, "message": rule.message if status == "fail" else None,
+        "values": values, "locations": locations,
+        "coordinates": {"edition": label} if label else None,
+        "lhs": None, "rhs": None, "difference": None, "decides": None,
+    }
