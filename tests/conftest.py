@@ -53,3 +53,22 @@ def broken_letter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "data" / "letter-2020-06-09.txt", tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path / "letter.yaml"
+
+
+def instances(results) -> list[dict]:
+    """Each listed finding of a Results in its JSON report form, with file, rule, severity."""
+    from missingstats.render.report import finding_json
+
+    return [{"file": f.file, "rule": f.rule, "severity": f.severity, **finding_json(f)}
+            for f in results.findings]
+
+
+def counts(results) -> dict[str, dict]:
+    """rule -> exact counts (checked, passed, failed, undetermined, missing) of a Results."""
+    out: dict[str, dict] = {}
+    for t in results.tallies:
+        c = t.counts
+        out[t.rule] = {"file": t.file, "severity": t.severity, "checked": c.checked,
+                       "passed": c.passed, "failed": c.failed, "undetermined": c.undetermined,
+                       "missing": c.missing}
+    return out

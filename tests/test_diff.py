@@ -60,9 +60,10 @@ def test_added_removed_bounds_and_percentages():
     )
     status = dict(zip(table["name"], table["status"]))
     assert status == {"a": "unchanged", "b": "removed", "c": "changed", "d": "added", "p": "changed"}
-    from missingstats.analysis.changes import records
+    from missingstats.analysis.changes import changes
+    from missingstats.render.sections import change_json
 
-    rows = {r["figure"]: r for r in records(table)}
+    rows = {r["figure"]: r for r in map(change_json, changes(table))}
     assert "change" not in rows["c"]  # bounds changed, no single number
     assert rows["p"]["change"] == pytest.approx(-1.6)
     assert rows["d"]["new"] == 3 and rows["d"]["old"] is None

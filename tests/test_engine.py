@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 
 from missingstats.core.errors import InputError, Location
-from missingstats.core.results import Results, report
-from missingstats.evaluate.sheet import evaluate_checks
-from missingstats.inputs.rules import Instance, Rule
+from missingstats.core.results import Results
+from missingstats.kinds.base import Instance, Rule
+from missingstats.kinds.check import evaluate_checks
 from missingstats.language import expr as ex
 from missingstats.language.intervals import Tolerance
+from missingstats.render.report import build as report
+from tests.conftest import counts, instances
 
 
 def cells(rows):
@@ -36,10 +38,10 @@ def test_counts_and_failure_details():
     frame = cells([("a", 10, 10), ("b", 4, 4), ("c", 7, 7)])
     res = evaluate_checks(frame, [rule("sum", "a == b + c"), rule("le", "b <= a", "c <= a")],
                           "s.yaml", set())
-    counts = res.counts.set_index("rule")
-    assert counts.loc["sum", ["checked", "failed"]].tolist() == [1, 1]
-    assert counts.loc["le", ["checked", "passed"]].tolist() == [2, 2]
-    fail = res.instances[res.instances["status"] == "fail"].iloc[0]
+    got = counts(res)
+    assert (got["sum"]["checked"], got["sum"]["failed"]) == (1, 1)
+    assert (got["le"]["checked"], got["le"]["passed"]) == (2, 2)
+    fail = next(i for i in instances(res) if i["status"] == "fail")
     assert (fail["lhs"], fail["rhs"], fail["difference"]) == (10, 11, -1)
     assert fail["values"] == {"a": 10, "b": 4, "c": 7}
     assert [loc["line"] for loc in fail["locations"]] == [1, 2, 3]
@@ -48,7 +50,7 @@ def test_counts_and_failure_details():
 def test_generic_rule_missing_name_is_not_evaluable_other_rule_is_an_error():
     frame = cells([("a", 1, 1)])
     res = evaluate_checks(frame, [rule("g", "a <= b", generic=True)], "s.yaml", set())
-    assert res.counts.iloc[0]["missing"] == 1
+    assert counts(res)["g"]["missing"] == 1
     with pytest.raises(InputError, match="does not report"):
         evaluate_checks(frame, [rule("own", "a <= b")], "s.yaml", set())
 
@@ -56,7 +58,7 @@ def test_generic_rule_missing_name_is_not_evaluable_other_rule_is_an_error():
 def test_bounded_difference_is_the_smallest_violation():
     frame = cells([("a", 900, math.inf), ("b", 800, 800)])
     res = evaluate_checks(frame, [rule("le", "a <= b")], "s.yaml", set())
-    inst = res.instances.iloc[0]
+    inst = instances(res)[0]
     assert inst["status"] == "fail" and inst["difference"] == 100
     assert inst["values"]["a"]["lo"] == 900 and inst["values"]["a"]["hi"] is None
 
@@ -77,5 +79,5 @@ def test_combine_keeps_files_and_counts():
     b = evaluate_checks(cells([("a", 1, 1)]), [rule("r", "a >= 2")], "b.yaml", set())
     both = Results.combine([a, b])
     assert both.files == ["a.yaml", "b.yaml"]
-    assert both.counts["failed"].tolist() == [0, 1]
+    assert [t.counts.failed for t in both.tallies] == [0, 1]
     assert both.failing()

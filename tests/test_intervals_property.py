@@ -18,6 +18,7 @@ from missingstats.language import bounds
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 from missingstats.language.decide import explain
+from missingstats.render.wording import words
 
 NAMES = ["a", "b", "c", "d"]
 LIMIT = 2.0**50  # float64 holds every whole number below 2**53 exactly; stay well inside
@@ -252,7 +253,7 @@ def cells(**figs):
     ("check", "figs", "expected"),
     [
         ("d <= m", {"d": (871, "at least"), "m": (3889, None)},
-         "holds if d (at least 871) is at most 3889; fails above"),
+         "holds if d (at least 871) is at most 3,889; fails above"),
         ("d == s + c", {"d": (871, "at least"), "s": (604, None), "c": (267, None)},
          "holds if d (at least 871) is exactly 871; fails above"),
         ("x >= 280", {"x": (300, "about")},
@@ -260,23 +261,23 @@ def cells(**figs):
         ("x <= 300", {"x": (300, "about")},
          "holds if x (about 300) is at most 300; fails above"),
         ("k > 50000", {"k": (None, "tens of thousands")},
-         "fails if k (tens of thousands) is at most 50000; holds above"),
+         "fails if k (tens of thousands) is at most 50,000; holds above"),
     ],
 )
 def test_undetermined_says_which_bound_decides(check, figs, expected):
-    assert explain(ex.parse(check), cells(**figs)) == expected
+    assert words(explain(ex.parse(check), cells(**figs))) == expected
 
 
 def test_two_loose_figures_each_get_their_thresholds():
-    text = explain(ex.parse("d <= m"), cells(d=(871, "at least"), m=(3000, "about")))
-    assert text is not None
-    assert text == ("d (at least 871): holds if it is at most 2700; depends on m if it is "
-                    "between 2701 and 3300; fails if it is at least 3301")
+    found = explain(ex.parse("d <= m"), cells(d=(871, "at least"), m=(3000, "about")))
+    assert found is not None
+    assert words(found) == ("d (at least 871): holds if it is at most 2,700; depends on m if it is "
+                            "between 2,701 and 3,300; fails if it is at least 3,301")
     # m alone decides nothing: whatever m is, d may be above it
 
 
 def test_nothing_decides_alone():
-    text = explain(ex.parse("a + b == 100"), cells(a=(50, "about"), b=(50, "about")))
+    text = words(explain(ex.parse("a + b == 100"), cells(a=(50, "about"), b=(50, "about"))))
     assert text == ("depends jointly on where the true values lie for a (about 50), "
                     "b (about 50)")
 
@@ -300,10 +301,10 @@ def test_decides_in_the_check_report(tmp_path):
     (res,) = [r for r in report["results"] if r["rule"] == "detained-within"]
     assert res["status"] == "undetermined"
     (inst,) = res["undetermined_instances"]
-    assert inst["decides"] == "holds if detained (at least 871) is at most 3889; fails above"
+    assert inst["decides"] == "holds if detained (at least 871) is at most 3,889; fails above"
     assert inst["values"]["detained"]["text"] == "at least 871"
     text = runner.invoke(app, ["check", str(sheet)]).stdout
-    assert "holds if detained (at least 871) is at most 3889; fails above" in text
+    assert "holds if detained (at least 871) is at most 3,889; fails above" in text
     assert runner.invoke(app, ["check", str(sheet), "--strict"]).exit_code == 1
 
 

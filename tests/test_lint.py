@@ -60,7 +60,7 @@ def test_redundant_rules_name_what_implies_them():
 
 def test_default_pack_redundancy_and_bounds_with_a_sheet(repo_root):
     from missingstats.inputs.sheet import load_sheet
-    from missingstats.kinds.implied import implied_rules
+    from missingstats.kinds.implied import for_sheet as implied_rules
 
     ruleset = load_rules(repo_root / "rules.yaml")
     result = lint.analyse(ruleset.rules, {r.id for r in ruleset.rules})

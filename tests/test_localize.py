@@ -15,6 +15,7 @@ from missingstats.analysis import localize as lz
 from missingstats.inputs.sheet import load_sheet
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
+from missingstats.render.explain_words import hint_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "explain"
 
@@ -48,7 +49,7 @@ def test_founding_example_names_servicemen_and_the_swap():
     # the other single changes are listed, not dropped silently
     assert {tuple(s.figures) for s in result.sets} == {
         ("detained.servicemen",), ("detained.total",), ("detained.civilians.total",)}
-    assert lz.summary_line(result, "x.yaml").startswith(
+    assert hint_text(result, "x.yaml").startswith(
         "most likely wrong: detained.servicemen = 640 (probably 604, swapped digits)")
 
 
@@ -121,12 +122,13 @@ def test_candidates_are_verified_against_every_rule():
 
 def test_hint_is_added_to_a_failing_check(in_repo):
     from missingstats.evaluate.run import CheckOptions, run
+    from missingstats.render.explain_words import hint_text
 
     results = run([str(FIXTURES / "swapped.yaml")], CheckOptions())
-    hints = results.extras["hints"]
-    assert len(hints) == 1
-    assert "detained.servicemen = 640 (probably 604, swapped digits)" in hints[0]["text"]
-    assert run([str(FIXTURES / "consistent.yaml")], CheckOptions()).extras.get("hints") is None
+    (hint,) = results.hints
+    text = hint_text(hint.localisation, hint.file)
+    assert "detained.servicemen = 640 (probably 604, swapped digits)" in text
+    assert not run([str(FIXTURES / "consistent.yaml")], CheckOptions()).hints
 
 
 # --- property: minimum cardinality equals brute force ----------------------------------

@@ -132,7 +132,7 @@ def test_typo_in_the_prose_is_a_failure_with_both_locations(run, letter):
     assert {"file": "letter.yaml", "line": 14, "column": 14, "figure": "missing.total"} in \
         fail["locations"]
     assert {"file": TEXT, "line": 128, "column": 31, "figure": "text"} in fail["locations"]
-    assert 'the text says "3,898" where the sheet has 3889: value differs' == fail["message"]
+    assert 'the text says "3,898" where the sheet has 3,889: value differs' == fail["message"]
 
 
 def test_typo_golden_text(run, letter):
@@ -153,7 +153,7 @@ def test_typo_in_the_sheet_fails_the_quote_and_the_other_mention(run, letter):
     (other,) = prose["prose-counts-agree"]["failures"]
     assert other["values"] == {"text": 3889, "missing.total": 3898}
     assert {"file": TEXT, "line": 134, "column": 12, "figure": "text"} in other["locations"]
-    assert "the sheet records missing.total = 3898" in other["message"]
+    assert "the sheet records missing.total = 3,898" in other["message"]
 
 
 def test_at_least_in_the_prose_exact_in_the_sheet(run, letter):

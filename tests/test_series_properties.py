@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from missingstats.evaluate.series_rules import evaluate_series
+from missingstats.evaluate.series_steps import evaluate_series
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.editions import load_editions_file
 from missingstats.inputs.rules import rules_from_node
@@ -57,9 +57,9 @@ def evaluate(data: dict, kind: str, pairs: str, tolerance: int = 0):
     text = f"rules:\n  - id: r\n    {rule}\n    tolerance: {tolerance}\n"
     rules = rules_from_node(sy.load("r.yaml", textwrap.dedent(text)), "r.yaml", Path("."))
     res = evaluate_series(series, rules.rules, set(), "e.yaml")
-    inst = res.instances
-    steps = [(int(c["previous"]) - 2000, int(c["edition"]) - 2000) for c in inst["coordinates"]]
-    return inst["status"].tolist(), steps
+    steps = [(int(f.coordinates["previous"]) - 2000, int(f.coordinates["edition"]) - 2000)
+             for f in res.findings]
+    return [str(f.status) for f in res.findings], steps
 
 
 def failing(statuses, steps):

@@ -47,7 +47,7 @@ def verdicts(figures: str, rules: str = RULES) -> list[str]:
     s = sheet(f"figures:\n{textwrap.indent(textwrap.dedent(figures), '  ')}")
     rs = rules_from_node(sy.load("r.yaml", textwrap.dedent(rules)), "r.yaml", Path("."))
     res = evaluate_shares(sheet_cells(s), rs.rules, "s.yaml", set())
-    return res.instances["status"].tolist()
+    return [str(f.status) for f in res.findings]
 
 
 def bounds_of(value: str, qualifier: str | None = None, approximate: float = 0.1):

@@ -6,7 +6,7 @@ import pytest
 
 from missingstats.core.errors import InputError
 from missingstats.inputs.sheet import load_sheet
-from missingstats.kinds.implied import implied_rules
+from missingstats.kinds.implied import for_sheet as implied_rules
 
 LETTER = {
     "missing.total": 3889, "missing.civilians.total": 719, "missing.civilians.children": 71,

@@ -154,11 +154,11 @@ class _Options:
 
 
 def _rename(node: ex.Node, names: dict[str, str]) -> ex.Node:
-    from missingstats.evaluate.tables.plan import _map_children
+    from missingstats.evaluate.tables.plan import map_children
 
     if isinstance(node, ex.Name):
         return ex.Name(names.get(node.path, node.path), node.col)
-    return _map_children(node, lambda c: _rename(c, names))
+    return map_children(node, lambda c: _rename(c, names))
 
 
 def _sum(codes: list[str]) -> ex.Node:
@@ -188,11 +188,13 @@ def _hierarchy_checks(rule, hierarchy, relation: str) -> list[lz.Check]:
 
 def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str, ...],
                        max_sets: int, implied: bool = True) -> dict:
-    from missingstats.evaluate.tables import plan as tp
     from missingstats.evaluate.tables.engine import Engine, compact
     from missingstats.evaluate.tables.run import load_tables, prepare
     from missingstats.inputs import yamlnodes as sy
     from missingstats.inputs.tables.model import CodeBook
+    from missingstats.kinds.check import CellCheckPlan, PivotCheckPlan
+    from missingstats.kinds.group import GroupPlan
+    from missingstats.kinds.hierarchy import HierarchyPlan
 
     top = sy.expect_mapping(sy.load(path), "a table spec")
     spec, rules, plans = prepare(path, top, _Options(rules_path, implied))
@@ -200,18 +202,18 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
     cell_checks: dict[str, list] = {}
     skipped: list[dict] = []
     for plan in plans:
-        if isinstance(plan, tp.PivotCheckPlan):
+        if isinstance(plan, PivotCheckPlan):
             node = _rename(plan.instance.node, plan.names)
             layouts.setdefault((plan.tables[0], plan.dimension), []).append(lz.Check(
                 plan.rule.id, plan.instance.text, node, plan.rule.tolerance, plan.rule.severity))
-        elif isinstance(plan, tp.HierarchyPlan):
+        elif isinstance(plan, HierarchyPlan):
             h = spec.hierarchies[plan.dimension]
             for table in plan.tables:
                 layouts.setdefault((table, plan.dimension), []).extend(
                     _hierarchy_checks(plan.rule, h, plan.relation))
-        elif isinstance(plan, tp.CellCheckPlan):
+        elif isinstance(plan, CellCheckPlan):
             cell_checks.setdefault(plan.tables[0], []).append(plan)
-        elif isinstance(plan, tp.GroupPlan):
+        elif isinstance(plan, GroupPlan):
             skipped.append({"rule": plan.rule.id, "reason": "a rule across tables is not localised"})
     book = CodeBook(spec.hierarchies)
     tables = load_tables(spec, book)
@@ -255,7 +257,7 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
 
         def locate(i: int, j: int, kt=kt, where=where, codes=codes) -> dict | None:
             at = int(where[i, j])
-            return kt.locate(at, codes[j]) if at >= 0 else None
+            return {**kt.locate(at).as_dict(), "figure": codes[j]} if at >= 0 else None
 
         groups.append(RecordGroup(
             f"{path} ({table}: {dim})", codes, checks, values, coords, locate,
@@ -296,7 +298,7 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
     columns = list(frame.columns)
     absent = [n for n in used if n not in columns]
     if absent:
-        from missingstats.inputs.rules import suggest
+        from missingstats.core.errors import suggest
 
         raise InputError(
             f"the rules use {absent[0]!r}, which is not a column of the records"

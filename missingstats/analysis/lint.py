@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from missingstats.inputs.rules import Rule
+from missingstats.kinds.base import Rule
 from missingstats.language import expr as ex
 from missingstats.language import linear as lin
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from missingstats.analysis import typos
 from missingstats.core.errors import Location
+from missingstats.core.results import Hint
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 from missingstats.language import linear as lin
@@ -543,54 +544,6 @@ def _verified(problem: Problem, j: int, pool: list[Candidate], lo: np.ndarray, h
     return out
 
 
-# --- text for check's one-line hint ----------------------------------------------------
-
-
-def summary_line(result: Localisation, path: str) -> str | None:
-    """'most likely wrong: detained.servicemen = 640 (probably 604, swapped digits)'."""
-    if result.status != "localised" or not result.suspects:
-        return None
-    best = result.sets[0]
-    by_name = {s.figure: s for s in result.suspects}
-    parts = []
-    for name in best.figures:
-        s = by_name[name]
-        parts.append(f"{name} = {s.reported} ({_because(s)})")
-    text = "most likely wrong: " + " and ".join(parts)
-    others = len(result.sets) - 1
-    if others > 0:
-        more = " or more" if result.more else ""
-        text += f"; {others}{more} other equally small explanation{'s' if others > 1 or more else ''}"
-    return f"{text}; run missingstats explain {path}"
-
-
-def _because(s: Suspect) -> str:
-    from missingstats.language import bounds
-
-    if s.candidates:
-        c = s.candidates[0]
-        if c.kind in SHORT:
-            return f"probably {bounds.fmt(c.value)}, {SHORT[c.kind]}"
-        if c.kind == "determined":
-            return f"the rules need {bounds.fmt(c.value)}"
-    lo, hi = s.feasible
-    if lo is None and hi is None:
-        return "any value the rules allow"
-    return f"the rules need {_interval_text(lo, hi)}"
-
-
-def _interval_text(lo: float | None, hi: float | None) -> str:
-    from missingstats.language import bounds
-
-    if lo is not None and hi is not None:
-        return bounds.fmt(lo) if lo == hi else f"{bounds.fmt(lo)} to {bounds.fmt(hi)}"
-    if lo is not None:
-        return f"at least {bounds.fmt(lo)}"
-    if hi is not None:
-        return f"at most {bounds.fmt(hi)}"
-    return "any value"
-
-
 # --- sheets ----------------------------------------------------------------------------
 
 
@@ -622,8 +575,7 @@ def free_names(checks: list[Check], reported: set[str], rules, known: set[str], 
                ) -> list[str]:
     """Names the rules use that the record does not report: unknowns the solver may set.
     As in `check`, a name outside the pack's vocabulary is an input error."""
-    from missingstats.core.errors import InputError
-    from missingstats.inputs.rules import suggest
+    from missingstats.core.errors import InputError, suggest
 
     generic = {r.id for r in rules if r.generic}
     out: dict[str, None] = {}
@@ -702,9 +654,8 @@ def check_hint(sheet, results, options) -> None:
         result = localize(rec.problem, rec.lo, rec.hi, rec.stated, max_sets=3)
     except Exception:  # a hint must never break a check
         return
-    text = summary_line(result, sheet.path)
-    if text:
-        results.extras.setdefault("hints", []).append({"file": sheet.path, "text": text})
+    if result.status == "localised" and result.suspects:
+        results.hints.append(Hint(sheet.path, result))
 
 
 # --- JSON ------------------------------------------------------------------------------

@@ -147,9 +147,9 @@ def check(
 ) -> None:
     """Check figure sheets and tables against their rules."""
     from missingstats.cli.output import emit
-    from missingstats.core.results import report
     from missingstats.evaluate.run import CheckOptions, run
     from missingstats.render import RenderContext, render
+    from missingstats.render.report import build as report
 
     name, color = choose_format(fmt, output)
     if skip_unknown:

@@ -239,11 +239,11 @@ def lint(
     loaded = None
     if sheet is not None:
         from missingstats.inputs.sheet import load_sheet
-        from missingstats.kinds.implied import implied_rules
+        from missingstats.kinds.implied import for_sheet
 
         loaded = load_sheet(sheet)
         if implied and loaded.settings["implied"]:
-            rules = implied_rules(loaded) + rules
+            rules = for_sheet(loaded) + rules
     result = lt.analyse(rules, {r.id for r in ruleset.rules}, loaded, ruleset.vocabulary)
     rep = lt.to_dict(result, rules_file, sheet)
     locations = {r.id: r.location for r in rules}

@@ -34,11 +34,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show which figures changed between two versions of a sheet, and by how much."""
-        from missingstats.analysis.changes import diff_files, render
+        from missingstats.analysis.changes import changes, diff_files, summary
         from missingstats.cli import fail_input
         from missingstats.cli.output import emit
+        from missingstats.render.diff import render
 
         if fmt not in DIFF_FORMATS:
             raise fail_input(f"unknown format {fmt!r}; choose from {', '.join(DIFF_FORMATS)}")
         old_label, new_label, table = diff_files(old, new)
-        emit(render(fmt, old_label, new_label, table, everything), output)
+        rows = changes(table, everything)
+        emit(render(fmt, old_label, new_label, summary(table), rows, "edition" in table.columns),
+             output)

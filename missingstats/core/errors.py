@@ -12,6 +12,8 @@ class Location:
     file: str
     line: int | None = None
     column: int | None = None
+    cell: str | None = None  # a spreadsheet cell, "Sheet!C7"
+    page: int | None = None  # a page of a PDF document
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -27,6 +29,10 @@ class Location:
             out["line"] = self.line
         if self.column is not None:
             out["column"] = self.column
+        if self.cell is not None:
+            out["cell"] = self.cell
+        if self.page is not None:
+            out["page"] = self.page
         return out
 
 
@@ -42,3 +48,11 @@ class InputError(Exception):
         if self.location is None:
             return self.message
         return f"{self.location}: {self.message}"
+
+
+def suggest(name: str, candidates) -> str:
+    """'; did you mean 'civilians'?' for a close candidate, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -1,10 +1,10 @@
-"""Results are data: a frame of rule instances plus exact per-rule counts.
+"""Results are data: the findings of every rule, exact counts per rule, and side sections.
 
-`instances` holds one row per rule instance that did not pass (and, when asked, the passes
-too: sheets keep them for --verbose; a 10-million-cell table does not). `counts` holds one
-row per (file, rule) with exact checked/passed/failed/undetermined/missing counts, so a
-report can cut the listed failures short without lying about how many there are.
-Every output format renders `report()`; no renderer computes a verdict of its own.
+`findings` holds the instances a report lists (the non-passing ones, and the passes when a
+caller keeps them: sheets do for --verbose; a 10-million-cell table does not). `tallies`
+holds one exact count per (file, rule), so a report can cut the listed findings short
+without lying about how many there are. Every output format renders these through
+render/report.py; nothing here decides a verdict or words one.
 """
 
 from __future__ import annotations
@@ -12,149 +12,126 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
+from missingstats.core.errors import Location
+from missingstats.core.findings import Finding, Status, Tally
 
-from missingstats import __version__
-from missingstats.inputs.yamlnodes import Note
-
-INSTANCE_COLUMNS = [
-    "file", "rule", "severity", "status", "expression", "message", "lhs", "rhs",
-    "difference", "values", "locations", "coordinates", "decides",
-]
-COUNT_COLUMNS = [
-    "file", "rule", "severity", "description", "checked", "passed", "failed",
-    "undetermined", "missing",
-]
-SEVERITIES = ("error", "warning", "info")
 REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a loader or an evaluator decided deliberately and the report should mention.
+
+    `message` is a sentence (loaders word their own decisions, as they word input errors)
+    or a reasons.* record that the renderers word."""
+
+    location: Location
+    message: Any
+
+
+@dataclass(frozen=True)
+class Hint:
+    """The figures most likely wrong in a failing sheet (an analysis.localize result)."""
+
+    file: str
+    localisation: Any
+
+
+@dataclass(frozen=True)
+class ProseSummary:
+    """What `check --text` read: quoted figures checked, counts found and matched."""
+
+    file: str
+    text_file: str
+    quoted_figures: int
+    counts_in_text: int
+    counts_matched: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One figure across the editions of a series, with the failing steps marked."""
+
+    series: str
+    figure: str
+    file: str
+    points: tuple[tuple[str, float | None], ...]
+    breaks: tuple[str, ...]
+    explained: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """A sheet (or editions file) against its older version (`check --against`)."""
+
+    file: str
+    older: str
+    changes: tuple[Any, ...]  # analysis.changes.Change rows
 
 
 @dataclass
 class Results:
-    instances: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INSTANCE_COLUMNS))
-    counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COUNT_COLUMNS))
+    findings: list[Finding] = field(default_factory=list)
+    tallies: list[Tally] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    hints: list[Hint] = field(default_factory=list)
+    prose: list[ProseSummary] = field(default_factory=list)
+    timelines: list[Timeline] = field(default_factory=list)
+    against: list[ChangeTable] = field(default_factory=list)
+
+    def extend(self, other: Results) -> None:
+        """Add another part's findings, counts and sections (its files are the caller's)."""
+        self.findings.extend(other.findings)
+        self.tallies.extend(other.tallies)
+        self.notes.extend(other.notes)
+        self.hints.extend(other.hints)
+        self.prose.extend(other.prose)
+        self.timelines.extend(other.timelines)
+        self.against.extend(other.against)
 
     @classmethod
     def combine(cls, parts: list[Results]) -> Results:
-        inst = [p.instances for p in parts if len(p.instances)]
-        cnt = [p.counts for p in parts if len(p.counts)]
-        extras: dict[str, Any] = {}
+        out = cls(files=[f for p in parts for f in p.files])
         for p in parts:
-            for key, value in p.extras.items():
-                extras.setdefault(key, []).extend(value if isinstance(value, list) else [value])
-        return cls(
-            instances=pd.concat(inst, ignore_index=True) if inst else cls().instances,
-            counts=pd.concat(cnt, ignore_index=True) if cnt else cls().counts,
-            files=[f for p in parts for f in p.files],
-            notes=[n for p in parts for n in p.notes],
-            extras=extras,
-        )
+            out.extend(p)
+        return out
+
+    def merge_tallies(self) -> None:
+        """One tally per (file, rule) after several partial evaluations of the same rule."""
+        merged: dict[tuple[str, str], Tally] = {}
+        for t in self.tallies:
+            key = (t.file, t.rule)
+            if key in merged:
+                merged[key].counts.add(t.counts)
+            else:
+                merged[key] = Tally(t.file, t.rule, t.severity, t.description)
+                merged[key].counts.add(t.counts)
+        self.tallies = list(merged.values())
 
     def failing(self, strict: bool = False) -> bool:
         """Exit 1? Errors that fail; with --strict also warnings and undetermined verdicts."""
-        c = self.counts
-        if c.empty:
-            return False
-        if strict:
-            return bool(((c["failed"] > 0) | (c["undetermined"] > 0))[c["severity"] != "info"].any())
-        return bool((c["failed"][c["severity"] == "error"] > 0).any())
+        for t in self.tallies:
+            if strict and t.severity != "info" and (t.counts.failed or t.counts.undetermined):
+                return True
+            if t.severity == "error" and t.counts.failed:
+                return True
+        return False
 
+    def errors_failed(self) -> bool:
+        return any(t.severity == "error" and t.counts.failed for t in self.tallies)
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts; several times faster than DataFrame.to_dict for our small frames."""
-    cols = list(frame.columns)
-    return [dict(zip(cols, row)) for row in zip(*(frame[c].tolist() for c in cols))]
+    def frame(self):
+        """The listed findings as a pandas frame (one row per finding) for pandas users."""
+        import pandas as pd
 
+        rows = [{
+            "file": f.file, "rule": f.rule, "severity": f.severity, "status": str(f.status),
+            "expression": f.expression, "difference": f.difference,
+            **{f"coordinate:{k}": v for k, v in (f.coordinates or {}).items()},
+        } for f in self.findings]
+        return pd.DataFrame(rows)
 
-def rule_status(row: pd.Series | dict) -> str:
-    if row["failed"]:
-        return "fail"
-    if row["undetermined"]:
-        return "undetermined"
-    if row["missing"] and not row["passed"]:
-        return "missing"
-    return "pass"
-
-
-def _instance_dict(row: dict) -> dict:
-    out: dict[str, Any] = {"expression": row["expression"], "status": row["status"]}
-    # pandas may hold an absent text as NaN (a str column), so test types, not truthiness.
-    if isinstance(row.get("message"), str) and row["message"]:
-        out["message"] = row["message"]
-    if isinstance(row.get("coordinates"), dict) and row["coordinates"]:
-        out["coordinates"] = row["coordinates"]
-    out["values"] = row["values"] if isinstance(row.get("values"), dict) else {}
-    for key in ("lhs", "rhs", "difference"):
-        value = row.get(key)
-        if value is not None and not (isinstance(value, float) and pd.isna(value)):
-            out[key] = value
-    if isinstance(row.get("decides"), str) and row["decides"]:
-        out["decides"] = row["decides"]
-    out["locations"] = row["locations"] if isinstance(row.get("locations"), list) else []
-    return out
-
-
-def report(results: Results, max_failures: int | None = None) -> dict:
-    """The versioned JSON report (README: 'JSON report'); every format is a view of it."""
-    counts = results.counts
-    inst = results.instances
-    listed_by_rule: dict[tuple[str, str], dict[str, list]] = {}
-    for r in records(inst) if len(inst) else []:
-        per_status = listed_by_rule.setdefault(
-            (r["file"], r["rule"]), {"fail": [], "undetermined": [], "missing": [], "pass": []}
-        )
-        bucket = per_status[str(r["status"])]
-        if max_failures is None or len(bucket) < max_failures:
-            bucket.append(_instance_dict(r))
-    rows = []
-    for row in records(counts):
-        listed = listed_by_rule.get(
-            (row["file"], row["rule"]), {"fail": [], "undetermined": [], "missing": [], "pass": []}
-        )
-        entry = {
-            "rule": row["rule"],
-            "severity": row["severity"],
-            "status": rule_status(row),
-            "file": row["file"],
-            "description": row["description"] or "",
-            "checked": int(row["checked"]),
-            "passed": int(row["passed"]),
-            "failed": int(row["failed"]),
-            "undetermined": int(row["undetermined"]),
-            "missing": int(row["missing"]),
-            "failures": listed["fail"],
-        }
-        if listed["undetermined"]:
-            entry["undetermined_instances"] = listed["undetermined"]
-        if listed["missing"]:
-            entry["missing_instances"] = listed["missing"]
-        if listed["pass"]:
-            entry["passed_instances"] = listed["pass"]
-        rows.append(entry)
-    summary = {
-        "files": len(results.files),
-        "rules": int(counts["rule"].nunique()) if len(counts) else 0,
-        "instances": int(counts["checked"].sum()) if len(counts) else 0,
-        "passed": int(counts["passed"].sum()) if len(counts) else 0,
-        "failed": int(counts["failed"].sum()) if len(counts) else 0,
-        "undetermined": int(counts["undetermined"].sum()) if len(counts) else 0,
-        "missing": int(counts["missing"].sum()) if len(counts) else 0,
-    }
-    for sev in SEVERITIES:
-        summary[f"{sev}s_failed"] = (
-            int(counts["failed"][counts["severity"] == sev].sum()) if len(counts) else 0
-        )
-    out: dict[str, Any] = {
-        "version": REPORT_VERSION,
-        "tool": {"name": "missingstats", "version": __version__},
-        "files": list(results.files),
-        "summary": summary,
-        "results": rows,
-        "notes": [{**n.location.as_dict(), "message": n.message} for n in results.notes],
-    }
-    for key, value in results.extras.items():
-        out[key] = value
-    return out
+    def listed(self, file: str, rule: str, status: Status) -> list[Finding]:
+        return [f for f in self.findings if f.file == file and f.rule == rule and f.status == status]

@@ -14,8 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from missingstats.core import reasons
 from missingstats.core.errors import InputError, Location
-from missingstats.core.results import Results
+from missingstats.core.results import Note, Results
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.rules import RuleSet, load_rules, rules_from_node
 
@@ -91,9 +92,7 @@ def check_file(path: str, options: CheckOptions) -> Results:
                                        ("--text/--prose", options.text or options.prose,
                                         ("figures",))):
                 if value and key not in kinds:
-                    results.notes.append(sy.Note(
-                        Location(path), f"{flag} applies to figure sheets, not to this {key} file",
-                    ))
+                    results.notes.append(Note(Location(path), reasons.FlagMismatch(flag, key)))
             return results
     if "rules" in top:
         raise InputError(
@@ -111,19 +110,19 @@ def sheet_rules(path: str, sheet, rules_path: str | None, implied: bool = True):
     """The rules `check` applies to a sheet (--rules, its own, beside it, or the pack; plus
     the rules its structure implies) and the pack's vocabulary. The RuleSet found is kept on
     the sheet, so later passes (hints, editions) do not look it up again."""
-    from missingstats.kinds.implied import implied_rules
+    from missingstats.kinds import implied as implied_kind
 
     if sheet.ruleset is None:
         sheet.ruleset = find_rules(path, sheet.rules, rules_path)
     rules = list(sheet.ruleset.rules)
     if implied and sheet.settings["implied"]:
-        rules = implied_rules(sheet) + rules
+        rules = implied_kind.for_sheet(sheet) + rules
     return rules, sheet.ruleset.vocabulary
 
 
 def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
-    from missingstats.evaluate.sheet import evaluate_checks
     from missingstats.inputs.sheet import load_sheet
+    from missingstats.kinds.check import evaluate_checks
 
     sheet = load_sheet(path)
     rules, known = sheet_rules(path, sheet, options.rules, options.implied)
@@ -155,8 +154,7 @@ def _is_edition(sheet, results: Results, options: CheckOptions) -> bool:
 
 
 def _has_error_failure(sheet, results: Results, options: CheckOptions) -> bool:
-    c = results.counts
-    return bool(len(c)) and bool(((c["severity"] == "error") & (c["failed"] > 0)).any())
+    return results.errors_failed()
 
 
 # Extra passes over a checked sheet (prose vs figures, editions and --against, hints): each

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from missingstats.core.errors import InputError
 from missingstats.core.results import Results
-from missingstats.evaluate import series_common as cm
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.editions import (
     Series,
@@ -32,21 +31,15 @@ YAML_SUFFIXES = {".yaml", ".yml"}
 
 
 def merge_counts(results: Results) -> Results:
-    """One count row per (file, rule) after several partial evaluations of the same rule."""
-    c = results.counts
-    if len(c) and c.duplicated(["file", "rule"]).any():
-        keys = ["file", "rule"]
-        first = c.drop_duplicates(keys).set_index(keys)[["severity", "description"]]
-        sums = c.groupby(keys, sort=False)[
-            ["checked", "passed", "failed", "undetermined", "missing"]].sum()
-        results.counts = first.join(sums).reset_index()[list(c.columns)]
+    """One tally per (file, rule) after several partial evaluations of the same rule."""
+    results.merge_tallies()
     return results
 
 
 def evaluate_editions(series: Series, ruleset, file: str, options) -> Results:
     """Check rules, implied rules and shares in every edition; then the series rules."""
-    from missingstats.evaluate.series_rules import evaluate_series
-    from missingstats.evaluate.sheet import evaluate_checks
+    from missingstats.evaluate.series_steps import evaluate_series
+    from missingstats.kinds.check import evaluate_checks
     from missingstats.kinds.share import evaluate_shares
 
     labels = series.labels
@@ -56,8 +49,8 @@ def evaluate_editions(series: Series, ruleset, file: str, options) -> Results:
                           keep_passes=options.keep_passes)
     if options.implied:
         _implied(series, file, options, out)
-    cm.append(out, evaluate_shares(cells, rules, file, ruleset.vocabulary, options.keep_passes))
-    cm.append(out, evaluate_series(series, rules, ruleset.vocabulary, file, options.keep_passes))
+    out.extend(evaluate_shares(cells, rules, file, ruleset.vocabulary, options.keep_passes))
+    out.extend(evaluate_series(series, rules, ruleset.vocabulary, file, options.keep_passes))
     for e in series.editions:
         out.notes.extend(e.sheet.notes)
     return merge_counts(out)
@@ -65,14 +58,14 @@ def evaluate_editions(series: Series, ruleset, file: str, options) -> Results:
 
 def _implied(series: Series, file: str, options, out: Results) -> None:
     """Implied rules of each edition's own structure, editions with one structure at once."""
-    from missingstats.evaluate.sheet import evaluate_checks
-    from missingstats.kinds.implied import implied_rules
+    from missingstats.kinds import implied as implied_kind
+    from missingstats.kinds.check import evaluate_checks
 
     groups: dict[tuple, tuple[list, list[str]]] = {}
     for e in series.editions:
         if not e.sheet.settings["implied"]:
             continue
-        rules = implied_rules(e.sheet)
+        rules = implied_kind.for_sheet(e.sheet)
         key = tuple((r.id, tuple(i.text for i in r.instances)) for r in rules)
         groups.setdefault(key, (rules, []))[1].append(e.label)
     own = series.cells.assign(name=series.cells["original"])
@@ -80,7 +73,7 @@ def _implied(series: Series, file: str, options, out: Results) -> None:
         if not rules:
             continue
         cells = own[own["edition"].isin(labels)]
-        cm.append(out, evaluate_checks(cells, rules, file, set(), editions=labels,
+        out.extend(evaluate_checks(cells, rules, file, set(), editions=labels,
                                        keep_passes=options.keep_passes))
 
 
@@ -94,7 +87,7 @@ def check_series_file(path: str, top: sy.Mapping, options) -> Results:
     if options.against:
         from missingstats.analysis.against import against_editions
 
-        cm.append(out, against_editions(path, series, options))
+        out.extend(against_editions(path, series, options))
     return merge_counts(out)
 
 
@@ -138,7 +131,7 @@ def group_series(paths: list[str], options) -> tuple[list[str], list[Results]]:
 
 def check_sheet_series(series_id: str, paths: list[str], options) -> Results:
     from missingstats.evaluate.run import check_file, find_rules
-    from missingstats.evaluate.series_rules import evaluate_series
+    from missingstats.evaluate.series_steps import evaluate_series
     from missingstats.inputs.sheet import load_sheet
 
     parts = [check_file(p, options) for p in paths]
@@ -173,10 +166,10 @@ def after_sheet(sheet, results: Results, options) -> None:
     if any(r.kind in ("share", "shares_sum") for r in ruleset.rules):
         from missingstats.kinds.share import evaluate_shares, sheet_cells
 
-        cm.append(results, evaluate_shares(sheet_cells(sheet), ruleset.rules, sheet.path,
+        results.extend(evaluate_shares(sheet_cells(sheet), ruleset.rules, sheet.path,
                                            ruleset.vocabulary, options.keep_passes))
     if options.against:
         from missingstats.analysis.against import against_sheet
 
-        cm.append(results, against_sheet(sheet, ruleset, options))
+        results.extend(against_sheet(sheet, ruleset, options))
     merge_counts(results)

@@ -116,7 +116,7 @@ def parse_renamed(node: sy.Node | None, sheet: sh.Sheet) -> tuple[dict[str, str]
 
 
 def _suggest(name: str, candidates) -> str:
-    from missingstats.inputs.rules import suggest
+    from missingstats.core.errors import suggest
 
     return suggest(name, candidates)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from missingstats.core.errors import InputError, Location
+from missingstats.core.results import Note
 from missingstats.inputs import yamlnodes as sy
 from missingstats.language import bounds
 
@@ -72,7 +73,7 @@ class Sheet:
     groups: list[Group]
     rules: sy.Node | None
     settings: dict[str, Any]
-    notes: list[sy.Note]
+    notes: list[Note]
     text: str | None = None
     root: sy.Mapping | None = None
     ruleset: Any = None  # the RuleSet `check` found for this sheet, for later passes
@@ -117,7 +118,7 @@ def sheet_from_mapping(top: sy.Mapping, name: str, settings: dict[str, Any] | No
     of an editions file); `settings` are the file's, used when the mapping has none."""
     if "figures" not in top:
         raise InputError("an edition needs a 'figures:' mapping", top.location)
-    notes: list[sy.Note] = []
+    notes: list[Note] = []
     own = parse_settings(top.get("settings")) if "settings" in top else None
     chosen = own or settings or parse_settings(None)
     source = parse_source(top.get("source"))
@@ -182,7 +183,7 @@ def _check_name(key: sy.Scalar, where: str) -> None:
 
 
 def walk_figures(node: sy.Mapping, prefix: str, figures: dict[str, Figure], groups: list[Group],
-          notes: list[sy.Note], settings: dict[str, Any]) -> None:
+          notes: list[Note], settings: dict[str, Any]) -> None:
     children: list[str] = []
     exhaustive_node: sy.Node | None = None
     for key, value in node.items():
@@ -233,7 +234,7 @@ def _exhaustive(node: sy.Node, children: list[str], prefix: str) -> list[str]:
     return chosen
 
 
-def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[sy.Note],
+def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
             settings: dict[str, Any]) -> Figure:
     what = path
     if isinstance(value, sy.Sequence):
@@ -301,7 +302,7 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[sy.Note],
     return Figure(path, lo, hi, location, number, qualifier, quote, unit, weight, extra)
 
 
-def _between(node: sy.Node, what: str, notes: list[sy.Note]) -> tuple[float, float]:
+def _between(node: sy.Node, what: str, notes: list[Note]) -> tuple[float, float]:
     seq = sy.expect_sequence(node, f"{what}.between")
     if len(seq) != 2:
         raise InputError(f"{what}.between must be [low, high]", node.location)

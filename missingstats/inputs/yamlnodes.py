@@ -10,12 +10,12 @@ when the text is not of that kind.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from missingstats.core.errors import InputError, Location
+from missingstats.core.results import Note  # noqa: F401  (loaders report their decisions)
 
 # libyaml's parser when present (10x faster, same nodes and marks), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,14 +65,6 @@ FLOATISH = re.compile(r"[-+]?([0-9][0-9_]*)?\.?[0-9_]*([eE][-+]?[0-9]+)?\Z")
 NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
 # Thousands grouped by comma, space, no-break space, narrow no-break or thin space.
 GROUPED = re.compile(r"[1-9][0-9]{0,2}([,\u0020\u00a0\u202f\u2009])[0-9]{3}(\1[0-9]{3})*\Z")
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the loader decided deliberately and the report should mention."""
-
-    location: Location
-    message: str
 
 
 def read_text(path: str | Path) -> str:

@@ -1,6 +1,22 @@
-"""Hierarchy rules, vectorised: every total equals the sum of its parts (or bounds them),
-for every combination of the other dimensions (SDMX VTL check_hierarchy).
+"""hierarchy: every total of a dimension equals the sum of its parts (or bounds them), for
+every combination of the other dimensions, as SDMX VTL's check_hierarchy.
 
+    hierarchies:
+      sex: {total: [female, male]}          # in the table spec: a list of parts ...
+      geo: {codelist: geo.csv}              # ... or a code,parent list of several levels
+    rules:
+      - id: sex-adds-up
+        hierarchy: sex                      # or {dimension: age, relation: "<=", table: cube}
+
+Every declared hierarchy is checked as an exact sum (rule `<dim>-hierarchy`) unless a rule
+names it. `relation`: "==" the parts add up to the total (default); "sum <=" they add up to
+at most the total (a breakdown that leaves some out); "<=" each part is at most the total
+(overlapping breakdowns, such as children and women).
+
+Passes: total 100, female 55, male 45. Fails: total 100, female 60, male 45 (difference
+-5), with each cell's file and line.
+
+How: vectorised over the whole table.
 One instance per parent key in the outer union of "parent cells present" and "parent keys
 some child cell maps to". With integer codes a child's parent key is its own cell key with
 the dimension's digit replaced: key + (parent - code) * stride. The parts' sums are one
@@ -19,20 +35,78 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from missingstats.evaluate.tables import engine as engine_mod
+from missingstats.core import reasons
+from missingstats.core.errors import InputError
+from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
+from missingstats.evaluate.tables import engine as arrays
 from missingstats.evaluate.tables.engine import (
     Engine,
     Keyed,
-    Outcome,
+    cell_value,
     index_other,
-    number,
     pick,
     tolerance_ok,
 )
-from missingstats.evaluate.tables.plan import HierarchyPlan
+from missingstats.evaluate.tables.plan import Plan, rule_where, tables_for
+from missingstats.inputs import yamlnodes as sy
+from missingstats.kinds.base import Rule, names_or_all
+
+ID = "hierarchy"
+KEYS = ("hierarchy",)
+RELATIONS = ("==", "sum <=", "<=")
 
 PARTS_LISTED = 25  # parts listed per failing instance (values and locations)
 PARTS_SPELLED = 6  # up to this many parts the expression names them: total == a + b + c
+
+
+@dataclass
+class HierarchyPlan(Plan):
+    dimension: str = ""
+    relation: str = "=="
+    policy: str = "not-evaluable"
+
+
+def parse(m: sy.Mapping, rule: Rule) -> None:
+    node = m["hierarchy"]
+    rule.spec = {"relation": "==", "tables": None, "node": node}
+    if isinstance(node, sy.Scalar):
+        rule.spec["dimension"] = str(sy.expect_string(node, "'hierarchy' (a dimension)"))
+        return
+    h = sy.expect_mapping(node, "'hierarchy'")
+    for key in h:
+        if key not in ("dimension", "relation", "table"):
+            raise InputError("'hierarchy' has dimension, relation and table", key.location)
+    if "dimension" not in h:
+        raise InputError("'hierarchy' needs 'dimension'", h.location)
+    rule.spec["dimension"] = str(sy.expect_string(h["dimension"], "'dimension'"))
+    if "relation" in h:
+        rel = sy.expect_string(h["relation"], "'relation'")
+        norm = " ".join(str(rel).split())
+        if norm not in RELATIONS:
+            raise InputError(
+                f"relation {str(rel)!r} is one of: \"==\" (parts add up to the total), "
+                "\"sum <=\" (they add up to at most the total), \"<=\" (each part is at most "
+                "the total: overlapping parts)", rel.location,
+            )
+        rule.spec["relation"] = norm
+    if "table" in h:
+        rule.spec["tables"] = names_or_all(h["table"], "'table'", allow_all=False)
+
+
+
+
+def compile(spec, rule: Rule) -> list[Plan]:
+    dim = rule.spec["dimension"]
+    if dim not in spec.hierarchies:
+        known = ", ".join(spec.hierarchies) or "none"
+        raise InputError(
+            f"rule {rule.id!r}: no hierarchy declared for {dim!r} (declared: {known}); add it "
+            "under 'hierarchies:'", rule_where(rule),
+        )
+    tables = tables_for(spec, rule, rule.spec.get("tables"), [dim])
+    return [HierarchyPlan(rule, tables, dimension=dim, relation=rule.spec["relation"],
+                          policy=spec.missing_cells)]
+
 
 
 @dataclass
@@ -83,12 +157,12 @@ class HierarchyIndex:
         return pos, parent
 
 
-def run_hierarchy(engine: Engine, plan: HierarchyPlan, cap: int) -> Outcome:
+def run(engine: Engine, plan: HierarchyPlan, cap: int) -> Outcome:
     index = HierarchyIndex.build(engine, plan.dimension)
     out = Outcome()
     for name in plan.tables:
         kt = engine.keyed(name)
-        out.add(_one_table(engine, kt, index, plan, cap - len(out.instances)))
+        out.add(_one_table(engine, kt, index, plan, cap - len(out.findings)))
     return out
 
 
@@ -110,7 +184,7 @@ class Gathered:
 
 def other_limit(n: int) -> int:
     """Largest index space over (other dimensions, parent) used without hashing."""
-    return engine_mod.dense_limit(n)
+    return arrays.dense_limit(n)
 
 
 def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathered:
@@ -269,59 +343,57 @@ def _one_table(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPla
     if plan.policy == "fail" and missing is not None:
         fail, missing = fail | missing, None
 
-    out = Outcome(checked=n, failed=int(np.count_nonzero(fail)),
-                  missing=0 if missing is None else int(np.count_nonzero(missing)))
-    out.passed = out.checked - out.failed - out.missing
-    for status, mask in (("fail", fail), ("missing", missing)):
+    counts = Counts(n, failed=int(np.count_nonzero(fail)),
+                    missing=0 if missing is None else int(np.count_nonzero(missing)))
+    counts.passed = counts.checked - counts.failed - counts.missing
+    out = Outcome(counts)
+    for status, mask in ((Status.FAIL, fail), (Status.NOT_EVALUABLE, missing)):
         if mask is None:
             continue
-        chosen = pick(mask, cap - len(out.instances))
+        chosen = pick(mask, cap - len(out.findings))
         if len(chosen):
-            out.instances.extend(_listed(engine, kt, hx, plan, g.keys(chosen), g.parents(chosen),
-                                         lhs[chosen], rhs[chosen], status))
+            out.findings.extend(_listed(engine, kt, hx, plan, g.keys(chosen), g.parents(chosen),
+                                        lhs[chosen], rhs[chosen], status))
     return out
 
 
 def _listed(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, keys: np.ndarray,
-            parents: np.ndarray, lhs: np.ndarray, rhs: np.ndarray, status: str) -> list[dict]:
-    """Report rows for a few instances: coordinates, the total and its parts, where they are."""
+            parents: np.ndarray, lhs: np.ndarray, rhs: np.ndarray, status: Status) -> list[Finding]:
+    """Findings for a few instances: coordinates, the total and its parts, where they are."""
     dim = plan.dimension
     book = engine.book
     stride = kt.strides[dim]
-    rows = []
+    rule = plan.rule
+    out = []
     for key, parent, left, right in zip(keys, parents, lhs, rhs):
         kids = hx.kids(int(parent))
         ptext = book.label(dim, parent)
         labels = [book.label(dim, k) for k in kids]
         shown = kids[:PARTS_LISTED]
         found = kt.find(np.concatenate([[key], key + (shown - parent) * stride]))
-        values: dict = {}
-        locations: list[dict] = []
-        for label, pos in zip([ptext] + labels[:PARTS_LISTED], found):
-            values[label] = number(kt.value[pos]) if pos >= 0 else None
-            if pos >= 0:
-                locations.append(kt.locate(int(pos), label))
-        expr = _expression(dim, ptext, labels, plan.relation)
+        figures = [
+            Figure(label, cell_value(kt.value[pos]) if pos >= 0 else None,
+                   kt.locate(int(pos)) if pos >= 0 else None)
+            for label, pos in zip([ptext] + labels[:PARTS_LISTED], found)
+        ]
         if len(kids) > PARTS_LISTED:
-            values[f"sum of the {len(kids)} parts"] = number(right) if plan.relation != "<=" else None
-        absent = [lb for lb, pos in zip([ptext] + labels, found) if pos < 0]
-        message = plan.rule.message
-        if status == "missing" or (status == "fail" and absent and plan.policy == "fail"):
-            what = ", ".join(absent[:5]) if absent else "a count"
-            message = message or (f"not evaluable: {what} not reported" if absent else
-                                  "not evaluable: a count is not available")
-        right_v = number(right) if np.isfinite(right) else None
-        left_v = number(left)
-        rows.append({
-            "status": status, "expression": expr, "message": message,
-            "lhs": left_v, "rhs": right_v,
-            "difference": (number(left - right) if left_v is not None and right_v is not None
-                           and status == "fail" else None),
-            "values": values, "locations": locations,
-            "coordinates": kt.coordinates(int(key), book, engine.table_coord(kt.table.name)),
-            "decides": None,
-        })
-    return rows
+            total = cell_value(right) if plan.relation != "<=" else None
+            figures.append(Figure(f"sum of the {len(kids)} parts", total))
+        absent = tuple(lb for lb, pos in zip([ptext] + labels, found) if pos < 0)
+        reason = None
+        if status == Status.NOT_EVALUABLE or (status == Status.FAIL and absent and plan.policy == "fail"):
+            reason = reasons.NotReported(absent[:5]) if absent else reasons.NotAvailable()
+        right_v = cell_value(right)
+        left_v = cell_value(left)
+        out.append(Finding(
+            rule.id, rule.severity, status, "", _expression(dim, ptext, labels, plan.relation),
+            tuple(figures), left_v, right_v,
+            left - right if left_v is not None and right_v is not None and status == Status.FAIL
+            else None,
+            kt.coordinates(int(key), book, engine.table_coord(kt.table.name)), rule.message,
+            reason,
+        ))
+    return out
 
 
 def _expression(dim: str, parent: str, kids: list[str], relation: str) -> str:

@@ -1,16 +1,40 @@
-"""Rules implied by a sheet's structure: every part is at most its total, and the parts of a
-breakdown marked `exhaustive` add up to it. Switch off with `settings: {implied: false}` or
-`check --no-implied`."""
+"""implied: the rules a file's structure implies, added to the rules it is given.
+
+On a figure sheet, nesting implies them:
+
+- `part-within-total`: every part of a group is at most the group's `total` (one instance
+  per part; a child group contributes its own `total`).
+- `parts-sum-to-total`: where a group says `exhaustive: true` (all parts) or
+  `exhaustive: [a, b]`, those parts add up to the total.
+
+    figures:
+      detained:
+        total: 871
+        servicemen: 604          # implies detained.servicemen <= detained.total
+        civilians: {total: 267}
+        exhaustive: [servicemen, civilians]   # implies 604 + 267 == 871
+
+On a table spec: `unique-cells` (each combination of codes once), `known-codes` (codes
+from the code lists) and `<dim>-hierarchy` for each declared hierarchy, unless a rule of
+that kind covers it.
+
+Switch them off with `settings: {implied: false}` (sheets), `implied: false` (table specs)
+or `check --no-implied`.
+"""
 
 from __future__ import annotations
 
 from missingstats.core.errors import Location
-from missingstats.inputs.rules import Instance, Rule
 from missingstats.inputs.sheet import Sheet
+from missingstats.kinds.base import Instance, Rule
 from missingstats.language import expr as ex
 
+ID = "implied"
+KEYS: tuple[str, ...] = ()  # never written in a rules file
 WITHIN_TOTAL = "part-within-total"
 SUM_TO_TOTAL = "parts-sum-to-total"
+IMPLIED_UNIQUE = "unique-cells"
+IMPLIED_CODES = "known-codes"
 
 
 def _part_name(sheet: Sheet, group: str, child: str) -> str | None:
@@ -27,7 +51,7 @@ def _counts_only(sheet: Sheet, *names: str) -> bool:
     return all(sheet.figures[n].unit == "count" for n in names)
 
 
-def implied_rules(sheet: Sheet) -> list[Rule]:
+def for_sheet(sheet: Sheet) -> list[Rule]:
     within: list[Instance] = []
     sums: list[Instance] = []
     for group in sheet.groups:
@@ -61,4 +85,30 @@ def implied_rules(sheet: Sheet) -> list[Rule]:
             description="the parts of an exhaustive breakdown add up to its total",
             instances=sums, source="(implied by the sheet's structure)",
         ))
+    return out
+
+
+def for_tables(spec, rules: list[Rule]) -> list[Rule]:
+    """Unique cells, known codes, and one hierarchy rule per declared hierarchy, unless the
+    rules already cover them or the spec says `implied: false`."""
+    if not spec.implied:
+        return []
+    kinds = {r.kind for r in rules}
+    ids = {r.id for r in rules}
+    covered = {r.spec.get("dimension") for r in rules if r.kind == "hierarchy"}
+    out: list[Rule] = []
+    where = spec.location
+    if "unique" not in kinds and IMPLIED_UNIQUE not in ids:
+        out.append(Rule(IMPLIED_UNIQUE, "unique", where, description=(
+            "each combination of codes appears once in a table"), spec={"tables": None}))
+    if "codes" not in kinds and spec.hierarchies and IMPLIED_CODES not in ids:
+        out.append(Rule(IMPLIED_CODES, "codes", where, description=(
+            "every code is in its dimension's code list (hierarchy)"), spec={"dimensions": None}))
+    for dim, h in spec.hierarchies.items():
+        rid = f"{dim}-hierarchy"
+        if dim in covered or rid in ids:
+            continue
+        out.append(Rule(rid, "hierarchy", h.location, description=(
+            f"every total of {dim} is the sum of its parts, for every combination of the "
+            "other dimensions"), spec={"dimension": dim, "relation": "==", "tables": None}))
     return out

@@ -1,4 +1,6 @@
-"""`check --text`: the prose against the figures, as two rules every report format shows.
+"""prose: the text a sheet was typed from, against its figures (`check --text` / `--prose`).
+
+Two rules, in every report format:
 
 prose-matches-sheet (error)
     Every figure with a `quote:` is found in the text (whitespace, typographic quotes,
@@ -29,14 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from missingstats.core import reasons
 from missingstats.core.errors import Location
+from missingstats.core.findings import Figure, Finding, Status, Tally, Value
+from missingstats.core.results import Note, ProseSummary, Results
 from missingstats.inputs.documents import context as cx
 from missingstats.inputs.documents import document as dm
 from missingstats.inputs.documents import extract as ex
 from missingstats.inputs.documents import numbers as nb
-from missingstats.inputs.yamlnodes import Note
 from missingstats.language import bounds
 
+ID = "prose"
+KEYS: tuple[str, ...] = ()  # built in: applies when a sheet has a text
 QUOTE_RULE = "prose-matches-sheet"
 COUNT_RULE = "prose-counts-agree"
 DESCRIPTIONS = {
@@ -216,31 +222,21 @@ def text_path(sheet: Any, options: Any) -> tuple[str | None, Note | None]:
     if not path.is_file():
         where = sheet.root["text"].location if sheet.root is not None and "text" in sheet.root \
             else Location(sheet.path)
-        return None, Note(where, f"the sheet's text {sheet.text!r} was not found beside it; "
-                                 "prose not checked (give --text PATH)")
+        return None, Note(where, reasons.TextNotFound(sheet.text))
     return str(path), None
 
 
-def check_hook(sheet: Any, results: Any, options: Any) -> None:
-    """SHEET_HOOKS entry: add the two prose rules to `results` when there is a text."""
+def check_hook(sheet: Any, results: Results, options: Any) -> None:
+    """Add the two prose rules to `results` when there is a text."""
     path, note = text_path(sheet, options)
     if note is not None:
         results.notes.append(note)
     if path is None:
         return
-    outcome = compare(sheet, path, keep_passes=getattr(options, "keep_passes", True))
-    _append(results, outcome)
+    results.extend(compare(sheet, path, keep_passes=getattr(options, "keep_passes", True)))
 
 
-@dataclass
-class Outcome:
-    instances: list[dict]
-    counts: list[dict]
-    notes: list[Note]
-    summary: dict
-
-
-def compare(sheet: Any, path: str, keep_passes: bool = True) -> Outcome:
+def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
     doc = dm.read(path)
     mentions = ex.extract(doc)
     corpus = Corpus.build(doc, mentions)
@@ -249,22 +245,17 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Outcome:
     figures = [f for f in sheet.figures.values() if f.unit == "count"]
     terms = {f.name: figure_terms(f.name) for f in figures}
     claimed: set[int] = set()
-    rows: list[dict] = []
-    notes: list[Note] = []
+    out = Results()
+    quotes = Tally(sheet.path, QUOTE_RULE, "error", DESCRIPTIONS[QUOTE_RULE])
     quoted = [f for f in figures if f.quote]
-    q_tally = {"checked": 0, "passed": 0, "failed": 0}
     for f in quoted:
-        q_tally["checked"] += 1
-        row, mention = _check_quote(sheet, f, doc, corpus, cnts, terms[f.name], path, notes)
+        finding, mention = _check_quote(sheet, f, doc, corpus, cnts, terms[f.name], path, out.notes)
         if mention is not None:
             claimed.add(id(mention))
-        if row["status"] == "fail":
-            q_tally["failed"] += 1
-        else:
-            q_tally["passed"] += 1
-        if row["status"] == "fail" or keep_passes:
-            rows.append(row)
-    c_tally = {"checked": 0, "passed": 0, "failed": 0}
+        quotes.counts.count(finding.status)
+        if finding.status == Status.FAIL or keep_passes:
+            out.findings.append(finding)
+    counts = Tally(sheet.path, COUNT_RULE, "error", DESCRIPTIONS[COUNT_RULE])
     for m in cnts:
         if id(m) in claimed:
             continue
@@ -272,32 +263,16 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Outcome:
         fitting = [f for f in figures if fits(terms[f.name], m, par_text)]
         if not fitting:
             continue
-        c_tally["checked"] += 1
         lo, hi = _interval(m, approximate)
-        agree = [f for f in fitting if lo <= f.hi and f.lo <= hi]
-        if agree:
-            c_tally["passed"] += 1
-            if keep_passes:
-                rows.append(_count_row(sheet, m, fitting, path, "pass"))
-        else:
-            c_tally["failed"] += 1
-            rows.append(_count_row(sheet, m, fitting, path, "fail"))
-    counts = [
-        {"file": sheet.path, "rule": rule, "severity": "error", "description": DESCRIPTIONS[rule],
-         "checked": t["checked"], "passed": t["passed"], "failed": t["failed"],
-         "undetermined": 0, "missing": 0}
-        for rule, t in ((QUOTE_RULE, q_tally), (COUNT_RULE, c_tally))
-    ]
-    summary = {
-        "file": sheet.path, "text_file": path, "quoted_figures": len(quoted),
-        "counts_in_text": len(cnts), "counts_matched": c_tally["checked"],
-        "failed": q_tally["failed"] + c_tally["failed"],
-    }
-    summary["text"] = (
-        f"{path}: {len(quoted)} quoted figure(s) checked, {len(cnts)} count(s) in the text, "
-        f"{c_tally['checked']} matched to figures by context, {summary['failed']} disagree"
-    )
-    return Outcome(rows, counts, notes, summary)
+        agree = any(lo <= f.hi and f.lo <= hi for f in fitting)
+        status = Status.PASS if agree else Status.FAIL
+        counts.counts.count(status)
+        if status == Status.FAIL or keep_passes:
+            out.findings.append(_count_finding(sheet, m, fitting, path, status))
+    out.tallies += [quotes, counts]
+    out.prose.append(ProseSummary(sheet.path, path, len(quoted), len(cnts), counts.counts.checked,
+                                  quotes.counts.failed + counts.counts.failed))
+    return out
 
 
 def _interval(m: ex.Mention, approximate: float) -> tuple[float, float]:
@@ -305,24 +280,6 @@ def _interval(m: ex.Mention, approximate: float) -> tuple[float, float]:
             m.qualifier not in bounds.MAGNITUDES:
         return bounds.interval(m.value, m.qualifier, approximate)
     return float(m.lo if m.lo is not None else 0), float(m.hi if m.hi is not None else bounds.INF)
-
-
-def _append(results: Any, outcome: Outcome) -> None:
-    import pandas as pd
-
-    from missingstats.core.results import COUNT_COLUMNS, INSTANCE_COLUMNS
-
-    inst = pd.DataFrame(outcome.instances, columns=INSTANCE_COLUMNS, dtype=object)
-    cnt = pd.DataFrame(outcome.counts, columns=COUNT_COLUMNS)
-    frames = [x for x in (results.instances, inst) if len(x)]
-    if frames:
-        results.instances = pd.concat(frames, ignore_index=True)
-    frames = [x for x in (results.counts, cnt) if len(x)]
-    if frames:
-        results.counts = pd.concat(frames, ignore_index=True)
-    results.notes.extend(outcome.notes)
-    results.extras.setdefault("prose", [])
-    results.extras["prose"].append(outcome.summary)
 
 
 # --- one quoted figure ----------------------------------------------------------------------
@@ -336,59 +293,26 @@ def _text_line(f: Any) -> int | None:
     return int(s) if s.isdigit() else None
 
 
-def _figure_value(f: Any) -> Any:
-    if f.lo == f.hi:
-        return int(f.lo) if float(f.lo).is_integer() else f.lo
-    out: dict[str, Any] = {"lo": None if f.lo == -bounds.INF else _num(f.lo),
-                           "hi": None if f.hi == bounds.INF else _num(f.hi)}
-    if f.qualifier:
-        out["qualifier"] = f.qualifier
-        if f.value is not None:
-            out["stated"] = _num(f.value)
-    out["text"] = f.display()
-    return out
+def _figure_value(f: Any) -> Value:
+    return Value(f.lo, f.hi, f.qualifier, f.value, f.unit)
 
 
-def _num(x: float | None) -> int | float | None:
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() else x
-
-
-def _mention_value(m: ex.Mention) -> Any:
+def _mention_value(m: ex.Mention) -> Value:
     if m.qualifier is None and m.value is not None:
-        return _num(m.value)
-    out: dict[str, Any] = {"lo": _num(m.lo), "hi": None if m.hi == bounds.INF else _num(m.hi)}
-    if m.qualifier:
-        out["qualifier"] = m.qualifier
-    if m.value is not None:
-        out["stated"] = _num(m.value)
-    out["text"] = m.describe()
-    return out
+        return Value.exact(m.value)
+    hi = bounds.INF if m.hi is None else float(m.hi)
+    return Value(float(m.lo if m.lo is not None else 0), hi, m.qualifier, m.value)
 
 
-def _text_loc(path: str, m: ex.Mention) -> dict:
-    return {"file": path, "line": m.line, "column": m.column, "figure": "text"}
+def _text_loc(path: str, m: ex.Mention) -> Location:
+    return Location(path, m.line, m.column)
 
 
-def _sheet_loc(f: Any) -> dict:
-    loc = f.location
-    out = {"file": loc.file, "figure": f.name}
-    if loc.line is not None:
-        out["line"] = loc.line
-        out["column"] = loc.column
-    return out
-
-
-def _row(sheet: Any, rule: str, status: str, expression: str, message: str | None,
-         values: dict, locations: list[dict], lhs: Any = None, rhs: Any = None,
-         difference: Any = None) -> dict:
-    return {
-        "file": sheet.path, "rule": rule, "severity": "error", "status": status,
-        "expression": expression, "message": message, "lhs": lhs, "rhs": rhs,
-        "difference": difference, "values": values, "locations": locations,
-        "coordinates": None, "decides": None,
-    }
+def _finding(sheet: Any, rule: str, status: Status, expression: str, figures: list[Figure],
+             reason: Any = None, lhs: Value | None = None, rhs: Value | None = None,
+             difference: float | None = None) -> Finding:
+    return Finding(rule, "error", status, sheet.path, expression, tuple(figures), lhs, rhs,
+                   difference, reason=reason)
 
 
 def _in_span(corpus: Corpus, a: int, b: int, m: ex.Mention) -> bool:
@@ -456,30 +380,34 @@ def _choose(f: Any, t: FigureTerms, quote_counts: list[ex.Mention], span: list[e
     return span[0] if n == 1 else None
 
 
+def _passage(corpus: Corpus, doc: dm.Document, start: int, end: int) -> tuple[int, int]:
+    """Line and column of the first character of corpus[start:end] in the document."""
+    pi, off = next((corpus.src[i] for i in range(start, end) if corpus.src[i][0] >= 0), (0, 0))
+    return doc.paragraphs[pi].position(off)
+
+
+def _not_found(sheet: Any, f: Any, corpus: Corpus, doc: dm.Document, near, path: str) -> Finding:
+    figures = [Figure(f.name, _figure_value(f), f.location)]
+    reason = reasons.QuoteNotFound(f.name, path)
+    if near is not None:
+        start, _ = approximate(corpus, f.quote, near[0])
+        ln, col = _passage(corpus, doc, start, len(corpus.src))
+        figures.append(Figure("text", None, Location(path, ln, col), listed=False))
+        reason = reasons.QuoteNotFound(f.name, path, ln, corpus.text[start:start + 70].strip())
+    return _finding(sheet, QUOTE_RULE, Status.FAIL, f"{f.name} matches the text", figures, reason)
+
+
 def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
                  cnts: list[ex.Mention], t: FigureTerms, path: str,
-                 notes: list[Note]) -> tuple[dict, ex.Mention | None]:
+                 notes: list[Note]) -> tuple[Finding, ex.Mention | None]:
     line = _text_line(f)
-    sheet_loc = _sheet_loc(f)
     expression = f"{f.name} matches the text"
     hits = find_quote(corpus, f.quote)
     near = closest(corpus, f.quote) if not hits else None
     if near is not None and near[1] >= NEARLY_THE_SAME:
         hits = [(*approximate(corpus, f.quote, near[0]), "approximate")]
     if not hits:
-        locs = [sheet_loc]
-        where = ""
-        if near is not None:
-            start, _ = approximate(corpus, f.quote, near[0])
-            pi, off = next((corpus.src[i] for i in range(start, len(corpus.src))
-                            if corpus.src[i][0] >= 0), (0, 0))
-            ln, col = doc.paragraphs[pi].position(off)
-            locs.append({"file": path, "line": ln, "column": col, "figure": "text"})
-            snippet = corpus.text[start:start + 70].strip()
-            where = f"; the closest passage is at line {ln}: \"{snippet}...\""
-        message = f"the quote of {f.name} is not in {path}{where}"
-        return _row(sheet, QUOTE_RULE, "fail", expression, message,
-                    {f.name: _figure_value(f)}, locs), None
+        return _not_found(sheet, f, corpus, doc, near, path), None
     options = []
     for a, b, how in hits:
         span = [m for m in cnts if _in_span(corpus, a, b, m)]
@@ -488,55 +416,42 @@ def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
         options.sort(key=lambda o: not any(m.line == line for m in o[3]))
     a, b, how, span = options[0]
     chosen = _choose(f, t, _quote_counts(f.quote), span, doc, line)
+    value = _figure_value(f)
     if chosen is None:
-        message = (f"the quote of {f.name} is in {path} but holds no count that could be "
-                   f"{f.display()}")
-        pi, off = next((corpus.src[i] for i in range(a, b) if corpus.src[i][0] >= 0), (0, 0))
-        ln, col = doc.paragraphs[pi].position(off)
-        return _row(sheet, QUOTE_RULE, "fail", expression, message, {f.name: _figure_value(f)},
-                    [sheet_loc, {"file": path, "line": ln, "column": col, "figure": "text"}]), None
-    values = {f.name: _figure_value(f), "text": _mention_value(chosen)}
-    locs = [sheet_loc, _text_loc(path, chosen)]
+        ln, col = _passage(corpus, doc, a, b)
+        return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, [
+            Figure(f.name, value, f.location),
+            Figure("text", None, Location(path, ln, col), listed=False),
+        ], reasons.QuoteWithoutCount(f.name, path, value)), None
+    said = _mention_value(chosen)
+    figures = [Figure(f.name, value, f.location), Figure("text", said, _text_loc(path, chosen))]
     if line is not None and chosen.line != line:
-        notes.append(Note(f.location, f"{f.name}: text_line is {line} but the number is on "
-                                      f"line {chosen.line} of {path}"))
+        notes.append(Note(f.location, reasons.TextLineElsewhere(f.name, line, chosen.line, path)))
     same_v, same_q = _same_value(f, chosen), _same_qualifier(f, chosen)
     if same_v and same_q and how == "approximate":
-        pi, off = next((corpus.src[i] for i in range(a, b) if corpus.src[i][0] >= 0), (0, 0))
-        ln, _ = doc.paragraphs[pi].position(off)
+        ln, _ = _passage(corpus, doc, a, b)
         snippet = " ".join(corpus.text[a:b].split()[:14])
-        message = (f"the quote of {f.name} differs from the text at line {ln}: "
-                   f"\"{snippet}...\" (the number agrees)")
-        return _row(sheet, QUOTE_RULE, "fail", expression, message, values, locs), chosen
+        return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, figures,
+                        reasons.QuoteDiffers(f.name, ln, snippet)), chosen
     if same_v and same_q:
-        return _row(sheet, QUOTE_RULE, "pass", expression, None, values, locs,
-                    lhs=_figure_value(f), rhs=_mention_value(chosen)), chosen
-    problems = []
-    if not same_v:
-        problems.append("value")
-    if not same_q:
-        problems.append("qualifier")
-    said = chosen.text.strip()
-    message = (f"the text says \"{said}\" where the sheet has {f.display()}"
-               f"{' (exact)' if f.lo == f.hi and not same_q else ''}: "
-               f"{' and '.join(problems)} differ{'s' if len(problems) == 1 else ''}")
+        return _finding(sheet, QUOTE_RULE, Status.PASS, expression, figures, lhs=value,
+                        rhs=said), chosen
     diff = None
     if not same_v and f.value is not None and chosen.value is not None:
-        diff = _num(float(f.value) - float(chosen.value))
-    return _row(sheet, QUOTE_RULE, "fail", expression, message, values, locs,
-                lhs=_figure_value(f), rhs=_mention_value(chosen), difference=diff), chosen
+        diff = float(f.value) - float(chosen.value)
+    reason = reasons.TextDiffers(chosen.text.strip(), value, not same_v, not same_q)
+    return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, figures, reason, value, said,
+                    diff), chosen
 
 
-def _count_row(sheet: Any, m: ex.Mention, fitting: list[Any], path: str, status: str) -> dict:
+def _count_finding(sheet: Any, m: ex.Mention, fitting: list[Any], path: str,
+                   status: Status) -> Finding:
     what = ", ".join(m.context[:3]) if m.context else "a count"
     expression = f"\"{m.text.strip()}\" ({what}) at {path}:{m.line} agrees with the sheet"
-    values: dict[str, Any] = {"text": _mention_value(m)}
-    locs = [_text_loc(path, m)]
-    for f in fitting:
-        values[f.name] = _figure_value(f)
-        locs.append(_sheet_loc(f))
-    message = None
-    if status == "fail":
-        recorded = "; ".join(f"{f.name} = {f.display()}" for f in fitting)
-        message = (f"the text says \"{m.text.strip()}\" ({what}) but the sheet records {recorded}")
-    return _row(sheet, COUNT_RULE, status, expression, message, values, locs)
+    figures = [Figure("text", _mention_value(m), _text_loc(path, m))]
+    figures += [Figure(f.name, _figure_value(f), f.location) for f in fitting]
+    reason = None
+    if status == Status.FAIL:
+        reason = reasons.CountDisagrees(m.text.strip(), what,
+                                        tuple((f.name, _figure_value(f)) for f in fitting))
+    return _finding(sheet, COUNT_RULE, status, expression, figures, reason)

@@ -1,4 +1,13 @@
-"""Shares: stated percentages checked against the counts they derive from.
+"""share, shares_sum: stated percentages checked against the counts they derive from.
+
+    figures:
+      pending_percent: {value: 49, qualifier: over, unit: percent}
+    rules:
+      - id: pending-share
+        share: {percent: pending_percent, part: still_missing, whole: registered}
+      - id: status-shares
+        shares_sum: [servicemen_percent, civilians_percent]   # or {figures: [...], total: 100}
+
 
 A percentage is read with its stated rounding: "49 per cent" stands for [48.5, 49.5) and
 "47.4" for [47.35, 47.45) (the decimals written in the sheet say how it was rounded).
@@ -8,6 +17,9 @@ setting (or the figure's `tolerance`). A share rule passes when the share the co
 lies inside that interval, fails when it lies outside, and is undetermined when bounded
 counts leave both possible. Shares of one whole pass when their rounding intervals can add
 to 100.
+
+Fails: "pending_percent says over 49 per cent, but still_missing / registered = 3,577 /
+7,546 = 47.4 per cent".
 """
 
 from __future__ import annotations
@@ -17,15 +29,64 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from missingstats.core.errors import InputError
-from missingstats.evaluate import series_common as cm
+from missingstats.core import reasons
+from missingstats.core.errors import InputError, Location, suggest
+from missingstats.core.findings import Figure, Finding, Status, Tally, Value
+from missingstats.core.results import Results
 from missingstats.inputs import yamlnodes as sy
-from missingstats.inputs.rules import Rule, suggest
-from missingstats.inputs.sheet import Figure, Sheet
-from missingstats.kinds.series_rules import figures_of
+from missingstats.inputs.sheet import Figure as SheetFigure
+from missingstats.inputs.sheet import Sheet
+from missingstats.kinds.base import Rule, check_keys, figure_name, figure_names
 from missingstats.language import bounds
+from missingstats.language import intervals as iv
 
+ID = "share"
+KEYS = ("share", "shares_sum")
 BOUND_COLUMNS = ["plo", "phi", "plo_open", "phi_open", "ptext"]
+
+
+def parse(m: sy.Mapping, rule: Rule) -> None:
+    if rule.kind == "share":
+        _parse_share(m, rule)
+    else:
+        _parse_sum(m, rule)
+
+
+def _parse_share(m: sy.Mapping, rule: Rule) -> None:
+    node = sy.expect_mapping(m["share"], "'share' (percent, part, whole)")
+    check_keys(node, "share", {"percent", "part", "whole"}, {"percent", "part", "whole"})
+    rule.spec = {"percent": figure_name(node["percent"], "share.percent"),
+                 "part": figure_names(node["part"], "share.part", True),
+                 "whole": figure_name(node["whole"], "share.whole")}
+    if not rule.description:
+        rule.description = "a stated percentage agrees with the counts it derives from, within its rounding"
+
+
+def _parse_sum(m: sy.Mapping, rule: Rule) -> None:
+    node = m["shares_sum"]
+    total = 100.0
+    if isinstance(node, sy.Mapping):
+        check_keys(node, "shares_sum", {"figures", "total"}, {"figures"})
+        figures = figure_names(node["figures"], "shares_sum.figures")
+        if "total" in node:
+            total = sy.parse_number(node["total"], "shares_sum.total")
+    else:
+        figures = figure_names(node, "shares_sum")
+    if len(figures) < 2:
+        raise InputError("'shares_sum' needs at least two shares", node.location)
+    rule.spec = {"figures": figures, "total": total}
+    if not rule.description:
+        rule.description = f"shares of one whole add to {total:g} per cent within their rounding"
+
+
+def figures(rule: Rule) -> list[str]:
+    """Every figure a share rule reads."""
+    s = rule.spec
+    if rule.kind == "share":
+        return [s["percent"], *s["part"], s["whole"]]
+    return list(s["figures"])
+
+
 
 
 def value_node(sheet: Sheet, name: str) -> sy.Node | None:
@@ -43,7 +104,7 @@ def value_node(sheet: Sheet, name: str) -> sy.Node | None:
     return node
 
 
-def percent_bounds(fig: Figure, text: str | None, approximate: float) -> tuple[float, float, bool, bool]:
+def percent_bounds(fig: SheetFigure, text: str | None, approximate: float) -> tuple[float, float, bool, bool]:
     """(lo, hi, lo_open, hi_open) of a stated percentage, in percentage points."""
     if fig.value is None:  # `between: [a, b]` or a bare magnitude
         if fig.qualifier and bounds.normalise(fig.qualifier) in bounds.MAGNITUDES:
@@ -116,7 +177,7 @@ def _check_names(rule: Rule, cells: pd.DataFrame, known: set[str], file: str) ->
     """Every name a share rule reads is reported somewhere (else an input error, or skip
     the rule quietly when the sheet reports none of them: the rule is for other sheets)."""
     present = set(cells["name"])
-    names = figures_of(rule)
+    names = figures(rule)
     absent = [n for n in names if n not in present]
     if len(absent) == len(names):
         return False
@@ -141,8 +202,6 @@ def _check_names(rule: Rule, cells: pd.DataFrame, known: set[str], file: str) ->
 def evaluate_shares(cells: pd.DataFrame, rules: list[Rule], file: str, known: set[str],
                     keep_passes: bool = True):
     """Evaluate share and shares_sum rules in every edition at once."""
-    from missingstats.core.results import Results
-
     out = Results(files=[])
     share_rules = [r for r in rules if r.kind in ("share", "shares_sum")]
     if not share_rules:
@@ -156,12 +215,13 @@ def evaluate_shares(cells: pd.DataFrame, rules: list[Rule], file: str, known: se
     for rule in share_rules:
         if not _check_names(rule, cells, known, file):
             continue
-        part = _evaluate_share(rule, wide, labels, file) if rule.kind == "share" else \
+        found = _evaluate_share(rule, wide, labels, file) if rule.kind == "share" else \
             _evaluate_sum(rule, wide, labels, file)
-        rows, counts = part
-        if not keep_passes:
-            rows = [r for r in rows if r["status"] != "pass"]
-        cm.append(out, cm.results(rows, counts, []))
+        tally = Tally(file, rule.id, rule.severity, rule.description)
+        for f in found:
+            tally.counts.count(f.status)
+        out.tallies.append(tally)
+        out.findings.extend(f for f in found if keep_passes or f.status != Status.PASS)
     return out
 
 
@@ -182,39 +242,41 @@ def _stated(wide: pd.DataFrame, name: str):
     return lo, hi, lo_open & ~np.isnan(lo), hi_open & ~np.isnan(hi)
 
 
-def _locations(wide: pd.DataFrame, i: int, names: list[str]) -> list[dict]:
-    out = []
-    for n in names:
-        loc = cm.location(_col(wide, "file", n, None)[i], _col(wide, "line", n, None)[i],
-                          _col(wide, "column", n, None)[i], n)
-        if loc:
-            out.append(loc)
-    return out
+def _figure(wide: pd.DataFrame, i: int, name: str, value: Value | None) -> Figure:
+    line = _col(wide, "line", name, None)[i]
+    located = line is not None and not (isinstance(line, float) and np.isnan(line))
+    where = Location(str(_col(wide, "file", name, None)[i]), int(line),
+                     int(_col(wide, "column", name, None)[i])) if located else None
+    return Figure(name, value, where)
 
 
-def _percent_value(wide: pd.DataFrame, i: int, name: str) -> Any:
+def _percent_value(wide: pd.DataFrame, i: int, name: str) -> Value | None:
     lo, hi, _, _ = _stated(wide, name)
     if np.isnan(lo[i]):
         return None
-    text = _col(wide, "ptext", name, None)[i]
-    return {"lo": cm.scalar(lo[i]), "hi": cm.scalar(hi[i]), "text": f"{text}%"}
+    return Value(float(lo[i]), float(hi[i]), unit="percent",
+                 written=str(_col(wide, "ptext", name, None)[i]))
 
 
-def _count_value(wide: pd.DataFrame, i: int, name: str) -> Any:
-    lo, hi = _f(wide, "lo", name), _f(wide, "hi", name)
-    return cm.cell_value(lo[i], hi[i], _col(wide, "qualifier", name, None)[i],
-                         _f(wide, "value", name)[i])
+def _count_value(wide: pd.DataFrame, i: int, name: str) -> Value | None:
+    return Value.of(_f(wide, "lo", name)[i], _f(wide, "hi", name)[i],
+                    _col(wide, "qualifier", name, None)[i], _f(wide, "value", name)[i])
 
 
-def _status(fail: np.ndarray, ok: np.ndarray, missing: np.ndarray) -> np.ndarray:
-    status = np.full(len(fail), "undetermined", dtype=object)
-    status[ok] = "pass"
-    status[fail] = "fail"
-    status[missing] = "missing"
-    return status
+def _decimals(stated: Any) -> int:
+    """Decimals to show a share with: one more than the stated percentage has."""
+    text = str(stated).split()[-1] if stated else ""
+    return len(text.split(".")[1]) + 1 if "." in text else 1
 
 
-def _evaluate_share(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str):
+def _finding(rule: Rule, file: str, status: Status, expression: str, label: str,
+             figures: list[Figure]) -> Finding:
+    return Finding(rule.id, rule.severity, status, file, expression, tuple(figures),
+                   coordinates={"edition": label} if label else None,
+                   message=rule.message if status == Status.FAIL else None)
+
+
+def _evaluate_share(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str) -> list[Finding]:
     s = rule.spec
     p, parts, whole = s["percent"], s["part"], s["whole"]
     lo, hi, lo_open, hi_open = _stated(wide, p)
@@ -229,47 +291,35 @@ def _evaluate_share(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str
     missing = np.isnan(lo) | np.isnan(part_lo) | np.isnan(w_lo) | (w_hi == 0)
     above_lo = lambda x: (x > lo) | ((x == lo) & ~lo_open)  # noqa: E731
     below_hi = lambda x: (x < hi) | ((x == hi) & ~hi_open)  # noqa: E731
-    ok = above_lo(s_lo) & below_hi(s_hi)
-    fail = ~below_hi(s_lo) | ~above_lo(s_hi)
-    status = _status(fail & ~missing, ok & ~missing, missing)
+    status = iv.Truth.decided(above_lo(s_lo) & below_hi(s_hi),
+                              ~below_hi(s_lo) | ~above_lo(s_hi), missing).status()
     expression = f"{p} == 100 * {' + '.join(parts)} / {whole}"
     if len(parts) > 1:
         expression = f"{p} == 100 * ({' + '.join(parts)}) / {whole}"
-    rows, statuses, files = [], [], []
+    ptext = _col(wide, "ptext", p, "")
+    out = []
     for i in np.flatnonzero(present):
-        st = str(status[i])
-        statuses.append(st)
-        files.append(file)
-        values = {p: _percent_value(wide, i, p)}
-        values.update({n: _count_value(wide, i, n) for n in [*parts, whole]})
-        row = _row(rule, file, st, expression, labels[i], values, _locations(wide, i, names))
+        st = Status(status[i])
+        figs = [_figure(wide, i, p, _percent_value(wide, i, p))]
+        figs += [_figure(wide, i, n, _count_value(wide, i, n)) for n in [*parts, whole]]
+        f = _finding(rule, file, st, expression, labels[i], figs)
         if not np.isnan(lo[i]):
-            row["lhs"] = cm.side(lo[i], hi[i])
+            f.lhs = Value.of(lo[i], hi[i])
         if not np.isnan(s_lo[i]) and np.isfinite(s_hi[i]):
-            row["rhs"] = cm.side(round(s_lo[i], 2), round(s_hi[i], 2))
-        if st == "fail":
+            f.rhs = Value.of(round(s_lo[i], 2), round(s_hi[i], 2))
+        if st == Status.FAIL:
             gap = lo[i] - s_hi[i] if s_hi[i] < lo[i] or s_hi[i] == lo[i] else hi[i] - s_lo[i]
-            row["difference"] = round(float(gap), 2)
-            shown = _pct(s_lo[i], s_hi[i], _col(wide, "ptext", p, "")[i])
-            counts = f"{cm.num(part_lo[i])} / {cm.num(w_lo[i])}" if part_lo[i] == part_hi[i] \
-                and w_lo[i] == w_hi[i] else "the counts"
-            row["message"] = rule.message or (
-                f"{p} says {_col(wide, 'ptext', p, '')[i]} per cent, but "
-                f"{' + '.join(parts)} / {whole} = {counts} = {shown} per cent"
-            )
-        rows.append(row)
-    return rows, cm.count_rows(statuses, files, rule, file)
+            f.difference = round(float(gap), 2)
+            exact = part_lo[i] == part_hi[i] and w_lo[i] == w_hi[i]
+            f.reason = reasons.ShareMismatch(
+                p, str(ptext[i]), tuple(parts), whole,
+                (float(part_lo[i]), float(w_lo[i])) if exact else None,
+                (float(s_lo[i]), float(s_hi[i])), _decimals(ptext[i]))
+        out.append(f)
+    return out
 
 
-def _pct(lo: float, hi: float, stated: Any) -> str:
-    text = str(stated).split()[-1] if stated else ""
-    decimals = len(text.split(".")[1]) + 1 if "." in text else 1
-    if lo == hi:
-        return f"{lo:.{decimals}f}"
-    return f"{lo:.{decimals}f} to {hi:.{decimals}f}"
-
-
-def _evaluate_sum(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str):
+def _evaluate_sum(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str) -> list[Finding]:
     names, total = rule.spec["figures"], rule.spec["total"]
     stated = [_stated(wide, n) for n in names]
     lo = np.round(np.sum([s[0] for s in stated], axis=0), 9)
@@ -279,35 +329,19 @@ def _evaluate_sum(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str):
     present = np.any([~np.isnan(s[0]) for s in stated], axis=0)
     missing = np.isnan(lo)
     ok = ((lo < total) | ((lo == total) & ~lo_open)) & ((hi > total) | ((hi == total) & ~hi_open))
-    status = _status(~ok & ~missing, ok & ~missing, missing)
+    status = iv.Truth.decided(ok & ~missing, ~ok & ~missing, missing).status()
     expression = f"{' + '.join(names)} == {total:g}"
-    rows, statuses, files = [], [], []
+    out = []
     for i in np.flatnonzero(present):
-        st = str(status[i])
-        statuses.append(st)
-        files.append(file)
-        values = {n: _percent_value(wide, i, n) for n in names}
-        row = _row(rule, file, st, expression, labels[i], values, _locations(wide, i, names))
+        st = Status(status[i])
+        f = _finding(rule, file, st, expression, labels[i],
+                     [_figure(wide, i, n, _percent_value(wide, i, n)) for n in names])
         if not missing[i]:
-            row["lhs"], row["rhs"] = cm.side(lo[i], hi[i]), cm.scalar(total)
-        if st == "fail":
-            row["difference"] = round(float(lo[i] - total if lo[i] >= total else hi[i] - total), 2)
-            written = " + ".join(str(_col(wide, "ptext", n, "")[i]) for n in names)
-            row["message"] = rule.message or (
-                f"the shares {written} per cent cannot add to {total:g}: with their rounding "
-                f"their sum is {'more than' if lo_open[i] else 'at least'} {cm.num(lo[i])} "
-                f"and {'less than' if hi_open[i] else 'at most'} {cm.num(hi[i])}"
-            )
-        rows.append(row)
-    return rows, cm.count_rows(statuses, files, rule, file)
-
-
-def _row(rule: Rule, file: str, status: str, expression: str, label: str, values: dict,
-         locations: list[dict]) -> dict:
-    return {
-        "file": file, "rule": rule.id, "severity": rule.severity, "status": status,
-        "expression": expression, "message": rule.message if status == "fail" else None,
-        "values": values, "locations": locations,
-        "coordinates": {"edition": label} if label else None,
-        "lhs": None, "rhs": None, "difference": None, "decides": None,
-    }
+            f.lhs, f.rhs = Value.of(lo[i], hi[i]), Value.exact(total)
+        if st == Status.FAIL:
+            f.difference = round(float(lo[i] - total if lo[i] >= total else hi[i] - total), 2)
+            f.reason = reasons.SharesCannotSum(
+                tuple(str(_col(wide, "ptext", n, "")[i]) for n in names), total,
+                float(lo[i]), float(hi[i]), bool(lo_open[i]), bool(hi_open[i]))
+        out.append(f)
+    return out

@@ -1,4 +1,4 @@
-"""Say which bound would decide an undetermined verdict.
+"""Find which bound would decide an undetermined verdict (render/wording.py words it).
 
 "detained.total <= missing.total" with detained.total "at least 871" and missing.total 3889
 is undetermined: it holds if the truth is at most 3889 and fails above. We find such
@@ -18,14 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from missingstats.language import bounds
+from missingstats.core.findings import Value
+from missingstats.core.reasons import Decides, Piece, Split
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 
 MAX_ROUNDS = 64
 MAX_PIECES = 512
 
-Piece = tuple[float, float, str]
+Run = tuple[float, float, str]
 
 
 def _bounds(rec: Mapping[str, Any] | None) -> tuple[float, float]:
@@ -42,12 +43,12 @@ def _stated(rec: Mapping[str, Any]) -> float | None:
 
 
 def pieces(node: ex.Node, cells: Mapping[str, Mapping[str, Any] | None], name: str,
-           tolerance: iv.Tolerance | None = None) -> list[Piece]:
+           tolerance: iv.Tolerance | None = None) -> list[Run]:
     """Split `name`'s interval into runs where the check passes, fails or stays open."""
     tol = tolerance or iv.Tolerance()
     lo, hi = _bounds(cells[name])
     integral = float(lo).is_integer() and (math.isinf(hi) or float(hi).is_integer())
-    done: list[Piece] = []
+    done: list[Run] = []
     todo: list[tuple[float, float]] = [(lo, hi)]
     for _ in range(MAX_ROUNDS):
         if not todo:
@@ -99,8 +100,8 @@ def _split(a: float, b: float, integral: bool) -> list[tuple[float, float]]:
     return [(a, m), (m, b)]
 
 
-def _merge(items: list[Piece], integral: bool) -> list[Piece]:
-    out: list[Piece] = []
+def _merge(items: list[Run], integral: bool) -> list[Run]:
+    out: list[Run] = []
     for a, b, st in items:
         if st == iv.MISSING:
             st = iv.UNDETERMINED
@@ -111,46 +112,14 @@ def _merge(items: list[Piece], integral: bool) -> list[Piece]:
     return out
 
 
-def _range(a: float, b: float, lo: float, hi: float) -> str:
-    if a == b:
-        return f"exactly {bounds.fmt(a)}"
-    if a <= lo and b >= hi:
-        return "anywhere in its bounds"
-    if a <= lo:
-        return f"at most {bounds.fmt(b)}"
-    if b >= hi:
-        return f"at least {bounds.fmt(a)}"
-    return f"between {bounds.fmt(a)} and {bounds.fmt(b)}"
-
-
-def describe_pieces(name: str, rec: Mapping[str, Any], parts: list[Piece],
-                    others: list[str]) -> str | None:
-    """'holds if detained.total (at least 871) is at most 3889; fails above'."""
-    if all(st == iv.UNDETERMINED for _, _, st in parts):
-        return None
+def _value(rec: Mapping[str, Any]) -> Value:
     lo, hi = _bounds(rec)
-    label = f"{name} ({bounds.describe(lo, hi, rec.get('qualifier'), _stated(rec))})"
-    word = {iv.PASS: "holds", iv.FAIL: "fails"}
-    if len(parts) == 2 and iv.UNDETERMINED not in (parts[0][2], parts[1][2]):
-        (a0, b0, s0), (_, _, s1) = parts
-        return f"{word[s0]} if {label} is {_range(a0, b0, lo, hi)}; {word[s1]} above"
-    if len(parts) == 3 and parts[0][2] == parts[2][2] != iv.UNDETERMINED != parts[1][2]:
-        a, b, s = parts[1]
-        return f"{word[s]} only if {label} is {_range(a, b, lo, hi)}; {word[parts[0][2]]} otherwise"
-    phrases = []
-    for a, b, st in parts:
-        rng = _range(a, b, lo, hi)
-        if st == iv.UNDETERMINED:
-            who = ", ".join(others) if others else "the other bounds"
-            phrases.append(f"depends on {who} if it is {rng}")
-        else:
-            phrases.append(f"{word[st]} if it is {rng}")
-    return f"{label}: " + "; ".join(phrases)
+    return Value(lo, hi, rec.get("qualifier") or None, _stated(rec))
 
 
 def explain(node: ex.Node, cells: Mapping[str, Mapping[str, Any] | None],
-            tolerance: iv.Tolerance | None = None) -> str | None:
-    """The sentence a report shows for an undetermined instance (None if nothing decides it)."""
+            tolerance: iv.Tolerance | None = None) -> Decides | None:
+    """Which bounds decide an undetermined instance (None if no figure is loose)."""
     cells = dict(cells)
     for n in ex.names(node):
         cells.setdefault(n, None)
@@ -160,17 +129,13 @@ def explain(node: ex.Node, cells: Mapping[str, Mapping[str, Any] | None],
     ]
     if not loose:
         return None
-    texts = []
+    splits = []
     for name in loose:
         parts = pieces(node, cells, name, tolerance)
-        others = [n for n in loose if n != name]
-        text = describe_pieces(name, cells[name], parts, others)
-        if text:
-            texts.append(text)
-    if not texts:
-        labels = ", ".join(
-            f"{n} ({bounds.describe(float(cells[n]['lo']), float(cells[n]['hi']), cells[n].get('qualifier'), _stated(cells[n]))})"  # noqa: E501
-            for n in loose
-        )
-        return f"depends jointly on where the true values lie for {labels}"
-    return "; ".join(texts)
+        if all(st == iv.UNDETERMINED for _, _, st in parts):
+            continue
+        others = tuple(n for n in loose if n != name)
+        splits.append(Split(name, _value(cells[name]), tuple(Piece(*p) for p in parts), others))
+    if splits:
+        return Decides(tuple(splits))
+    return Decides(joint=tuple((n, _value(cells[n])) for n in loose))

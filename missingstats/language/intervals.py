@@ -21,9 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from missingstats.core.findings import Status
 from missingstats.language import expr as ex
 
-PASS, FAIL, UNDETERMINED, MISSING = "pass", "fail", "undetermined", "missing"
+PASS, FAIL, UNDETERMINED, MISSING = (Status.PASS, Status.FAIL, Status.UNDETERMINED,
+                                     Status.NOT_EVALUABLE)
 
 
 @dataclass
@@ -49,12 +51,30 @@ class Truth:
     can_false: np.ndarray
     na: np.ndarray
 
-    def status(self) -> np.ndarray:
-        """One verdict string per row."""
+    @classmethod
+    def decided(cls, holds: np.ndarray, fails: np.ndarray, na: np.ndarray | None = None) -> Truth:
+        """From masks of rows known to hold and known to fail; the rest are undetermined,
+        and rows marked `na` are not evaluable whatever the other masks say."""
+        if na is None:
+            return cls(~fails, ~holds, np.zeros(len(holds), dtype=bool))
+        return cls(~fails | na, ~holds | na, na)
+
+    def masks(self, policy: str = "not-evaluable") -> dict[Status, np.ndarray]:
+        """The one step from possible truth values to verdicts: a mask per Status. Under
+        the `fail` missing-cells policy a not evaluable row fails."""
+        t, f, na = self.can_true, self.can_false, self.na
+        out = {PASS: t & ~f, FAIL: ~t & f, MISSING: na & t & f, UNDETERMINED: t & f & ~na}
+        if policy == "fail":
+            out[FAIL] = out[FAIL] | out[MISSING]
+            out[MISSING] = np.zeros_like(out[MISSING])
+        return out
+
+    def status(self, policy: str = "not-evaluable") -> np.ndarray:
+        """One Status per row."""
         out = np.full(self.can_true.shape, UNDETERMINED, dtype=object)
-        out[self.can_true & ~self.can_false] = PASS
-        out[~self.can_true & self.can_false] = FAIL
-        out[self.na & self.can_true & self.can_false] = MISSING
+        for status, mask in self.masks(policy).items():
+            if status != UNDETERMINED:
+                out[mask] = status
         return out
 
 

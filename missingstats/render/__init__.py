@@ -1,4 +1,4 @@
-"""Output formats: each is a pure view of the JSON report dict (results.report()).
+"""Output formats: each is a pure view of the JSON report dict (render.report.build()).
 
 FORMATS maps a format name to "module:function"; the function takes the report and a
 RenderContext and returns the text to write. Renderers are imported only when chosen, so

@@ -1,6 +1,6 @@
 """Small helpers the CI and review formats share, so every format words things the same way.
 
-All of them read the report dict of results.report() and tolerate missing optional keys:
+All of them read the report dict of render.report.build() and tolerate missing optional keys:
 a table rule may carry `cell` and `coordinates` instead of line and column, an instance may
 lack `difference`, a rule may have no description. Nothing here decides a verdict.
 """
@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from missingstats.render.values import number_text, value_text, where  # noqa: F401  (shared)
 
 # report key -> instance status, in the order formats list them
 LISTS = (
@@ -61,46 +63,6 @@ def side_notes(report: dict) -> list[tuple[str, str, str]]:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def value_text(v: Any) -> str:
-    """A figure's value as an editor reads it: 92, 'at least 800', 'not reported'."""
-    if v is None:
-        return "not reported"
-    if isinstance(v, dict):
-        if v.get("text"):
-            return str(v["text"])
-        lo, hi = v.get("lo"), v.get("hi")
-        return f"{'?' if lo is None else number_text(lo)} to {'?' if hi is None else number_text(hi)}"
-    if isinstance(v, list | tuple) and len(v) == 2:
-        lo, hi = v
-        return f"{'?' if lo is None else number_text(lo)} to {'?' if hi is None else number_text(hi)}"
-    return number_text(v)
-
-
-def number_text(v: Any) -> str:
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return f"{v:g}"
-    return str(v)
-
-
-def where(loc: dict | None) -> str:
-    """file:line:column, or file!cell for a spreadsheet cell."""
-    if not loc:
-        return ""
-    file = str(loc.get("file", ""))
-    if loc.get("cell"):
-        return f"{file}!{loc['cell']}" if "!" not in str(loc["cell"]) else f"{file} {loc['cell']}"
-    parts = [file]
-    if loc.get("line") is not None:
-        parts.append(str(loc["line"]))
-        if loc.get("column") is not None:
-            parts.append(str(loc["column"]))
-    return ":".join(parts)
 
 
 def instances(report: dict, include_pass: bool = False) -> Iterator[tuple[dict, dict, str]]:

@@ -159,7 +159,9 @@ def rule_schema() -> dict:
 
     _load_kinds()
     kinds = _kind_schemas()
-    present = ["check", *sorted(k for k in rl.RULE_KINDS if k != "check")]
+    from missingstats.kinds.registry import BY_KEY
+
+    present = ["check", *sorted(k for k in BY_KEY if k != "check")]
     tolerance = {
         "description": "Slack for equalities: a number (absolute) or {absolute, relative}.",
         "anyOf": [
@@ -203,14 +205,7 @@ def rule_schema() -> dict:
 
 
 def _load_kinds() -> None:
-    """Import the modules that register rule kinds (tolerating ones still being built)."""
-    import importlib
-
-    for module in ("missingstats.kinds.series_rules", "missingstats.kinds.table_rules"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pass
+    """Rule kinds come from the registry (missingstats.kinds.registry): nothing to import."""
 
 
 def rules_defs() -> dict:

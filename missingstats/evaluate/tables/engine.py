@@ -7,40 +7,22 @@ index (a dense cube) and after `np.unique` compaction otherwise. Nothing loops o
 rule instances in Python; loops run over a rule's handful of names or over the few failing
 instances a report lists (capped by --max-failures).
 
-The interface is narrow on purpose: `Engine(tables, book, spec).run(plan, cap) -> Outcome`.
-A DuckDB or Spark engine would implement the same `run` over the same plans.
+Each rule kind's `run(engine, plan, cap)` (missingstats.kinds) evaluates its plans on these
+arrays; evaluate/tables/run.py picks the kind for each plan.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from missingstats.core.errors import InputError
+from missingstats.core.errors import InputError, Location, suggest
+from missingstats.core.findings import Value
 from missingstats.inputs.tables.model import CodeBook, Table
-from missingstats.inputs.tables.spec import TableSpec
+from missingstats.inputs.tables.spec import Filter, TableSpec, levels
 
-STATUSES = ("pass", "fail", "undetermined", "missing")
 MAX_KEY = 2**62
-
-
-@dataclass
-class Outcome:
-    """Exact counts of one plan plus the instances a report lists (non-passing, capped)."""
-
-    checked: int = 0
-    passed: int = 0
-    failed: int = 0
-    undetermined: int = 0
-    missing: int = 0
-    instances: list[dict] = field(default_factory=list)
-
-    def add(self, other: Outcome) -> None:
-        for key in ("checked", "passed", "failed", "undetermined", "missing"):
-            setattr(self, key, getattr(self, key) + getattr(other, key))
-        self.instances.extend(other.instances)
 
 
 def dense_limit(n: int) -> int:
@@ -188,8 +170,8 @@ class Keyed:
             out.update(extra)
         return out
 
-    def locate(self, pos: int, figure: str | None = None) -> dict:
-        return self.table.locate(int(self.origin(pos)), figure)
+    def locate(self, pos: int) -> Location:
+        return self.table.locate(int(self.origin(pos)))
 
 
 def compact(keys: list[np.ndarray], space: int, n: int) -> tuple[np.ndarray | None, list[np.ndarray], int]:
@@ -231,16 +213,11 @@ def index_other(other: np.ndarray, kt: Keyed, dim: str, limit: int):
     return index.astype(np.int64, copy=False), len(uniques), o_key_hashed
 
 
-def number(v: float | None) -> Any:
-    """A value for the report: int when whole, None when not available."""
-    if v is None:
+def cell_value(v: float | None) -> Value | None:
+    """A cell's value for a finding: None when not available."""
+    if v is None or not np.isfinite(v):
         return None
-    v = float(v)
-    if np.isnan(v):
-        return None
-    if np.isinf(v):
-        return None
-    return int(v) if v.is_integer() else round(v, 6)
+    return Value.exact(float(v))
 
 
 def tolerance_ok(lhs: np.ndarray, rhs: np.ndarray, tol) -> np.ndarray:
@@ -267,21 +244,38 @@ class Engine:
     def table_coord(self, name: str) -> dict:
         return {"table": name} if self.multi else {}
 
-    def run(self, plan, cap: int) -> Outcome:
-        from missingstats.evaluate.tables import plan as p
-        from missingstats.evaluate.tables import rowrules, structure
-        from missingstats.kinds import hierarchy
+    def allowed(self, f: Filter) -> np.ndarray:
+        """Bool per code id of the filter's dimension: which codes a filter keeps."""
+        size = max(self.book.size(f.dimension), 1)
+        keep = np.zeros(size, dtype=bool)
+        if f.level is not None:
+            depth = levels(self.spec.hierarchies[f.dimension])
+            codes = [c for c, d in depth.items() if d == f.level]
+            if not codes:
+                raise InputError(f"the hierarchy of {f.dimension!r} has no level {f.level} "
+                                 f"(levels 0 to {max(depth.values())})", f.location)
+        else:
+            codes = f.codes or []
+        ids = self.book.ids.get(f.dimension, {})
+        unknown = [c for c in codes if c not in ids]
+        if unknown and f.level is None:
+            raise InputError(
+                f"{unknown[0]!r} is not a code of {f.dimension!r}{suggest(unknown[0], ids)}",
+                f.location,
+            )
+        keep[[ids[c] for c in codes if c in ids]] = True
+        return keep
 
-        runners = {
-            p.HierarchyPlan: hierarchy.run_hierarchy,
-            p.CellCheckPlan: rowrules.run_cell_check,
-            p.PivotCheckPlan: rowrules.run_pivot_check,
-            p.GroupPlan: rowrules.run_group,
-            p.UniquePlan: structure.run_unique,
-            p.CodesPlan: structure.run_codes,
-            p.CompletePlan: structure.run_complete,
-        }
-        return runners[type(plan)](self, plan, cap)
+    def code_id(self, rule, dim: str, code: str) -> int:
+        """The id of a code a rule names (an input error when the tables do not have it)."""
+        got = self.book.ids.get(dim, {}).get(code)
+        if got is None:
+            known = self.book.codes.get(dim, [])
+            raise InputError(
+                f"rule {rule.id!r}: {code!r} is not a code of {dim!r} in the tables"
+                f"{suggest(code, known)}", rule.location,
+            )
+        return got
 
 
 def pick(mask: np.ndarray, cap: int) -> np.ndarray:

@@ -10,20 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from missingstats.core.errors import InputError
-from missingstats.core.results import COUNT_COLUMNS, INSTANCE_COLUMNS, Results
-from missingstats.evaluate.tables.engine import Engine, Outcome
-from missingstats.evaluate.tables.plan import compile_rules, implied_rules
+from missingstats.core.findings import Outcome, Tally
+from missingstats.core.results import Results
+from missingstats.evaluate.tables.engine import Engine
+from missingstats.evaluate.tables.plan import Plan
 from missingstats.evaluate.tables.progress import LONG_INPUT_BYTES, steps
-from missingstats.evaluate.tables.rowrules import allowed_codes
 from missingstats.inputs import yamlnodes as sy
-from missingstats.inputs.rules import Rule, RuleSet
+from missingstats.inputs.rules import RuleSet
 from missingstats.inputs.tables.load import load_table
 from missingstats.inputs.tables.model import CodeBook, Table
 from missingstats.inputs.tables.spec import TableSpec, load_spec
-from missingstats.kinds import table_rules  # noqa: F401  (registers the table rule kinds)
+from missingstats.kinds import implied
+from missingstats.kinds.base import Rule
+from missingstats.kinds.registry import module
 
 HARD_CAP = 100_000  # instances kept per rule when --max-failures is unlimited
 
@@ -44,11 +45,24 @@ def find_table_rules(spec: TableSpec, path: str, explicit: str | None) -> RuleSe
     return RuleSet([], set(), [])
 
 
-def prepare(path: str, top: sy.Mapping, options) -> tuple[TableSpec, list[Rule], list]:
+def compile_rules(spec: TableSpec, rules: list[Rule]) -> list[Plan]:
+    """Every rule as plans of its kind, checked against the spec before any table is read."""
+    plans: list[Plan] = []
+    for rule in rules:
+        kind = module(rule.kind)
+        if not hasattr(kind, "compile"):
+            raise InputError(
+                f"rule {rule.id!r} of kind {rule.kind!r} does not apply to tables", rule.location
+            )
+        plans.extend(kind.compile(spec, rule))
+    return plans
+
+
+def prepare(path: str, top: sy.Mapping, options) -> tuple[TableSpec, list[Rule], list[Plan]]:
     spec = load_spec(path, top)
     rules = list(find_table_rules(spec, path, options.rules).rules)
     if options.implied:
-        rules = implied_rules(spec, rules) + rules
+        rules = implied.for_tables(spec, rules) + rules
     return spec, rules, compile_rules(spec, rules)
 
 
@@ -66,7 +80,7 @@ def load_tables(spec: TableSpec, book: CodeBook, tick=None) -> dict[str, Table]:
             t = tables[name]
             keep = np.ones(len(t), dtype=bool)
             for f in defn.filters:
-                keep &= allowed_codes(engine, f, f.location)[t.codes[f.dimension]]
+                keep &= engine.allowed(f)[t.codes[f.dimension]]
             tables[name] = t.subset(keep)
     return tables
 
@@ -92,7 +106,7 @@ def check_table_spec(path: str, top: sy.Mapping, options) -> Results:
         outcomes: dict[str, Outcome] = {r.id: Outcome() for r in rules}
         for plan in plans:
             tick.start(f"rule {plan.rule.id}")
-            got = engine.run(plan, cap - len(outcomes[plan.rule.id].instances))
+            got = module(plan.rule.kind).run(engine, plan, cap - len(outcomes[plan.rule.id].findings))
             outcomes[plan.rule.id].add(got)
             tick.done()
     return to_results(path, rules, outcomes, tables)
@@ -100,24 +114,14 @@ def check_table_spec(path: str, top: sy.Mapping, options) -> Results:
 
 def to_results(path: str, rules: list[Rule], outcomes: dict[str, Outcome],
                tables: dict[str, Table]) -> Results:
-    count_rows = []
-    inst_rows = []
+    out = Results(files=[path], notes=[n for t in tables.values() for n in t.notes])
     for rule in rules:
         o = outcomes[rule.id]
-        count_rows.append({
-            "file": path, "rule": rule.id, "severity": rule.severity,
-            "description": rule.description, "checked": o.checked, "passed": o.passed,
-            "failed": o.failed, "undetermined": o.undetermined, "missing": o.missing,
-        })
-        for inst in o.instances:
-            inst_rows.append({"file": path, "rule": rule.id, "severity": rule.severity, **inst})
-    notes = [n for t in tables.values() for n in t.notes]
-    return Results(
-        instances=pd.DataFrame(inst_rows, columns=INSTANCE_COLUMNS),
-        counts=pd.DataFrame(count_rows, columns=COUNT_COLUMNS),
-        files=[path],
-        notes=notes,
-    )
+        out.tallies.append(Tally(path, rule.id, rule.severity, rule.description, o.counts))
+        for f in o.findings:
+            f.file = path
+            out.findings.append(f)
+    return out
 
 
 def check_path(path: str, options) -> Results:

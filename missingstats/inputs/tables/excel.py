@@ -13,9 +13,9 @@ import re
 import numpy as np
 
 from missingstats.core.errors import InputError, Location
+from missingstats.core.results import Note
 from missingstats.inputs.tables.model import Locator
 from missingstats.inputs.tables.spec import TableDef, column_letters
-from missingstats.inputs.yamlnodes import Note
 
 INTEGRAL = re.compile(r"[+-]?[0-9]+(\.0*)?\Z")
 

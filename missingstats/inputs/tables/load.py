@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from missingstats.core.errors import InputError, Location
+from missingstats.core.results import Note
 from missingstats.inputs.tables.model import CodeBook, Locator, Table
 from missingstats.inputs.tables.spec import TableDef, column_letters
-from missingstats.inputs.yamlnodes import Note
 
 ARROW_INTEGRAL = r"^[+-]?[0-9]+(\.0*)?$"  # after trimming whitespace
 
@@ -450,10 +450,10 @@ def _code_text(v) -> str | None:
 
 
 def _loc(locator: Locator, row: int, column: int) -> Location:
-    d = locator.locate(row, column)
+    loc = locator.locate(row, column)
     if locator.kind == "excel":
-        return Location(f"{locator.file}!{d['cell']}")
-    return Location(locator.file, d["line"], d["column"])
+        return Location(f"{locator.file}!{loc.cell}")
+    return Location(locator.file, loc.line, loc.column)
 
 
 def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.ndarray,

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from missingstats.core.errors import Location
+from missingstats.core.results import Note
 from missingstats.inputs.tables.spec import Hierarchy, TableDef, column_letters
-from missingstats.inputs.yamlnodes import Note
 
 
 class CodeBook:
@@ -62,13 +63,12 @@ class Locator:
     columns: dict[str, int]  # dimension / measure / wide column name -> 1-based column
     sheet: str | None = None
 
-    def locate(self, row: int, column: int, figure: str | None = None) -> dict:
-        out: dict = {"file": self.file, "line": int(self.first_line + row), "column": int(column)}
+    def locate(self, row: int, column: int) -> Location:
+        line = int(self.first_line + row)
+        cell = None
         if self.kind == "excel":
-            out["cell"] = f"{self.sheet}!{column_letters(int(column))}{self.first_line + row}"
-        if figure is not None:
-            out["figure"] = figure
-        return out
+            cell = f"{self.sheet}!{column_letters(int(column))}{line}"
+        return Location(self.file, line, int(column), cell)
 
     def where(self, row: int, column: int) -> str:
         if self.kind == "excel":
@@ -104,15 +104,15 @@ class Table:
     def col_of(self, cell: int) -> int:
         return int(self.col if isinstance(self.col, int) else self.col[cell])
 
-    def locate(self, cell: int, figure: str | None = None) -> dict:
-        return self.locator.locate(self.row_of(cell), self.col_of(cell), figure)
+    def locate(self, cell: int) -> Location:
+        return self.locator.locate(self.row_of(cell), self.col_of(cell))
 
-    def locate_dim(self, cell: int, dim: str, figure: str | None = None) -> dict:
+    def locate_dim(self, cell: int, dim: str) -> Location:
         """The cell's code of `dim` (for unknown codes: point at the code, not the count)."""
         col = self.locator.columns.get(dim, self.col_of(cell))
         if self.defn.wide is not None and dim in self.defn.wide.dimensions:
             col = self.col_of(cell)
-        return self.locator.locate(self.row_of(cell), col, figure)
+        return self.locator.locate(self.row_of(cell), col)
 
     def subset(self, keep: np.ndarray) -> Table:
         row = np.flatnonzero(keep) if self.row is None else self.row[keep]

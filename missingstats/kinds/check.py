@@ -1,0 +1,406 @@
+"""check: a relation between figures, written in the expression language.
+
+On a figure sheet, one instance per expression (a `for:` template expands to one per
+choice of its variables); on an editions file, one per edition. On a table, a check that
+names the measure holds for every cell, and one that names codes of one dimension holds
+for every combination of the other dimensions.
+
+    rules:
+      - id: detained-split
+        check: detained.total == detained.servicemen + detained.civilians.total
+      - id: detained-within-missing
+        for: {g: [total, civilians.total, civilians.children]}
+        check: detained.{g} <= missing.{g}
+        tolerance: {absolute: 0, relative: 0}   # for equalities
+
+Passes: `detained.total` 871, servicemen 604, civilians 267.
+Fails: servicemen 640 (871 == 640 + 267 is off by -36); the report names each figure with
+its value and file:line:column. A figure the file does not report makes the instance not
+evaluable (for a pack that declares its vocabulary) or is an input error (a typo).
+
+On a table (`value` is the measure; `female`, `sex.female` are codes):
+
+      - id: nonneg
+        check: value >= 0                  # every cell
+      - id: split
+        check: total == female + male      # every combination of the other dimensions
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from missingstats.core import reasons
+from missingstats.core.errors import InputError, Location, suggest
+from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status, Tally, Value
+from missingstats.core.results import Results
+from missingstats.evaluate.tables import engine as arrays
+from missingstats.evaluate.tables import listing
+from missingstats.evaluate.tables.engine import Engine, cell_value, index_other
+from missingstats.evaluate.tables.plan import Plan, resolve
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.tables.spec import TableSpec
+from missingstats.kinds.base import Instance, Rule, expr_location
+from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
+
+ID = "check"
+KEYS = ("check",)
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def parse(m: sy.Mapping, rule: Rule) -> None:
+    rule.instances = expand(m["check"], _bindings(m.get("for")), rule.id)
+
+
+def _bindings(node: sy.Node | None) -> dict[str, list[sy.Scalar]]:
+    if node is None:
+        return {}
+    m = sy.expect_mapping(node, "'for'")
+    out: dict[str, list[sy.Scalar]] = {}
+    for key, values in m.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise InputError(f"template variable {str(key)!r} must be a simple name", key.location)
+        items = sy.expect_sequence(values, f"'for: {key}'")
+        if not items:
+            raise InputError(f"'for: {key}' lists no values", values.location)
+        out[str(key)] = [sy.expect_string(v, f"a value of {key}") for v in items]
+    return out
+
+
+def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -> list[Instance]:
+    """Bind a template's variables (cartesian product) and parse each instance."""
+    text = sy.expect_string(check, "'check'")
+    used = PLACEHOLDER.findall(text)
+    for var in used:
+        if var not in bindings:
+            col = text.index("{" + var + "}")
+            raise InputError(
+                f"placeholder {{{var}}} has no values; list them under 'for: {{{var}: [...]}}'",
+                expr_location(text, col + 1),
+            )
+    unused = [v for v in bindings if v not in used]
+    if unused:
+        raise InputError(
+            f"template variable {unused[0]!r} is not used in the check", text.location
+        )
+    keys = list(bindings)
+    instances: list[Instance] = []
+    for combo in itertools.product(*(bindings[k] for k in keys)) if keys else [()]:
+        chosen = dict(zip(keys, map(str, combo)))
+        source = PLACEHOLDER.sub(lambda mt, bound=chosen: bound[mt.group(1)], str(text))
+        try:
+            node = ex.parse_check(source)
+        except ex.ExprError as err:
+            where = expr_location(text, err.column) if not keys else text.location
+            bound = f" (with {', '.join(f'{k}={v}' for k, v in chosen.items())})" if keys else ""
+            raise InputError(f"rule {rule_id!r}: {err.message}{bound}", where) from None
+        instances.append(Instance(ex.to_text(node), node, chosen))
+    return instances
+
+
+
+
+# --- figure sheets and editions --------------------------------------------------------------
+
+
+def wide_env(cells: pd.DataFrame, editions: list[Any]) -> dict[str, iv.Interval]:
+    """name -> Interval over editions (NaN where an edition does not report the name)."""
+    env: dict[str, iv.Interval] = {}
+    if "edition" not in cells.columns:
+        for name, lo, hi in zip(cells["name"], cells["lo"], cells["hi"]):
+            env[name] = iv.Interval(np.array([lo], dtype=float), np.array([hi], dtype=float))
+        return env
+    lo = cells.pivot(index="edition", columns="name", values="lo").reindex(editions)
+    hi = cells.pivot(index="edition", columns="name", values="hi").reindex(editions)
+    for name in lo.columns:
+        env[name] = iv.Interval(lo[name].to_numpy(float), hi[name].to_numpy(float))
+    return env
+
+
+def _value(rec: dict) -> Value | None:
+    return Value.of(rec["lo"], rec["hi"], rec.get("qualifier"), rec.get("value"),
+                    rec.get("unit") or "count")
+
+
+def _side(x: iv.Interval, i: int) -> Value | None:
+    return Value.of(x.lo[i], x.hi[i])
+
+
+def _difference(lhs: iv.Interval, rhs: iv.Interval, i: int) -> float | None:
+    d = iv.sub(lhs, rhs)
+    lo, hi = float(d.lo[i]), float(d.hi[i])
+    if np.isnan(lo):
+        return None
+    if lo == hi:
+        return lo
+    # Smallest violation: the distance from zero of the whole difference interval.
+    return lo if lo > 0 else hi if hi < 0 else 0.0
+
+
+def decides(node: ex.Node, cells_by_name: dict[str, dict], names: Iterable[str],
+            tolerance: iv.Tolerance | None = None):
+    """For an undetermined verdict, which bound would decide it (see decide.py)."""
+    from missingstats.language.decide import explain
+
+    return explain(node, {n: cells_by_name.get(n) for n in names}, tolerance)
+
+
+def _figures(names: list[str], recs: list[dict | None]) -> tuple[Figure, ...]:
+    return tuple(
+        Figure(name, _value(r) if r else None,
+               Location(r["file"], int(r["line"]), int(r["column"]))
+               if r is not None and r.get("line") is not None else None)
+        for name, r in zip(names, recs)
+    )
+
+
+def _environment(rule: Rule, names: list[str], env: dict, present: set[str], known: set[str],
+                 file: str, n: int) -> dict[str, iv.Interval]:
+    """The figures an instance reads; names the file lacks are not evaluable (a pack's
+    vocabulary) or an input error (a typo)."""
+    local = dict(env)
+    for name in names:
+        if name in present:
+            continue
+        if name in known or rule.generic:
+            local[name] = iv.Interval(np.full(n, np.nan), np.full(n, np.nan))
+            continue
+        raise InputError(
+            f"rule {rule.id!r} uses {name!r}, which {file} does not report"
+            f"{suggest(name, present | known)}",
+            rule.location,
+        )
+    return local
+
+
+def evaluate_checks(
+    cells: pd.DataFrame,
+    rules: list[Rule],
+    file: str,
+    known: set[str],
+    editions: list[Any] | None = None,
+    keep_passes: bool = True,
+) -> Results:
+    """Evaluate every `check` rule over the cells of one file."""
+    editions = editions if editions is not None else [None]
+    n = len(editions)
+    env = wide_env(cells, editions) if "edition" in cells.columns else wide_env(cells, [None])
+    present = set(cells["name"])
+    by_key: dict[tuple[Any, str], dict] = {}
+    for rec in records(cells):
+        by_key[(rec.get("edition"), rec["name"])] = rec
+    out = Results(files=[file])
+    for rule in rules:
+        if rule.kind != "check":
+            continue
+        tally = Tally(file, rule.id, rule.severity, rule.description)
+        for inst in rule.instances:
+            names = ex.names(inst.node)
+            local = _environment(rule, names, env, present, known, file, n)
+            truth = iv.evaluate(inst.node, local, n, rule.tolerance)
+            assert isinstance(truth, iv.Truth)
+            status = truth.status()
+            sides = iv.top_difference(inst.node, local, n)
+            for i, edition in enumerate(editions):
+                st = Status(status[i])
+                tally.counts.count(st)
+                if st == Status.PASS and not keep_passes:
+                    continue
+                recs = [by_key.get((edition, name)) for name in names]
+                finding = Finding(
+                    rule.id, rule.severity, st, file, inst.text, _figures(names, recs),
+                    coordinates={"edition": edition} if edition is not None else None,
+                    message=rule.message,
+                )
+                if sides is not None:
+                    finding.lhs, finding.rhs = _side(sides[0], i), _side(sides[1], i)
+                    if st in (Status.FAIL, Status.UNDETERMINED):
+                        finding.difference = _difference(sides[0], sides[1], i)
+                if st == Status.UNDETERMINED:
+                    cell_map = {nm: r for nm, r in zip(names, recs) if r}
+                    finding.decides = decides(inst.node, cell_map, names, rule.tolerance)
+                out.findings.append(finding)
+        out.tallies.append(tally)
+    return out
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts; several times faster than DataFrame.to_dict for our small frames."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, row)) for row in zip(*(frame[c].tolist() for c in cols))]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CellCheckPlan(Plan):
+    """A check evaluated per cell: names are the measure of one table."""
+
+    instance: Instance = None  # type: ignore[assignment]
+    policy: str = "not-evaluable"
+
+
+@dataclass
+class PivotCheckPlan(Plan):
+    """A check over codes of one dimension, per combination of the other dimensions."""
+
+    instance: Instance = None  # type: ignore[assignment]
+    dimension: str = ""
+    names: dict[str, str] = field(default_factory=dict)  # name in the expression -> code
+    policy: str = "not-evaluable"
+
+
+def compile(spec: TableSpec, rule: Rule) -> list[Plan]:
+    plans: list[Plan] = []
+    for inst in rule.instances:
+        names = ex.names(inst.node)
+        pinned = {n.split(".", 1)[0] for n in names if n.split(".", 1)[0] in spec.tables}
+        if len(pinned) > 1:
+            raise InputError(
+                f"rule {rule.id!r}: a check compares cells of one table; to compare tables use a "
+                "'group' rule", rule.location,
+            )
+        candidates = list(pinned) or list(spec.tables)
+        reasons: list[str] = []
+        made = len(plans)
+        for table in candidates:
+            local = {n: (n.split(".", 1)[1] if pinned else n) for n in names}
+            resolved = {n: resolve(spec, table, local[n]) for n in names}
+            bad = [r for r in resolved.values() if isinstance(r, str)]
+            if bad:
+                reasons.append(bad[0])
+                continue
+            kinds = {r[0] for r in resolved.values()}  # type: ignore[index]
+            dims = {r[1] for r in resolved.values() if r[0] == "code"}  # type: ignore[index]
+            if kinds == {"measure"}:
+                plans.append(CellCheckPlan(rule, [table], instance=inst, policy=spec.missing_cells))
+            elif kinds == {"code"} and len(dims) == 1:
+                plans.append(PivotCheckPlan(
+                    rule, [table], instance=inst, dimension=dims.pop(),
+                    names={n: r[2] for n, r in resolved.items()},  # type: ignore[index]
+                    policy=spec.missing_cells,
+                ))
+            else:
+                reasons.append(
+                    "a check uses either the measure (per cell) or codes of one dimension "
+                    "(per combination of the others), not both"
+                )
+        if len(plans) == made:
+            why = reasons[0] if reasons else "no table"
+            raise InputError(f"rule {rule.id!r}: {why}", rule.location)
+    return plans
+
+
+def run(engine: Engine, plan: Plan, cap: int) -> Outcome:
+    if isinstance(plan, PivotCheckPlan):
+        return run_pivot(engine, plan, cap)
+    return run_cells(engine, plan, cap)
+
+
+BLOCK = 1 << 20  # cells evaluated at a time: temporaries stay in cache-friendly sizes
+
+
+def _finding(plan: Plan, status: Status, figures: tuple[Figure, ...], coords: dict,
+             sides: tuple, reason: Any = None) -> Finding:
+    lhs, rhs, diff = sides
+    rule = plan.rule
+    return Finding(
+        rule.id, rule.severity, status, "", plan.instance.text, figures, lhs, rhs,
+        diff if status == Status.FAIL else None, coords, rule.message, reason,
+    )
+
+
+def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
+    (name,) = plan.tables
+    kt = engine.keyed(name)
+    node = plan.instance.node
+    names = ex.names(node)
+    raw = kt.value
+    out = Outcome()
+    found: dict[Status, list[np.ndarray]] = {s: [] for s in listing.LISTED}
+    for start in range(0, len(raw), BLOCK):  # a loop over blocks of a million cells
+        part = raw[start:start + BLOCK]
+        env = listing.environment({n: part for n in names}, plan.policy)
+        truth = iv.evaluate(node, env, len(part), plan.rule.tolerance)
+        assert isinstance(truth, iv.Truth)
+        masks = truth.masks(plan.policy)
+        out.counts.add(Counts.of_masks(masks))
+        for status, got in found.items():
+            if sum(len(g) for g in got) < cap:
+                got.append(np.flatnonzero(masks[status])[:cap] + start)
+    measure = kt.table.measure
+    for status, got in found.items():
+        for i in (np.concatenate(got) if got else [])[: max(cap - len(out.findings), 0)]:
+            i = int(i)
+            env = listing.environment({n: raw[i:i + 1] for n in names}, plan.policy)
+            coords = kt.coordinates(int(kt.cell[i]), engine.book, engine.table_coord(name))
+            figures = (Figure(measure, cell_value(raw[i]), kt.locate(i)),)
+            out.findings.append(_finding(plan, status, figures, coords, listing.sides(node, env)))
+    return out
+
+
+def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
+    (name,) = plan.tables
+    kt = engine.keyed(name)
+    dim = plan.dimension
+    node = plan.instance.node
+    codes = list(dict.fromkeys(plan.names.values()))
+    ids = np.array([engine.code_id(plan.rule, dim, c) for c in codes], dtype=np.int64)
+    stride = kt.strides[dim]
+    lookup = np.full(kt.radix[dim], -1, dtype=np.int64)
+    lookup[ids] = np.arange(len(ids))
+    which = lookup[kt.codes[dim]]
+    pos = np.flatnonzero(which >= 0)
+    which = which[pos]
+    okey = kt.cell[pos] - kt.codes[dim][pos].astype(np.int64) * stride
+    kp, size, o_key = index_other(okey, kt, dim, arrays.dense_limit(len(kt)))
+    del okey
+    present = np.zeros(size, dtype=bool)
+    present[kp] = True
+    sel = np.flatnonzero(present)
+    del present
+    by_code: dict[str, np.ndarray] = {}
+    for j, code in enumerate(codes):  # a loop over the rule's few codes
+        arr = np.full(size, np.nan)
+        m = which == j
+        arr[kp[m]] = kt.value[pos[m]]
+        by_code[code] = arr[sel]
+    keys = o_key(sel)
+    raw = {n: by_code[c] for n, c in plan.names.items()}
+    env = listing.environment(raw, plan.policy)
+    truth = iv.evaluate(node, env, len(sel), plan.rule.tolerance)
+    assert isinstance(truth, iv.Truth)
+    masks = truth.masks(plan.policy)
+    out = Outcome(Counts.of_masks(masks))
+
+    def build(i: int, status: Status) -> Finding:
+        key = int(keys[i])
+        found = kt.find(np.array([key + int(x) * stride for x in ids], dtype=np.int64))
+        where = dict(zip(codes, found))
+        coords = kt.coordinates(key, engine.book, engine.table_coord(name))
+        coords.pop(dim, None)
+        absent = tuple(n for n, c in plan.names.items() if where[c] < 0)
+        reason = None
+        if status == Status.NOT_EVALUABLE:
+            reason = reasons.NotReported(absent) if absent else reasons.NotAvailable()
+        figures = tuple(
+            Figure(n, cell_value(raw[n][i]), kt.locate(int(where[c])) if where[c] >= 0 else None)
+            for n, c in plan.names.items()
+        )
+        return _finding(plan, status, figures, coords, listing.sides(node, listing.row(env, i)),
+                        reason)
+
+    out.findings = listing.listed(masks, cap, build)
+    return out

@@ -1,0 +1,239 @@
+"""group: sums over the rows of a group, compared across tables, one instance per group.
+
+    tables:
+      regions:  {path: regions.csv, dimensions: [geo, year], measure: value}
+      national: {path: national.csv, dimensions: [year], measure: value}
+    rules:
+      - id: regions-make-national
+        group:
+          check: sum(regions.value) == national.value
+          by: [year]                          # one instance per year
+          where: {geo: {level: 1}}            # optional: which rows take part
+
+Names are a table's measure (`regions.value`), optionally the cells of one code
+(`regions.female`); `sum(...)` adds up the group's cells, a bare name must be one cell per
+group. Passes: the regions of 2020 add up to the national 2020 figure. Fails: they add up to
+1,190 where national says 1,200 (difference 10), located at national.csv's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from missingstats.core import reasons
+from missingstats.core.errors import InputError
+from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
+from missingstats.evaluate.tables import listing
+from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, compact
+from missingstats.evaluate.tables.plan import Plan, dims_known, map_children, resolve, rule_where
+from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.tables.spec import Filter, TableSpec, _filter
+from missingstats.kinds.base import Rule, names_or_all, parse_expression
+from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
+
+ID = "group"
+KEYS = ("group",)
+
+
+@dataclass
+class GroupRef:
+    """A name in a group rule: a table's measure, optionally only the cells of one code."""
+
+    table: str
+    dimension: str | None = None
+    code: str | None = None
+
+
+@dataclass
+class GroupPlan(Plan):
+    node: ex.Node = None  # type: ignore[assignment]  # sum(...) replaced by synthetic names
+    text: str = ""
+    by: list[str] = field(default_factory=list)
+    where: list[Filter] = field(default_factory=list)
+    refs: dict[str, GroupRef] = field(default_factory=dict)  # env name -> reference
+    summed: set[str] = field(default_factory=set)  # env names that are group sums
+    policy: str = "not-evaluable"
+
+
+def parse(m: sy.Mapping, rule: Rule) -> None:
+    g = sy.expect_mapping(m["group"], "'group'")
+    for key in g:
+        if key not in ("check", "by", "where"):
+            raise InputError("'group' has check, by and where", key.location)
+    if "check" not in g:
+        raise InputError("'group' needs 'check', e.g. sum(regions.value) == national.value",
+                         g.location)
+    text = sy.expect_string(g["check"], "'check'")
+    node = parse_expression(text, rule.id)
+    by = names_or_all(g["by"], "'by'", allow_all=False) if "by" in g else []
+    where: dict[str, sy.Node] = {}
+    if "where" in g:
+        for dim, value in sy.expect_mapping(g["where"], "'where'").items():
+            where[str(dim)] = value
+    rule.spec = {"node": node, "text": ex.to_text(node), "by": by, "where": where,
+                 "check_node": text, "by_node": g.get("by"), "group_node": g}
+
+
+def compile(spec: TableSpec, rule: Rule) -> list[GroupPlan]:
+    node: ex.Node = rule.spec["node"]
+    where_loc = rule_where(rule, "check_node")
+    by: list[str] = rule.spec["by"]
+    dims_known(spec, rule, by)
+    refs: dict[str, GroupRef] = {}
+    summed: set[str] = set()
+
+    def ref_for(name: str) -> GroupRef:
+        head, _, rest = name.partition(".")
+        if head in spec.tables and rest:
+            tables, local = [head], rest
+        else:
+            tables, local = list(spec.tables), name
+        found: list[GroupRef] = []
+        why = ""
+        for t in tables:
+            r = resolve(spec, t, local)
+            if isinstance(r, str):
+                why = why or r
+                continue
+            found.append(GroupRef(t, r[1], r[2]))
+        if not found:
+            raise InputError(f"rule {rule.id!r}: {why}", where_loc)
+        if len(found) > 1:
+            raise InputError(
+                f"rule {rule.id!r}: {name!r} is in several tables "
+                f"({', '.join(f.table for f in found)}); write table.{name}", where_loc,
+            )
+        ref = found[0]
+        missing = [d for d in by if d not in spec.tables[ref.table].all_dimensions]
+        if missing:
+            raise InputError(
+                f"rule {rule.id!r}: table {ref.table!r} has no dimension {missing[0]!r} to group "
+                "by", where_loc,
+            )
+        return ref
+
+    def rewrite(n: ex.Node, inside_sum: bool) -> ex.Node:
+        if isinstance(n, ex.Call) and n.func == "sum":
+            terms: list[ex.Node] = []
+            for arg in n.args:
+                if not isinstance(arg, ex.Name):
+                    raise InputError(
+                        f"rule {rule.id!r}: in a group rule sum() takes measure names, such as "
+                        "sum(regions.value)", where_loc,
+                    )
+                key = f"sum({arg.path})"
+                refs[key] = ref_for(arg.path)
+                summed.add(key)
+                terms.append(ex.Name(key, arg.col))
+            out = terms[0]
+            for term in terms[1:]:
+                out = ex.BinOp("+", out, term, n.col)
+            return out
+        if isinstance(n, ex.Name):
+            refs[n.path] = ref_for(n.path)
+            return n
+        return map_children(n, lambda c: rewrite(c, inside_sum))
+
+    new = rewrite(node, False)
+    where = [_filter(dim, value, value.location) for dim, value in rule.spec["where"].items()]
+    for f in where:
+        dims_known(spec, rule, [f.dimension])
+        if f.level is not None and f.dimension not in spec.hierarchies:
+            raise InputError(f"filter by level needs a hierarchy for {f.dimension!r}", f.location)
+    tables = sorted({r.table for r in refs.values()})
+    return [GroupPlan(rule, tables, node=new, text=rule.spec["text"], by=by, where=where,
+                      refs=refs, summed=summed, policy=spec.missing_cells)]
+
+
+def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
+    book = engine.book
+    by = plan.by
+    gstride: dict[str, int] = {}
+    space = 1
+    for d in reversed(by):
+        gstride[d] = space
+        space *= max(book.size(d), 1)
+    allowed = {f.dimension: engine.allowed(f) for f in plan.where}
+    groups: dict[str, tuple[np.ndarray, np.ndarray, Keyed]] = {}
+    total_rows = 0
+    for envname, ref in plan.refs.items():
+        kt = engine.keyed(ref.table)
+        mask = np.ones(len(kt), dtype=bool)
+        for dim, keep in allowed.items():
+            if dim in kt.codes:
+                mask &= keep[kt.codes[dim]]
+        if ref.code is not None:
+            mask &= kt.codes[ref.dimension] == engine.code_id(plan.rule, ref.dimension, ref.code)
+        pos = np.flatnonzero(mask)
+        gkey = np.zeros(len(pos), dtype=np.int64)
+        for d in by:
+            gkey += kt.codes[d][pos].astype(np.int64) * gstride[d]
+        groups[envname] = (pos, gkey, kt)
+        total_rows += len(pos)
+    names = list(groups)
+    uniq, positions, size = compact([groups[n][1] for n in names], space, total_rows)
+    present = np.zeros(size, dtype=bool)
+    for p in positions:
+        present[p] = True
+    sel = np.flatnonzero(present)
+    keys = sel if uniq is None else uniq[sel]
+    raw: dict[str, np.ndarray] = {}
+    single_pos: dict[str, np.ndarray] = {}
+    for n, gp in zip(names, positions):
+        pos, _, kt = groups[n]
+        vals = kt.value[pos]
+        count = np.bincount(gp, minlength=size)[sel]
+        na = np.isnan(vals)
+        if n in plan.summed:
+            s = np.bincount(gp, weights=np.where(na, 0.0, vals), minlength=size)[sel].astype(float)
+            if na.any() and plan.policy != "zero":
+                s[np.bincount(gp, weights=na, minlength=size)[sel] > 0] = np.nan
+            s[count == 0] = np.nan
+            raw[n] = s
+        else:
+            if (count > 1).any():
+                i = int(np.flatnonzero(count > 1)[0])
+                coords = _group_coords(book, by, gstride, int(keys[i]))
+                raise InputError(
+                    f"rule {plan.rule.id!r}: {n} has {int(count[i])} cells in the group "
+                    f"{_coord_text(coords)}; sum them with sum({n}) or group by more dimensions",
+                    plan.rule.location,
+                )
+            arr = np.full(size, np.nan)
+            arr[gp] = vals
+            at = np.full(size, -1, dtype=np.int64)
+            at[gp] = pos
+            raw[n] = arr[sel]
+            single_pos[n] = at[sel]
+    env = listing.environment(raw, plan.policy)
+    truth = iv.evaluate(plan.node, env, len(sel), plan.rule.tolerance)
+    assert isinstance(truth, iv.Truth)
+    masks = truth.masks(plan.policy)
+    out = Outcome(Counts.of_masks(masks))
+    rule = plan.rule
+
+    def build(i: int, status: Status) -> Finding:
+        located = {n: groups[n][2].locate(int(at[i])) for n, at in single_pos.items() if at[i] >= 0}
+        absent = tuple(n for n in names if np.isnan(raw[n][i]))
+        lhs, rhs, diff = listing.sides(plan.node, listing.row(env, i))
+        return Finding(
+            rule.id, rule.severity, status, "", plan.text,
+            tuple(Figure(n, cell_value(raw[n][i]), located.get(n)) for n in names),
+            lhs, rhs, diff if status == Status.FAIL else None,
+            _group_coords(book, by, gstride, int(keys[i])), rule.message,
+            reasons.NotAvailable(absent) if status == Status.NOT_EVALUABLE else None,
+        )
+
+    out.findings = listing.listed(masks, cap, build)
+    return out
+
+
+def _group_coords(book, by: list[str], gstride: dict[str, int], key: int) -> dict:
+    return {d: book.label(d, (key // gstride[d]) % max(book.size(d), 1)) for d in by}
+
+
+def _coord_text(coords: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in coords.items()) or "(all rows)"

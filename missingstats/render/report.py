@@ -1,0 +1,116 @@
+"""The versioned JSON report (docs/report.md), built from Results in one place.
+
+Every output format is a view of this dict: `json` prints it, the others word and lay it
+out. Values, locations and messages come from render/values.py and render/wording.py, so
+every format shows a figure and a finding the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from missingstats import __version__
+from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Status
+from missingstats.core.results import REPORT_VERSION, Results
+from missingstats.render.values import figures_json, json_number, side_json, value_json
+from missingstats.render.wording import words
+
+LIST_KEYS = {Status.FAIL: "failures", Status.UNDETERMINED: "undetermined_instances",
+             Status.NOT_EVALUABLE: "missing_instances", Status.PASS: "passed_instances"}
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {"expression": f.expression, "status": str(f.status)}
+    message = f.message or (words(f.reason) if f.reason is not None else None)
+    if message:
+        out["message"] = message
+    if f.coordinates:
+        out["coordinates"] = dict(f.coordinates)
+    values, locations = figures_json(f.figures, f.primary)
+    out["values"] = values
+    for key, side in (("lhs", f.lhs), ("rhs", f.rhs)):
+        if side is not None:
+            out[key] = side_json(side)
+    if f.difference is not None and json_number(f.difference) is not None:
+        out["difference"] = json_number(f.difference)
+    if f.decides is not None:
+        out["decides"] = words(f.decides)
+    out["locations"] = locations
+    return out
+
+
+def _listed(results: Results, max_failures: int | None) -> dict[tuple[str, str], dict[Status, list]]:
+    by_rule: dict[tuple[str, str], dict[Status, list]] = {}
+    for f in results.findings:
+        bucket = by_rule.setdefault((f.file, f.rule), {s: [] for s in Status})[f.status]
+        if max_failures is None or len(bucket) < max_failures:
+            bucket.append(finding_json(f))
+    return by_rule
+
+
+def rule_results(results: Results, max_failures: int | None) -> list[dict[str, Any]]:
+    listed = _listed(results, max_failures)
+    rows = []
+    for t in results.tallies:
+        lists = listed.get((t.file, t.rule), {s: [] for s in Status})
+        c = t.counts
+        entry: dict[str, Any] = {
+            "rule": t.rule, "severity": t.severity, "status": str(c.status), "file": t.file,
+            "description": t.description or "", "checked": c.checked, "passed": c.passed,
+            "failed": c.failed, "undetermined": c.undetermined, "missing": c.missing,
+            "failures": lists[Status.FAIL],
+        }
+        for status in (*LISTED_ORDER[1:], Status.PASS):
+            if lists[status]:
+                entry[LIST_KEYS[status]] = lists[status]
+        rows.append(entry)
+    return rows
+
+
+def summary(results: Results) -> dict[str, int]:
+    tallies = results.tallies
+    out = {
+        "files": len(results.files),
+        "rules": len({t.rule for t in tallies}),
+        "instances": sum(t.counts.checked for t in tallies),
+        "passed": sum(t.counts.passed for t in tallies),
+        "failed": sum(t.counts.failed for t in tallies),
+        "undetermined": sum(t.counts.undetermined for t in tallies),
+        "missing": sum(t.counts.missing for t in tallies),
+    }
+    for sev in SEVERITIES:
+        out[f"{sev}s_failed"] = sum(t.counts.failed for t in tallies if t.severity == sev)
+    return out
+
+
+def sections(results: Results) -> dict[str, Any]:
+    """The optional top-level sections, each only when something filled it."""
+    from missingstats.render.sections import against_json, hint_json, prose_json, timeline_json
+
+    out: dict[str, Any] = {}
+    if results.prose:
+        out["prose"] = [prose_json(p) for p in results.prose]
+    if results.timelines:
+        out["series"] = [timeline_json(t) for t in results.timelines]
+    if results.against:
+        out["against"] = [against_json(a) for a in results.against]
+    hints = [h for h in (hint_json(h) for h in results.hints) if h is not None]
+    if hints:
+        out["hints"] = hints
+    return out
+
+
+def build(results: Results, max_failures: int | None = None) -> dict[str, Any]:
+    """The versioned JSON report; `max_failures` caps each list (counts stay exact)."""
+    return {
+        "version": REPORT_VERSION,
+        "tool": {"name": "missingstats", "version": __version__},
+        "files": list(results.files),
+        "summary": summary(results),
+        "results": rule_results(results, max_failures),
+        "notes": [{**n.location.as_dict(), "message": words(n.message)} for n in results.notes],
+        **sections(results),
+    }
+
+
+__all__ = ["build", "finding_json", "value_json"]

@@ -1,0 +1,158 @@
+"""Values and locations, formatted once for every renderer.
+
+Two forms of each: the JSON form of the report (numbers stay numbers: an exact figure is
+an integer, a bounded one `{"lo", "hi", "qualifier", "stated", "text"}`) and the words an
+editor reads ("3,889", "at least 871", "letter.yaml:14:14", "regions.xlsx!Table!C7").
+Counts are printed with thousands separators, as the publications we check print them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from missingstats.core.errors import Location
+from missingstats.core.findings import Figure, FigureValue, Value
+from missingstats.language import bounds
+
+
+def json_number(x: Any) -> int | float | None:
+    """A JSON number: integers stay integers; NaN and infinities (JSON has neither) are None."""
+    if x is None or isinstance(x, bool):
+        return None
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return None
+    return int(x) if x.is_integer() else round(x, 6)
+
+
+def number_text(x: Any) -> str:
+    """3889 -> '3,889'; 47.4 -> '47.4'; inf -> '∞'."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return str(x)
+    x = float(x)
+    if math.isnan(x):
+        return "not reported"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if x.is_integer():
+        return f"{int(x):,}"
+    if abs(x) < 1e-4:
+        return f"{x:g}"
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
+def signed_text(x: float) -> str:
+    return ("+" if x > 0 else "") + number_text(x)
+
+
+def describe(v: Value) -> str:
+    """'3,889', 'at least 871', 'tens of thousands', '270 to 330', 'over 49%'."""
+    text = _describe(v)
+    return f"{text}%" if v.unit == "percent" else text
+
+
+def _describe(v: Value) -> str:
+    if v.written:
+        return v.written
+    q = v.qualifier
+    if q in bounds.MAGNITUDES:
+        return q
+    if q == "between":
+        return f"between {number_text(v.lo)} and {number_text(v.hi)}"
+    if q and v.stated is not None and q not in bounds.EXACT:
+        return f"{q} {number_text(v.stated)}"
+    if v.lo == v.hi:
+        return number_text(v.lo)
+    if v.stated is not None and not q:
+        return number_text(v.stated)  # a rounded percentage: "49" stands for [48.5, 49.5)
+    if math.isinf(v.hi):
+        return f"at least {number_text(v.lo)}"
+    if math.isinf(v.lo):
+        return f"at most {number_text(v.hi)}"
+    return f"{number_text(v.lo)} to {number_text(v.hi)}"
+
+
+def value_json(v: FigureValue) -> Any:
+    if v is None or isinstance(v, str):
+        return v
+    if v.is_exact:
+        return json_number(v.lo)
+    out: dict[str, Any] = {"lo": json_number(v.lo), "hi": json_number(v.hi)}
+    if v.qualifier:
+        out["qualifier"] = v.qualifier
+        if v.stated is not None:
+            out["stated"] = json_number(v.stated)
+    out["text"] = describe(v)
+    return out
+
+
+def side_json(v: Value | None) -> Any:
+    """One side of a comparison: a number, or [lo, hi] (None for an open end)."""
+    if v is None:
+        return None
+    if v.is_exact:
+        return json_number(v.lo)
+    return [json_number(v.lo), json_number(v.hi)]
+
+
+def location_json(loc: Location, figure: str | None = None) -> dict[str, Any]:
+    out = loc.as_dict()
+    if figure is not None:
+        out["figure"] = figure
+    return out
+
+
+def figures_json(figures: tuple[Figure, ...], primary: str | None = None
+                 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The report's `values` (listed figures) and `locations` (every located one, the
+    `primary` figure's first: annotations point at it)."""
+    values = {f.name: value_json(f.value) for f in figures if f.listed}
+    located = [f for f in figures if f.location is not None]
+    located.sort(key=lambda f: f.name != primary)
+    return values, [location_json(f.location, f.name) for f in located]
+
+
+# --- words, read from the report's JSON forms ------------------------------------------------
+
+
+def value_text(v: Any) -> str:
+    """A value of the report as an editor reads it: '92', 'at least 800', 'not reported'."""
+    if v is None:
+        return "not reported"
+    if isinstance(v, dict):
+        if v.get("text"):
+            return str(v["text"])
+        return range_text(v.get("lo"), v.get("hi"))
+    if isinstance(v, list | tuple) and len(v) == 2:
+        return range_text(*v)
+    return number_text(v)
+
+
+def range_text(lo: Any, hi: Any) -> str:
+    return f"{'?' if lo is None else number_text(lo)} to {'?' if hi is None else number_text(hi)}"
+
+
+def where(loc: dict | None) -> str:
+    """file:line:column, or file!cell for a spreadsheet cell, and the page of a PDF."""
+    if not loc:
+        return ""
+    file = str(loc.get("file", ""))
+    if loc.get("cell"):
+        return f"{file}!{loc['cell']}" if "!" not in str(loc["cell"]) else f"{file} {loc['cell']}"
+    parts = [file]
+    if loc.get("line") is not None:
+        parts.append(str(loc["line"]))
+        if loc.get("column") is not None:
+            parts.append(str(loc["column"]))
+    text = ":".join(parts)
+    return f"{text} (page {loc['page']})" if loc.get("page") is not None else text
+
+
+def row_text(loc: Location) -> str:
+    """A table row as an editor finds it: 'line 7' of a CSV, 'row 7' of Parquet, or a cell."""
+    if loc.cell:
+        return loc.cell
+    if loc.file.lower().endswith((".csv", ".tsv", ".txt")):
+        return f"line {loc.line}"
+    return f"row {loc.line}"
