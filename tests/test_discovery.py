@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 from missingstats.cli import app
 from missingstats.cli.output import write_atomic
 from missingstats.core.errors import InputError
+from missingstats.evaluate import rulesets
 from missingstats.evaluate import run as ck
+from missingstats.evaluate.options import CheckOptions
 
 runner = CliRunner()
 SHEET = "figures:\n  a: 5\n  b: 3\n"
@@ -43,12 +45,12 @@ def test_missing_rules_file_is_located(tmp_path):
     sheet = tmp_path / "s.yaml"
     sheet.write_text(SHEET + "rules: nowhere.yaml\n")
     with pytest.raises(InputError) as err:
-        ck.check_file(str(sheet), ck.CheckOptions())
+        ck.check_file(str(sheet), CheckOptions())
     assert err.value.location.line == 4
 
 
 def test_builtin_pack_is_the_top_level_rules_file():
-    pack = ck.builtin_pack()
+    pack = rulesets.builtin_pack()
     assert pack.is_file()
     root = Path(__file__).resolve().parent.parent / "rules.yaml"
     assert pack.read_text(encoding="utf-8") == root.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from missingstats.analysis import localize as lz
+from missingstats.evaluate.rulesets import sheet_rules
 from missingstats.inputs.sheet import load_sheet
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
@@ -22,7 +23,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "explain"
 
 def explain_sheet(path: Path, severities=("error",), max_sets: int = 5):
     sheet = load_sheet(path)
-    rules, known = lz.sheet_rules(str(path), sheet, None)
+    rules, known = sheet_rules(str(path), sheet, None)
     rec = lz.sheet_record(sheet, rules, known, severities)
     return lz.localize(rec.problem, rec.lo, rec.hi, rec.stated, max_sets=max_sets), rec
 
@@ -121,7 +122,8 @@ def test_candidates_are_verified_against_every_rule():
 
 
 def test_hint_is_added_to_a_failing_check(in_repo):
-    from missingstats.evaluate.run import CheckOptions, run
+    from missingstats.evaluate.options import CheckOptions
+    from missingstats.evaluate.run import run
     from missingstats.render.explain_words import hint_text
 
     results = run([str(FIXTURES / "swapped.yaml")], CheckOptions())

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from missingstats.cli import app
-from missingstats.evaluate.run import CheckOptions
+from missingstats.evaluate.options import CheckOptions
 from missingstats.evaluate.tables import progress
 from missingstats.evaluate.tables.run import check_path
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from missingstats.evaluate.run import CheckOptions
+from missingstats.evaluate.options import CheckOptions
 from missingstats.evaluate.tables import engine as engine_mod
 from missingstats.evaluate.tables.run import check_path
 from missingstats.kinds import hierarchy as hierarchy_mod

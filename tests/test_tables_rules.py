@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from missingstats.core.errors import InputError
-from missingstats.evaluate.run import CheckOptions
+from missingstats.evaluate.options import CheckOptions
 from missingstats.evaluate.tables.run import check_path
 from tests.conftest import counts, instances
 

@@ -28,7 +28,6 @@ import numpy as np
 
 from missingstats.analysis import typos
 from missingstats.core.errors import Location
-from missingstats.core.results import Hint
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 from missingstats.language import linear as lin
@@ -636,26 +635,6 @@ def quoted_numbers(quote: str | None) -> frozenset[float]:
         text = re.sub(r"[,\u00a0\u202f\u2009 ]", "", m.group(1))
         out.add(float(text))
     return frozenset(out)
-
-
-def sheet_rules(path: str, sheet, rules_path: str | None, implied: bool = True):
-    """The rules `check` would apply to a sheet (see missingstats.evaluate.run.sheet_rules)."""
-    from missingstats.evaluate.run import sheet_rules as rules_of
-
-    return rules_of(path, sheet, rules_path, implied)
-
-
-def check_hint(sheet, results, options) -> None:
-    """SHEET_HOOKS entry: when a sheet fails an error rule, add a one-line hint naming the
-    figure most likely wrong. check.py runs it only when an error rule failed."""
-    try:
-        rules, known = sheet_rules(sheet.path, sheet, options.rules, options.implied)
-        rec = sheet_record(sheet, rules, known, ("error",))
-        result = localize(rec.problem, rec.lo, rec.hi, rec.stated, max_sets=3)
-    except Exception:  # a hint must never break a check
-        return
-    if result.status == "localised" and result.suspects:
-        results.hints.append(Hint(sheet.path, result))
 
 
 # --- JSON ------------------------------------------------------------------------------

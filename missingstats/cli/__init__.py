@@ -147,15 +147,21 @@ def check(
 ) -> None:
     """Check figure sheets and tables against their rules."""
     from missingstats.cli.output import emit
-    from missingstats.evaluate.run import CheckOptions, run
+    from missingstats.evaluate.options import CheckOptions
+    from missingstats.evaluate.run import run
     from missingstats.render import RenderContext, render
     from missingstats.render.report import build as report
 
     name, color = choose_format(fmt, output)
     if skip_unknown:
-        from missingstats.evaluate.run import recognised_inputs
+        from missingstats.inputs.discovery import recognised_inputs
 
-        files = recognised_inputs(files)
+        kept = recognised_inputs(files)
+        skipped = [p for p in files if p not in kept]
+        if skipped:
+            typer.echo(f"missingstats: skipped {len(skipped)} file(s) that are not sheets, table "
+                       f"specs or editions files: {', '.join(skipped)}", err=True)
+        files = kept
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),

@@ -82,6 +82,7 @@ def explain_file(path: str, rules_path: str | None, severities: tuple[str, ...],
                  max_sets: int, implied: bool) -> dict:
     from missingstats.analysis import localize as lz
     from missingstats.core.errors import InputError
+    from missingstats.evaluate.rulesets import sheet_rules
     from missingstats.inputs import yamlnodes as sy
     from missingstats.inputs.sheet import load_sheet
 
@@ -94,7 +95,7 @@ def explain_file(path: str, rules_path: str | None, severities: tuple[str, ...],
         raise InputError("explain needs a figure sheet ('figures:') or a table spec ('tables:')",
                          top.location)
     sheet = load_sheet(path)
-    rules, known = lz.sheet_rules(path, sheet, rules_path, implied)
+    rules, known = sheet_rules(path, sheet, rules_path, implied)
     rec = lz.sheet_record(sheet, rules, known, severities)
     result = lz.localize(rec.problem, rec.lo, rec.hi, rec.stated, max_sets=max_sets)
     return lz.to_dict(result, path, rec.problem)

@@ -78,7 +78,7 @@ def _implied(series: Series, file: str, options, out: Results) -> None:
 
 
 def check_series_file(path: str, top: sy.Mapping, options) -> Results:
-    from missingstats.evaluate.run import find_rules
+    from missingstats.evaluate.rulesets import find_rules
 
     series = load_editions_file(path, top)
     ruleset = find_rules(path, top.get("rules"), options.rules)
@@ -112,8 +112,9 @@ def _series_id(path: str) -> str | None:
         return None  # checked alone, check_file reports the problem where it is
 
 
-def group_series(paths: list[str], options) -> tuple[list[str], list[Results]]:
-    """Sheets of one series given together: check each, then the series rules across them."""
+def group_series(paths: list[str], options, check) -> tuple[list[str], list[Results]]:
+    """Sheets of one series given together: check each (with `check(path, options)`), then
+    the series rules across them. Returns the paths still to check alone, and the results."""
     groups: dict[str, list[str]] = {}
     for p in paths:
         sid = _series_id(p)
@@ -125,16 +126,16 @@ def group_series(paths: list[str], options) -> tuple[list[str], list[Results]]:
     out = []
     for sid, members in groups.items():
         if len(members) > 1:
-            out.append(check_sheet_series(sid, members, options))
+            out.append(check_sheet_series(sid, members, options, check))
     return [p for p in paths if p not in grouped], out
 
 
-def check_sheet_series(series_id: str, paths: list[str], options) -> Results:
-    from missingstats.evaluate.run import check_file, find_rules
+def check_sheet_series(series_id: str, paths: list[str], options, check) -> Results:
+    from missingstats.evaluate.rulesets import find_rules
     from missingstats.evaluate.series_steps import evaluate_series
     from missingstats.inputs.sheet import load_sheet
 
-    parts = [check_file(p, options) for p in paths]
+    parts = [check(p, options) for p in paths]
     sheets = [load_sheet(p) for p in paths]
     for s in sheets:
         if "as_of" not in s.source:
@@ -154,7 +155,7 @@ def check_sheet_series(series_id: str, paths: list[str], options) -> Results:
 
 def after_sheet(sheet, results: Results, options) -> None:
     """SHEET_HOOKS entry: validate edition/revision keys, check shares, compare --against."""
-    from missingstats.evaluate.run import find_rules
+    from missingstats.evaluate.rulesets import find_rules
 
     if sheet.root is not None and "editions" in sheet.root:
         key = next(k for k in sheet.root if k == "editions")

@@ -32,7 +32,7 @@ HARD_CAP = 100_000  # instances kept per rule when --max-failures is unlimited
 def find_table_rules(spec: TableSpec, path: str, explicit: str | None) -> RuleSet:
     """--rules, else the spec's `rules:`, else a rules.yaml beside it, else none (the
     built-in pack is for figure sheets; a table's own structure implies its rules)."""
-    from missingstats.evaluate.run import find_rules
+    from missingstats.evaluate.rulesets import find_rules
 
     beside = Path(path).parent / "rules.yaml"
     if explicit or spec.rules is not None:

@@ -14,6 +14,13 @@ import numpy as np
 
 from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
+from missingstats.inputs.tables.columns import (
+    code_text,
+    count_problem,
+    grouped_pattern,
+    missing_columns,
+    needed_columns,
+)
 from missingstats.inputs.tables.model import Locator
 from missingstats.inputs.tables.spec import TableDef, column_letters
 
@@ -47,18 +54,17 @@ def read_excel(defn: TableDef) -> tuple[dict, Locator]:
         no_header_row = r1 == 0  # header_row: 0 with header: the data start at row 1
         rows = ws.iter_rows(min_row=max(r1, 1), max_row=r2, min_col=c1, max_col=c2,
                             values_only=True)
-        from missingstats.inputs.tables.load import _code_text, _missing_columns, needed_columns
 
         if not no_header_row:
             header_cells = next(rows, None)
             if header_cells is None:
                 raise InputError(f"sheet {sheet!r} has no row {r1} (the header)", Location(defn.file))
-            header = [(_code_text(h) or "").strip() for h in header_cells]
+            header = [(code_text(h) or "").strip() for h in header_cells]
         if defn.header:
             header = list(defn.header)
 
         cols = needed_columns(defn)
-        _missing_columns(defn, header, cols)
+        missing_columns(defn, header, cols)
         pos = {c: header.index(c) for c in cols}
         data: dict[str, list] = {c: [] for c in cols}
         kept: list[int] = []
@@ -88,7 +94,6 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
     col = locator.columns[column]
     grouped = None
     if defn.thousands:
-        from missingstats.inputs.tables.load import grouped_pattern
 
         grouped = re.compile(grouped_pattern(defn.thousands))
     decimal = False
@@ -114,9 +119,8 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
                 out[i] = float(clean)
                 decimal = decimal or "." in clean
             else:
-                from missingstats.inputs.tables.load import _count_problem
 
-                problem = _count_problem(text, defn)
+                problem = count_problem(text, defn)
         else:
             problem = f"{v!r} is not a count"
         if problem:

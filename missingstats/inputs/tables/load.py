@@ -9,13 +9,19 @@ empty cells and the declared `missing_values` markers are "not available".
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 
 from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
+from missingstats.inputs.tables.columns import (
+    code_text,
+    count_problem,
+    grouped_pattern,
+    missing_columns,
+    needed_columns,
+)
 from missingstats.inputs.tables.model import CodeBook, Locator, Table
 from missingstats.inputs.tables.spec import TableDef, column_letters
 
@@ -44,15 +50,6 @@ def _spec_where(defn: TableDef) -> Location:
 # --- Arrow readers (CSV, Parquet) --------------------------------------------------------
 
 
-def needed_columns(defn: TableDef) -> list[str]:
-    cols = list(defn.dimensions.values())
-    if defn.measure_column:
-        cols.append(defn.measure_column)
-    if defn.wide:
-        cols.extend(defn.wide.cells)
-    return cols
-
-
 def read_arrow(defn: TableDef):
     """Read the declared columns; returns ({column: Arrow array}, Locator)."""
 
@@ -72,20 +69,6 @@ def read_arrow(defn: TableDef):
     return _drop_blank_rows(out, cols), locator
 
 
-def _missing_columns(defn: TableDef, header: list[str], cols: list[str]) -> None:
-    absent = [c for c in cols if c not in header]
-    if absent:
-        import difflib
-
-        close = difflib.get_close_matches(absent[0], header, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        shown = ", ".join(repr(h) for h in header[:30])
-        raise InputError(
-            f"table {defn.name!r}: {defn.file} has no column {absent[0]!r}{hint} "
-            f"(its columns: {shown})", defn.location,
-        )
-
-
 def _read_parquet(defn: TableDef, cols: list[str]):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -99,7 +82,7 @@ def _read_parquet(defn: TableDef, cols: list[str]):
         pf = pq.ParquetFile(defn.path, read_dictionary=strings) if strings else probe
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"cannot read Parquet: {_first_line(exc)}", Location(defn.file)) from None
-    _missing_columns(defn, header, cols)
+    missing_columns(defn, header, cols)
     return ParquetColumns(defn, pf), header
 
 
@@ -130,7 +113,7 @@ def _read_csv(defn: TableDef, cols: list[str]):
     import pyarrow as pa
 
     header = list(defn.header) if defn.header else _csv_header(defn)
-    _missing_columns(defn, header, cols)
+    missing_columns(defn, header, cols)
     dup = sorted({h for h in header if header.count(h) > 1 and h in cols})
     if dup:
         raise InputError(
@@ -346,7 +329,7 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
     import pyarrow.compute as pc
 
     if isinstance(arr, list):
-        arr = pa.array([_code_text(v) for v in arr], type=pa.string())
+        arr = pa.array([code_text(v) for v in arr], type=pa.string())
     chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
     if dim in defn.fill_down:  # merged or blank cells repeat the code above
         if pa.types.is_dictionary(chunked.type):
@@ -381,7 +364,7 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
             pieces.append((previous[1], np.asarray(chunk.indices.to_numpy(zero_copy_only=False))))
             continue  # row groups written from one categorical share their dictionary
         if pa.types.is_floating(dictionary.type):
-            texts = [_code_text(v) for v in dictionary.to_pylist()]
+            texts = [code_text(v) for v in dictionary.to_pylist()]
         else:
             texts = [str(v).strip() for v in dictionary.to_pylist()]  # " N1" is N1
         idx = np.asarray(chunk.indices.to_numpy(zero_copy_only=False))
@@ -435,18 +418,6 @@ def _integer_ids(chunked, dim: str, book: CodeBook) -> np.ndarray:
         out[at:at + len(chunk)] = by_offset[offsets]
         at += len(chunk)
     return out
-
-
-def _code_text(v) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, float):
-        if v != v:
-            return None
-        return str(int(v)) if v.is_integer() else repr(v)
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return str(v)
 
 
 def _loc(locator: Locator, row: int, column: int) -> Location:
@@ -510,7 +481,7 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
             i = int(bad[0])
             raw = text[i].as_py()
             raise InputError(
-                f"count column {column!r}: {_count_problem(raw, defn)}" + _more(len(bad)),
+                f"count column {column!r}: {count_problem(raw, defn)}" + _more(len(bad)),
                 _loc(locator, int(rows[i]), col),
             )
         values = pc.cast(pc.if_else(missing, None, stripped), pa.float64())
@@ -528,29 +499,12 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
     )
 
 
-def grouped_pattern(sep: str) -> str:
-    """Digits grouped by threes with a declared thousands separator: 1,234 or 12 345 678."""
-    return "^[+-]?[0-9]{1,3}(" + re.escape(sep) + "[0-9]{3})+$"
-
-
 def number_text(v: float) -> str:
     return repr(float(v)) if not np.isinf(v) else ("infinity" if v > 0 else "-infinity")
 
 
 def _more(n: int) -> str:
     return f" ({n - 1} more cell{'s' if n > 2 else ''} like it)" if n > 1 else ""
-
-
-def _count_problem(raw: str | None, defn: TableDef) -> str:
-    text = (raw or "").strip()
-    if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.[0-9]*", text):
-        return f"{text!r} is not a whole number"
-    if re.fullmatch(r"[0-9]{1,3}([,\u00a0\u202f' ][0-9]{3})+", text):
-        return (f"{text!r} has thousands separators; declare them (thousands: ',') or write the "
-                "count with digits only")
-    markers = ", ".join(repr(m) for m in defn.missing_values)
-    return (f"text {text!r} is not a count (cells meaning 'not available': {markers}; add "
-            f"others under missing_values)")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,0 +1,19 @@
+"""What `check` was asked to do, passed to every evaluator of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class CheckOptions:
+    rules: str | None = None
+    implied: bool = True
+    keep_passes: bool = True
+    max_failures: int | None = 20
+    text: str | None = None
+    prose: bool = False  # check the prose a sheet names in `text:` (--prose, or --text PATH)
+    against: str | None = None
+    progress: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
