@@ -6,6 +6,9 @@ A pre-commit hook runs on every commit, so startup is part of the product. The b
 Prints the best of N runs of each (best-of is the least noisy estimate on a shared machine),
 and `--help` / `--version`, which must not import pandas at all.
 
+It also times a sheet with 30 independent slips (one rule template, 30 groups, each off by
+one): check's hint must stay bounded, at most 1.6x the clean letter (issue 10).
+
 Usage: python bench/startup.py [--runs 9]
 """
 
@@ -15,6 +18,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +34,18 @@ def best(cmd: list[str], runs: int) -> float:
     return min(times)
 
 
+def slips_sheet(folder: Path, n: int = 30) -> Path:
+    lines = ["figures:"]
+    for k in range(n):
+        lines += [f"  g{k}:", f"    total: {100 + k}", f"    a: {40 + k}", "    b: 61"]
+    groups = ", ".join(f"g{k}" for k in range(n))
+    lines += ["rules:", "  - id: split", f"    for: {{g: [{groups}]}}",
+              "    check: '{g}.total == {g}.a + {g}.b'"]
+    path = folder / "slips30.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=9)
@@ -38,6 +54,8 @@ def main() -> None:
     cli = [exe] if exe else [sys.executable, "-m", "missingstats"]
     pandas = best([sys.executable, "-c", "import pandas"], runs)
     check = best(cli + ["check", "data/letter.yaml"], runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        slips = best(cli + ["check", str(slips_sheet(Path(tmp)))], runs)
     version = best(cli + ["--version"], runs)
     helptext = best(cli + ["--help"], runs)
     leaked = subprocess.run(
@@ -49,6 +67,8 @@ def main() -> None:
     ).stdout.strip().splitlines()[-1]
     print(f"python -c 'import pandas'        {pandas:6.3f} s")
     print(f"missingstats check letter.yaml   {check:6.3f} s   ({check - pandas:+.3f} s, budget +0.250)")
+    print(f"check with 30 independent slips  {slips:6.3f} s   ({slips / check:.2f}x the letter, "
+          "target <= 1.6x)")
     print(f"missingstats --version           {version:6.3f} s")
     print(f"missingstats --help              {helptext:6.3f} s")
     print(f"--version imports pandas:        {leaked}")

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from missingstats.analysis import localize as lz
+from missingstats.core.results import Hint
 from missingstats.evaluate.rulesets import sheet_rules
 from missingstats.inputs.sheet import load_sheet
 from missingstats.language import expr as ex
@@ -50,7 +51,7 @@ def test_founding_example_names_servicemen_and_the_swap():
     # the other single changes are listed, not dropped silently
     assert {tuple(s.figures) for s in result.sets} == {
         ("detained.servicemen",), ("detained.total",), ("detained.civilians.total",)}
-    assert hint_text(result, "x.yaml").startswith(
+    assert hint_text(Hint("x.yaml", (result,))).startswith(
         "most likely wrong: detained.servicemen = 640 (probably 604, swapped digits)")
 
 
@@ -128,7 +129,7 @@ def test_hint_is_added_to_a_failing_check(in_repo):
 
     results = run([str(FIXTURES / "swapped.yaml")], CheckOptions())
     (hint,) = results.hints
-    text = hint_text(hint.localisation, hint.file)
+    text = hint_text(hint)
     assert "detained.servicemen = 640 (probably 604, swapped digits)" in text
     assert not run([str(FIXTURES / "consistent.yaml")], CheckOptions()).hints
 

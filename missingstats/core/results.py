@@ -31,10 +31,12 @@ class Note:
 
 @dataclass(frozen=True)
 class Hint:
-    """The figures most likely wrong in a failing sheet (an analysis.localize result)."""
+    """The figures most likely wrong in a failing sheet: one analysis.localize result per
+    independent failing part searched, and how many failing parts were not searched."""
 
     file: str
-    localisation: Any
+    localisations: tuple[Any, ...]
+    unsearched: int = 0
 
 
 @dataclass(frozen=True)

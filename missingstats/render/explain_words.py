@@ -11,22 +11,32 @@ SHORT = {
 MAX_NAMED = 3  # figures the hint names; explain lists them all
 
 
-def hint_text(result, path: str) -> str | None:
+def hint_text(hint) -> str | None:
     """'most likely wrong: detained.servicemen = 640 (probably 604, swapped digits); ...'."""
-    if result.status != "localised" or not result.suspects:
+    parts: list[str] = []
+    total = 0
+    for result in hint.localisations:
+        by_name = {s.figure: s for s in result.suspects}
+        names = result.sets[0].figures
+        total += len(names)
+        parts += [f"{n} = {by_name[n].reported} ({_because(by_name[n])})" for n in names]
+    if not parts and not hint.unsearched:
         return None
-    best = result.sets[0]
-    by_name = {s.figure: s for s in result.suspects}
-    parts = [f"{name} = {by_name[name].reported} ({_because(by_name[name])})"
-             for name in best.figures[:MAX_NAMED]]
-    if len(best.figures) > MAX_NAMED:
-        parts.append(f"{len(best.figures) - MAX_NAMED} more")
-    text = "most likely wrong: " + " and ".join(parts)
-    others = len(result.sets) - 1
-    if others > 0:
-        more = " or more" if result.more else ""
-        text += f"; {others}{more} other equally small explanation{'s' if others > 1 or more else ''}"
-    return f"{text}; run missingstats explain {path}"
+    shown = parts[:MAX_NAMED]
+    if len(parts) > MAX_NAMED:
+        shown.append(f"{len(parts) - MAX_NAMED} more")
+    text = ("most likely wrong: " + " and ".join(shown)) if shown else (
+        "the search for the wrong figures was skipped")
+    if len(hint.localisations) == 1:
+        result = hint.localisations[0]
+        others = len(result.sets) - 1
+        if others > 0:
+            more = " or more" if result.more else ""
+            text += f"; {others}{more} other equally small explanation{'s' if others > 1 or more else ''}"
+    if hint.unsearched:
+        text += (f"; {hint.unsearched} more failing part{'s' if hint.unsearched > 1 else ''} "
+                 "not searched")
+    return f"{text}; run missingstats explain {hint.file}"
 
 
 def _because(s) -> str:

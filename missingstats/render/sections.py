@@ -54,5 +54,5 @@ def against_json(a: ChangeTable) -> dict[str, Any]:
 
 
 def hint_json(h: Hint) -> dict[str, Any] | None:
-    text = hint_text(h.localisation, h.file)
+    text = hint_text(h)
     return {"file": h.file, "text": text} if text else None
