@@ -2,9 +2,8 @@
 
 The working tree (tracked and untracked, not ignored) is copied into a temporary git
 repository and committed there, so the test sees the code as it is now, independent of what
-is committed in /work/main. The try-repo test builds a clean hook environment with pip
-from PyPI (reachable here and in CI; about a minute); the commit test lets the hook's
-virtualenv reuse the installed dependencies, so it installs missingstats alone.
+is committed in the checkout. The hook is installed once (module fixture) and every test
+goes through that environment.
 """
 
 from __future__ import annotations
@@ -136,47 +135,66 @@ def test_skip_unknown_keeps_broken_sheets(user_repo, monkeypatch):
 
 
 # --- the real pre-commit ------------------------------------------------------------------------
+# One setup for all of them: the hook is installed once in a data repository (its
+# virtualenv reuses the installed dependencies, so pip installs missingstats alone), then
+# commits and `pre-commit run` go through that same environment.
+
+
+@pytest.fixture(scope="module")
+def hooked_repo(snapshot, home, tmp_path_factory) -> tuple[Path, dict[str, str], str]:
+    """A data repository with the missingstats hook installed, the broken sheet set aside."""
+    repo_path, sha = snapshot
+    env = git_env(home)
+    env["VIRTUALENV_SYSTEM_SITE_PACKAGES"] = "true"
+    repo = tmp_path_factory.mktemp("hooked") / "figures-repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    letter = (ROOT / "data" / "letter.yaml").read_text(encoding="utf-8")
+    (repo / "good.yaml").write_text(letter, encoding="utf-8")
+    shutil.copy(ROOT / "data" / "letter-2020-06-09.txt", repo)
+    (repo / "extra-rules.yaml").write_text(
+        "rules:\n  - id: tiny\n    check: detained.total <= missing.total\n", encoding="utf-8")
+    (repo / ".github" / "workflows" / "ci.yml").write_text("on: [push]\njobs: {}\n", encoding="utf-8")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo_path}\n    rev: {sha}\n    hooks:\n      - id: missingstats\n",
+        encoding="utf-8")
+    assert run(["git", "init", "-q"], repo, env).returncode == 0
+    installed = run([*pre_commit(), "install", "--install-hooks"], repo, env)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    broken = letter.replace("value: 29\n", "value: 92\n")
+    return repo, env, broken
 
 
 @pytest.mark.slow
-def test_try_repo_blocks_a_broken_sheet(snapshot, user_repo, home):
-    repo_path, _ = snapshot
-    env = git_env(home)
-    (user_repo / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
-    assert run(["git", "add", "-A"], user_repo, env).returncode == 0
-    done = run([*pre_commit(), "try-repo", str(repo_path), "missingstats", "--files", "broken.yaml",
-                "extra-rules.yaml", ".pre-commit-config.yaml", ".github/workflows/ci.yml"], user_repo, env)
+def test_installed_hook_commits_a_consistent_sheet_and_blocks_a_broken_one(hooked_repo):
+    repo, env, broken = hooked_repo
+    assert run(["git", "add", "-A"], repo, env).returncode == 0
+    first = run(["git", "commit", "-m", "consistent figures"], repo, env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "missingstats" in first.stdout + first.stderr and "Passed" in first.stdout + first.stderr
+    head = run(["git", "rev-parse", "HEAD"], repo, env).stdout
+
+    (repo / "broken.yaml").write_text(broken, encoding="utf-8")
+    assert run(["git", "add", "broken.yaml"], repo, env).returncode == 0
+    second = run(["git", "commit", "-m", "a typo"], repo, env)
+    out = second.stdout + second.stderr
+    assert second.returncode != 0, out
+    assert "Failed" in out and "broken.yaml:62:16" in out
+    assert run(["git", "rev-parse", "HEAD"], repo, env).stdout == head  # nothing committed
+    run(["git", "reset", "-q", "broken.yaml"], repo, env)
+    (repo / "broken.yaml").unlink()
+
+
+@pytest.mark.slow
+def test_hook_run_on_files_blocks_a_broken_sheet_and_skips_other_yaml(hooked_repo):
+    repo, env, broken = hooked_repo
+    (repo / "broken.yaml").write_text(broken, encoding="utf-8")
+    files = ["broken.yaml", "extra-rules.yaml", ".pre-commit-config.yaml", ".github/workflows/ci.yml"]
+    done = run([*pre_commit(), "run", "missingstats", "--files", *files], repo, env)
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     assert "missingstats" in out and "Failed" in out
     assert "broken.yaml:62:16" in out and "detained-within-missing" in out
-
-
-@pytest.mark.slow
-def test_installed_hook_commits_a_consistent_sheet_and_blocks_a_broken_one(snapshot, user_repo, home):
-    repo_path, sha = snapshot
-    env = git_env(home)
-    # The hook's virtualenv may see the packages installed here, so pip installs missingstats
-    # alone: this test is about commits; the try-repo test above builds a clean environment.
-    env["VIRTUALENV_SYSTEM_SITE_PACKAGES"] = "true"
-    config = (f"repos:\n  - repo: {repo_path}\n    rev: {sha}\n"
-              "    hooks:\n      - id: missingstats\n")
-    (user_repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
-    broken = (user_repo / "broken.yaml").read_text(encoding="utf-8")
-    (user_repo / "broken.yaml").unlink()
-    installed = run([*pre_commit(), "install"], user_repo, env)
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-
-    assert run(["git", "add", "-A"], user_repo, env).returncode == 0
-    first = run(["git", "commit", "-m", "consistent figures"], user_repo, env)
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert "missingstats" in first.stdout + first.stderr and "Passed" in first.stdout + first.stderr
-    head = run(["git", "rev-parse", "HEAD"], user_repo, env).stdout
-
-    (user_repo / "broken.yaml").write_text(broken, encoding="utf-8")
-    assert run(["git", "add", "broken.yaml"], user_repo, env).returncode == 0
-    second = run(["git", "commit", "-m", "a typo"], user_repo, env)
-    out = second.stdout + second.stderr
-    assert second.returncode != 0, out
-    assert "Failed" in out and "broken.yaml:62:16" in out
-    assert run(["git", "rev-parse", "HEAD"], user_repo, env).stdout == head  # nothing committed
+    assert "skipped 3 file(s)" in out
+    good = run([*pre_commit(), "run", "missingstats", "--files", "good.yaml", "extra-rules.yaml"], repo, env)
+    assert good.returncode == 0, good.stdout + good.stderr
+    (repo / "broken.yaml").unlink()
