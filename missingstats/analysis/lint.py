@@ -303,7 +303,7 @@ def _nums(node: ex.Node):
 
 
 def to_dict(result: LintResult, rules_path: str, sheet_path: str | None) -> dict:
-    """The JSON shape (README: 'missingstats lint')."""
+    """The JSON shape (docs/explain.md, 'missingstats lint')."""
     return {
         "file": rules_path,
         "sheet": sheet_path,

@@ -647,7 +647,7 @@ def _num(x: float | None):
 
 
 def to_dict(result: Localisation, path: str, problem: Problem) -> dict:
-    """The JSON shape of `explain` (README: 'missingstats explain')."""
+    """The JSON shape of `explain` (docs/explain.md, 'missingstats explain')."""
     suspects = []
     for s in result.suspects:
         entry = {

@@ -106,7 +106,7 @@ def _width() -> int:
 def check(
     files: Annotated[list[str], typer.Argument(help="Figure sheets or table specs (YAML).")],
     rules: Annotated[
-        str | None, typer.Option("--rules", "-r", help="Rules file (default: see README).")
+        str | None, typer.Option("--rules", "-r", help="Rules file (default: see docs/rules.md).")
     ] = None,
     fmt: Annotated[
         str,

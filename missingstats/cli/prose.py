@@ -1,4 +1,4 @@
-"""`missingstats extract TEXT`: list the counts a letter or report states (README: "extract").
+"""`missingstats extract TEXT`: list the counts a letter or report states (docs/prose.md).
 
 Only typer at module level: the extractor loads inside the command. Exit codes: 0 done
 (whatever was found), 2 input or usage error (no such file, an existing --output without
@@ -62,7 +62,7 @@ def extract(
 
 
 def report(path: str, mentions: list) -> dict:
-    """The documented JSON of `extract` (README: 'extract')."""
+    """The documented JSON of `extract` (docs/prose.md)."""
     from collections import Counter
 
     kinds = Counter(m.kind for m in mentions)

@@ -1,24 +1,37 @@
 """check: a relation between figures, written in the expression language.
 
-On a figure sheet, one instance per expression (a `for:` template expands to one per
-choice of its variables); on an editions file, one per edition. On a table, a check that
-names the measure holds for every cell, and one that names codes of one dimension holds
-for every combination of the other dimensions.
+On a figure sheet a check is one instance (a `for:` template expands it to one instance
+per choice of its variables); in an editions file, one per edition. On a table, a check
+that names the measure holds for every cell, and one that names codes of one dimension
+holds for every combination of the other dimensions. The language (dotted names,
+arithmetic, comparisons and chains, `and`/`or`/`not`, `if ... then`, `sum`, `abs`, `min`,
+`max`, `round`) is described in [rules.md](rules.md#the-expression-language).
 
     rules:
       - id: detained-split
         check: detained.total == detained.servicemen + detained.civilians.total
+        tolerance: {absolute: 0, relative: 0}   # == and !=: |a - b| <= absolute + relative * max(|a|, |b|)
       - id: detained-within-missing
         for: {g: [total, civilians.total, civilians.children]}
-        check: detained.{g} <= missing.{g}
-        tolerance: {absolute: 0, relative: 0}   # for equalities
+        check: detained.{g} <= missing.{g}      # three instances
 
-Passes: `detained.total` 871, servicemen 604, civilians 267.
-Fails: servicemen 640 (871 == 640 + 267 is off by -36); the report names each figure with
-its value and file:line:column. A figure the file does not report makes the instance not
-evaluable (for a pack that declares its vocabulary) or is an input error (a typo).
+Passes: `detained.total` 871, `detained.servicemen` 604, `detained.civilians.total` 267
+(871 == 604 + 267). Fails: the servicemen typed as 640. The report names every figure with
+its value and file:line:column, and the difference (left side minus right side):
 
-On a table (`value` is the measure; `female`, `sex.female` are codes):
+    FAIL detained-split (error) letter.yaml  1 of 1 failed
+      detained.total == detained.servicemen + detained.civilians.total
+        detained.total           = 871  letter.yaml:40:14
+        detained.servicemen      = 640  letter.yaml:47:14
+        detained.civilians.total = 267  letter.yaml:55:16
+        difference: -36 (left side minus right side)
+
+A figure the file does not report makes the instance *not evaluable* when the rules file
+lists the name in its vocabulary (`figures:`); otherwise an unknown name is an input error
+(exit 2) with a suggestion ("did you mean 'civilians'?"). A bounded figure ("at least
+871") gives pass, fail or undetermined.
+
+On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`):
 
       - id: nonneg
         check: value >= 0                  # every cell

@@ -1,12 +1,23 @@
 """codes: every code is in its dimension's code list (its hierarchy).
 
+    hierarchies:
+      geo: {ALL: [A, B]}                # or {codelist: geo.csv}
     rules:
       - id: known-codes
         codes: geo                      # a dimension, a list, or all (those with a code list)
 
 Implied (rule `known-codes`) when the spec declares hierarchies, unless a rule of this kind
-is given. checked = cells; a cell with a code outside its dimension's declared codes fails,
-located at the code in the file.
+is given. One instance per cell (checked = cells); a dimension without a code list is an
+input error. A code outside the declared codes takes part in no hierarchy, and its cell
+fails, located at the code in the file.
+
+Passes: every row's geo is ALL, A or B. Fails: a row with geo `X`:
+
+    FAIL known-codes (error) spec.yaml  1 of 7 failed
+      geo 'X' is in the code list of geo
+        at geo=X, sex=total
+        'X' is not a code of geo (the spec lists 3 codes)
+        geo = X  cube.csv:8:1
 """
 
 from __future__ import annotations

@@ -3,11 +3,21 @@ combination of the other dimensions.
 
     rules:
       - id: complete
-        complete: [sex, age, status]    # or {dimensions: [...], table: cube}
+        complete: [sex]                 # or [sex, age], or {dimensions: all, table: cube}
 
-The expected codes are a dimension's code list, or the codes the table uses when it has
-none. checked = expected combinations; each one without a row fails, with its coordinates
-and the first row of its group.
+The expected codes of a dimension are its declared codes (its hierarchy), or the codes the
+table uses when it has none. One instance per expected cell (checked = expected
+combinations, within each combination of the other dimensions that occurs); each one
+without a row fails, with its coordinates and the first row of its group. A row whose
+count is not available still counts as present.
+
+Passes: geo A has rows for total, female and male. Fails: geo B has no row for male:
+
+    FAIL complete (error) spec.yaml  1 of 6 failed
+      a cell for sex=male
+        at geo=B, sex=male
+        this combination of codes has no row
+        cube.csv:5:3
 """
 
 from __future__ import annotations

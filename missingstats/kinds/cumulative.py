@@ -1,14 +1,28 @@
 """cumulative: a cumulative count never decreases from one edition to the next.
 
     rules:
-      - id: identified-cumulative
+      - id: cumulative-counts
         cumulative: [identified, exhumed]          # or {figures: [...], pairs: all}
 
 Compares each edition with the previous edition that reports the figure (every earlier
-one with `pairs: all`). Passes: identified 1,035 then 1,053. Fails: 1,053 then 1,035,
-"identified fell from 1,053 to 1,035 (-18)", with both lines (the newer first). A revision
-recorded on the figure (`revised: {from, why}`) explains a fall, which then passes with a
-note. Bounded figures ("at least 1,000") give pass, fail or undetermined.
+one with `pairs: all`); one instance per figure and pair of editions. Bounded figures
+("at least 1,000") give pass, fail or undetermined.
+
+Passes: `identified` 1,035 in 2019, 1,053 in 2020. Fails: 1,053 then 1,035, with both
+lines (the newer first, so an annotation lands on the line to fix):
+
+    FAIL cumulative-counts (error) commission.yaml  1 of 16 failed
+      a cumulative count never decreases from one edition to the next
+      identified@2020-12-31 >= identified@2019-12-31
+        at edition=2020-12-31, previous=2019-12-31
+        identified fell from 1,053 to 1,035 (-18)
+        identified@2019-12-31 = 1,053  commission.yaml:34:19
+        identified@2020-12-31 = 1,035  commission.yaml:42:19
+        difference: -18 (left side minus right side)
+
+A revision recorded on the figure in the newer edition, `identified: {value: 1035,
+revised: {from: 2019, why: "..."}}`, explains the fall: the step then passes and the
+report says why in a note.
 """
 
 from __future__ import annotations

@@ -3,17 +3,30 @@
     tables:
       regions:  {path: regions.csv, dimensions: [geo, year], measure: value}
       national: {path: national.csv, dimensions: [year], measure: value}
+    hierarchies:
+      geo: {C: [N, S]}
     rules:
       - id: regions-make-national
         group:
           check: sum(regions.value) == national.value
-          by: [year]                          # one instance per year
+          by: [year]                          # one instance per year (default: one overall)
           where: {geo: {level: 1}}            # optional: which rows take part
 
-Names are a table's measure (`regions.value`), optionally the cells of one code
-(`regions.female`); `sum(...)` adds up the group's cells, a bare name must be one cell per
-group. Passes: the regions of 2020 add up to the national 2020 figure. Fails: they add up to
-1,190 where national says 1,200 (difference 10), located at national.csv's line.
+Names are a table's measure (`regions.value`), or the cells of one code
+(`regions.sex.female`), unqualified when only one table has them; `sum(...)` adds up the
+group's rows, and a name outside `sum()` must be a single cell per group (else an input
+error says so). `where` filters by codes or hierarchy levels (0 is the top); a table
+without that dimension is not filtered by it.
+
+Passes: the regions N and S of 2019 add up to the national 2019 figure (600 + 500 ==
+1,100). Fails: in 2020 they add up to 1,190 where national says 1,200:
+
+    FAIL regions-make-national (error) spec.yaml  1 of 2 failed
+      sum(regions.value) == national.value
+        at year=2020
+        sum(regions.value) = 1,190
+        national.value     = 1,200  national.csv:3:2
+        difference: -10 (left side minus right side)
 """
 
 from __future__ import annotations

@@ -8,24 +8,34 @@ every combination of the other dimensions, as SDMX VTL's check_hierarchy.
       - id: sex-adds-up
         hierarchy: sex                      # or {dimension: age, relation: "<=", table: cube}
 
-Every declared hierarchy is checked as an exact sum (rule `<dim>-hierarchy`) unless a rule
-names it. `relation`: "==" the parts add up to the total (default); "sum <=" they add up to
-at most the total (a breakdown that leaves some out); "<=" each part is at most the total
-(overlapping breakdowns, such as children and women).
+Every declared hierarchy is checked as an exact sum (implied rule `<dim>-hierarchy`)
+unless a rule names it. `relation`: `"=="` the parts add up to the total (default);
+`"sum <="` they add up to at most the total (a breakdown that leaves some out); `"<="`
+each part is at most the total (overlapping breakdowns, such as children and women).
+`tolerance` applies.
 
-Passes: total 100, female 55, male 45. Fails: total 100, female 60, male 45 (difference
--5), with each cell's file and line.
+Passes: total 100, female 55, male 45. Fails: total 100, female 60, male 45, with each
+cell's coordinates, file and line:
 
-How: vectorised over the whole table.
-One instance per parent key in the outer union of "parent cells present" and "parent keys
-some child cell maps to". With integer codes a child's parent key is its own cell key with
-the dimension's digit replaced: key + (parent - code) * stride. The parts' sums are one
-`np.bincount`, the totals one scatter; a missing total or part follows the spec's policy:
+    FAIL sex-adds-up (error) spec.yaml  1 of 2 failed
+      sex total == female + male
+        at geo=B, sex=total, table=people
+        total  = 100  sex.csv:5:3
+        female = 60  sex.csv:6:3
+        male   = 45  sex.csv:7:3
+        difference: -5 (left side minus right side)
 
-    not-evaluable   the instance is "missing" (not evaluable)           (default)
-    zero            an absent cell or a not-available count counts as 0
-    fail            an absent cell fails the instance (the benchmark's reference counts a
-                    missing side as a failure)
+A missing total or part (an absent row, or a count that is not available) follows the
+spec's `missing_cells`: `not-evaluable` (default) makes the instance not evaluable, `zero`
+counts the cell as 0, `fail` fails the instance (the benchmark's reference counts a
+missing side as a failure). With relation `"<="`, a part already larger than the
+total still fails when another part is missing.
+
+How it is computed, vectorised over the whole table: one instance per parent key in the
+outer union of "parent cells present" and "parent keys some child cell maps to". With
+integer codes a child's parent key is its own cell key with the dimension's digit
+replaced, key + (parent - code) * stride; the parts' sums are one `np.bincount`, the
+totals one scatter.
 """
 
 from __future__ import annotations

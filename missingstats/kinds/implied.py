@@ -11,12 +11,22 @@ On a figure sheet, nesting implies them:
       detained:
         total: 871
         servicemen: 604          # implies detained.servicemen <= detained.total
-        civilians: {total: 267}
+        civilians: {total: 267}  # implies detained.civilians.total <= detained.total
         exhaustive: [servicemen, civilians]   # implies 604 + 267 == 871
 
+Passes as written. Fails with the servicemen typed as 640:
+
+    FAIL parts-sum-to-total (error) sheet.yaml  1 of 1 failed
+      the parts of an exhaustive breakdown add up to its total
+      detained.servicemen + detained.civilians.total == detained.total
+        detained.servicemen      = 640  sheet.yaml:4:17
+        detained.civilians.total = 267  sheet.yaml:5:24
+        detained.total           = 871  sheet.yaml:3:12
+        difference: 36 (left side minus right side)
+
 On a table spec: `unique-cells` (each combination of codes once), `known-codes` (codes
-from the code lists) and `<dim>-hierarchy` for each declared hierarchy, unless a rule of
-that kind covers it.
+from the code lists) and `<dim>-hierarchy` (exact sums) for each declared hierarchy,
+unless a rule of that kind covers it.
 
 Switch them off with `settings: {implied: false}` (sheets), `implied: false` (table specs)
 or `check --no-implied`.

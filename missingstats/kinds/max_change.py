@@ -2,11 +2,23 @@
 
     rules:
       - id: plausible-change
-        max_change: {figures: [still_missing], absolute: 500, relative: 0.3}
+        max_change: {figures: [missing], absolute: 500, relative: 0.3}
+        # severity: warning unless the rule says otherwise; pairs: all compares every pair
 
-A warning by default. A change is flagged only when it exceeds every limit given (500
-persons and 30% of the earlier value). Fails: "still_missing rose from 1,127 to 1,845
-(+718, +63.7%), more than the plausible change of 500 or 30%".
+A warning by default. A change is flagged only when it exceeds every limit given (here
+500 persons and 30% of the earlier value). Bounded figures give pass, fail or
+undetermined.
+
+Passes: `missing` 1,127 then 1,145 (+18). Fails: 1,145 then 1,845:
+
+    FAIL plausible-change (warning) ed.yaml  1 of 2 failed
+      a change of more than 500 or 30% per edition is worth a second look
+      abs(missing@2021-12-31 - missing@2020-12-31) <= max(500, 0.3 * abs(missing@2020-12-31))
+        at edition=2021-12-31, previous=2020-12-31
+        missing rose from 1,145 to 1,845 (+700, +61.1%), more than the plausible change of 500 or 30%
+        missing@2020-12-31 = 1,145  ed.yaml:11:24
+        missing@2021-12-31 = 1,845  ed.yaml:13:24
+        difference: 700 (left side minus right side)
 """
 
 from __future__ import annotations

@@ -1,25 +1,50 @@
 """prose: the text a sheet was typed from, against its figures (`check --text` / `--prose`).
 
-Two rules, in every report format:
+Not written in a rules file: `missingstats check sheet.yaml --text letter.txt` (or
+`--prose`, for the text the sheet names under `text:`) adds two error rules, in every
+report format.
 
-prose-matches-sheet (error)
-    Every figure with a `quote:` is found in the text (whitespace, typographic quotes,
-    dashes, line-end hyphens and footnote markers do not matter), and the number in the
-    text that belongs to the figure has the figure's value and the same kind of qualifier
-    ("at least" and "no fewer than" agree; "at least" and an exact figure do not). The
-    number is picked inside the quote by value, then by context words, then by the
-    figure's `text_line`. A quote the text has with other numbers in it is still found:
-    "3,898" in the text where the sheet says 3889 fails with both locations.
-prose-counts-agree (error)
-    Every other count in the text that the sheet records under the same context must be
-    consistent with one of those figures. "The same context" is precise: the figure's own
-    term (its last name part, or its group's for a `total`) is what the count counts (its
-    head word: "719 civilians", "71 are children", "871 ... taken as prisoners of war"), a
-    status in the figure's name (missing, detained, killed ...) is the count's status, and
-    the figure's other name parts are mentioned in the paragraph up to that sentence.
-    "Consistent" means the intervals overlap: "at least 871" in one sentence agrees with an
-    exact 871 in the sheet (871 is at least 871), "more than 900" would not. A count
-    that no figure's context fits is not checked (the letter's "eight resolutions").
+- `prose-matches-sheet`: every figure with a `quote:` is found in the text (whitespace,
+  line breaks, typographic quotes and dashes, line-end hyphens and footnote markers do not
+  matter), and the number in the text that belongs to the figure has the figure's value
+  and the same kind of qualifier ("at least" and "no fewer than" agree; "at least" and an
+  exact figure do not). The number is picked inside the quote by value, then by context
+  words, then by the figure's `text_line`. A quote the text has with other numbers in it
+  is still found; a quote that is not in the text fails and names the closest passage.
+- `prose-counts-agree`: every other count in the text that the sheet records under the
+  same context must be consistent with one of those figures. The same context: the
+  figure's own term (its last name part, or its group's for a `total`) is what the count
+  counts (its head word: "719 civilians", "71 are children"), a status in the figure's
+  name (missing, detained, killed ...) is the count's status, and the figure's other name
+  parts are mentioned in the paragraph up to that sentence. Consistent: the intervals
+  overlap, so "at least 871" agrees with an exact 871 and "more than 900" does not. A
+  count that no figure's context fits is not checked (the letter's "eight resolutions").
+
+    text: letter.txt
+    figures:
+      missing:
+        total: {value: 3889, quote: "3,889 citizens were registered as missing"}
+      detained:
+        civilians: 267
+
+Passes: the text says "3,889 citizens were registered as missing" and "At least 267
+civilians are detained". Fails: the text says "3,898 citizens ..." and "More than 900
+civilians are detained":
+
+    FAIL prose-matches-sheet (error) s.yaml  1 of 1 failed
+      every quoted figure is found in the text with the same value and qualifier
+      missing.total matches the text
+        the text says "3,898" where the sheet has 3,889: value differs
+        missing.total = 3,889  s.yaml:4:20
+        text          = 3,898  letter.txt:1:30
+        difference: -9 (left side minus right side)
+
+    FAIL prose-counts-agree (error) s.yaml  1 of 1 failed
+      every count the text states under a figure's context agrees with the figure
+      "More than 900" (civilians, detained) at letter.txt:3 agrees with the sheet
+        the text says "More than 900" (civilians, detained) but the sheet records detained.civilians = 267
+        text               = more than 900  letter.txt:3:11
+        detained.civilians = 267  s.yaml:6:16
 """
 
 from __future__ import annotations

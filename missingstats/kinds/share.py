@@ -1,25 +1,40 @@
 """share, shares_sum: stated percentages checked against the counts they derive from.
 
     figures:
+      registered: 7546
+      still_missing: 3577
       pending_percent: {value: 49, qualifier: over, unit: percent}
+      servicemen_percent: {value: 61, unit: percent}
+      civilians_percent: {value: 38, unit: percent}
     rules:
       - id: pending-share
         share: {percent: pending_percent, part: still_missing, whole: registered}
       - id: status-shares
         shares_sum: [servicemen_percent, civilians_percent]   # or {figures: [...], total: 100}
 
+A percentage is a figure with `unit: percent`, read with its stated rounding: "49 per
+cent" stands for [48.5, 49.5) and "47.4" for [47.35, 47.45) (the decimals written in the
+sheet say how it was rounded). Qualifiers are read literally: "over 49 per cent" is (49,
+100], "at least 49" [49, 100], "under 49" [0, 49), "at most 49" [0, 49], "about 49"
+widens by the sheet's `approximate` setting (or the figure's `tolerance`). A share rule
+passes when the share the counts give lies inside that interval, fails when it lies
+outside, and is undetermined when bounded counts leave both possible. Shares of one whole
+(`shares_sum`, default total 100) pass when their rounding intervals can add up to the
+total.
 
-A percentage is read with its stated rounding: "49 per cent" stands for [48.5, 49.5) and
-"47.4" for [47.35, 47.45) (the decimals written in the sheet say how it was rounded).
-Qualifiers are read literally: "over 49 per cent" is (49, 100], "at least 49" [49, 100],
-"under 49" [0, 49), "at most 49" [0, 49], "about 49" widens by the sheet's `approximate`
-setting (or the figure's `tolerance`). A share rule passes when the share the counts give
-lies inside that interval, fails when it lies outside, and is undetermined when bounded
-counts leave both possible. Shares of one whole pass when their rounding intervals can add
-to 100.
+Passes: `pending_percent: {value: 47, unit: percent}` (3,577 / 7,546 = 47.4 per cent lies
+in [46.5, 47.5)), and shares 61 and 39. Fails: shares 61 and 38 ("the shares 61 + 38 per
+cent cannot add to 100: with their rounding their sum is at least 98 and less than 100"),
+and "over 49":
 
-Fails: "pending_percent says over 49 per cent, but still_missing / registered = 3,577 /
-7,546 = 47.4 per cent".
+    FAIL pending-share (error) shares-pending.yaml  1 of 1 failed
+      a stated percentage agrees with the counts it derives from, within its rounding
+      pending_percent == 100 * still_missing / registered
+        pending_percent says over 49 per cent, but still_missing / registered = 3,577 / 7,546 = 47.4 per cent
+        pending_percent = over 49%  shares-pending.yaml:4:28
+        still_missing   = 3,577  shares-pending.yaml:3:18
+        registered      = 7,546  shares-pending.yaml:2:15
+        difference: 1.6 (left side minus right side)
 """
 
 from __future__ import annotations

@@ -2,14 +2,29 @@
 
     rules:
       - id: register-stock
-        stock: {name: still_missing, inflows: [newly_registered], outflows: [identified],
+        stock: {name: missing, inflows: [reported], outflows: [identified],
                 flows: period}          # period: per-edition amounts; cumulative: running totals
         tolerance: 5                    # absolute, or {absolute, relative}
 
-Passes: still_missing 1,127 then 1,145 with 30 newly registered and 12 identified.
-Fails: "still_missing went from 1,127 to 1,200, but its flows give 1,145 (1,127 +30
-newly_registered -12 identified)". A flow not reported in an edition makes the step not
-evaluable.
+Each step between editions must satisfy now = before + inflows - outflows (within the
+tolerance). With `flows: period` (the default) a flow is the amount the newer edition
+reports; with `flows: cumulative` the flows are running totals and the flow is their
+change. `pairs: all` compares every pair of editions. A flow not reported in an edition
+makes the step not evaluable.
+
+Passes: `missing` 1,127 then 1,145, with 30 newly reported and 12 identified. Fails: 1,145
+then 1,845 with the same flows (without the tolerance):
+
+    FAIL register-stock (error) ed.yaml  1 of 2 failed
+      missing changes only by its flows: now = before + reported - identified
+      missing@2021-12-31 == missing@2020-12-31 + reported@2021-12-31 - identified@2021-12-31
+        at edition=2021-12-31, previous=2020-12-31
+        missing went from 1,145 to 1,845, but its flows give 1,163 (1,145 +30 reported -12 identified)
+        missing@2020-12-31 = 1,145  ed.yaml:11:24
+        missing@2021-12-31 = 1,845  ed.yaml:13:24
+        reported (flow)    = 30
+        identified (flow)  = 12
+        difference: 682 (left side minus right side)
 """
 
 from __future__ import annotations

@@ -5,8 +5,18 @@
         unique: cube                    # a table, a list of tables, or all
 
 Implied for every table spec (rule `unique-cells`) unless a rule of this kind is given.
-checked = cells; a cell whose coordinates an earlier row already has fails, naming both
-rows. The first occurrence is the one every other rule uses.
+One instance per cell (checked = cells). The first occurrence of a combination is the one
+every other rule uses; a later row with the same coordinates fails, naming both rows.
+
+Passes: one row each for (A, total), (A, female), (A, male). Fails: a second row
+`B,female,3` in cube.csv:
+
+    FAIL no-duplicates (error) spec.yaml  1 of 7 failed
+      one cell per combination of codes
+        at geo=B, sex=female
+        same coordinates as line 6
+        this  = 3  cube.csv:7:3
+        first = 3  cube.csv:6:3
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ fraction, 0.1 unless the sheet's `settings: {approximate: ...}` or a figure's `t
 says otherwise) and round outwards to whole numbers: "about 300" is [270, 330]. "Nearly",
 "almost" and "close to" say the truth is at or below the stated value: "nearly 300" is
 [270, 300] (300 itself is kept so a rounded "nearly" never makes a false failure).
-Vague magnitudes map to the fixed intervals in MAGNITUDES (README: "Bounded figures").
+Vague magnitudes map to the fixed intervals in MAGNITUDES (docs/sheets.md, "Bounded figures").
 """
 
 from __future__ import annotations

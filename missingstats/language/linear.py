@@ -20,7 +20,7 @@ turns a parsed check into a formula of linear atoms, then into matrix rows:
   "could not analyse" rather than guess.
 
 The variable box (every count in [0, U], other figures in [-U, U]) keeps every big-M finite;
-callers choose U well above any value in play (README: "How explain works").
+callers choose U well above any value in play (docs/explain.md, "How it works, and its limits").
 """
 
 from __future__ import annotations

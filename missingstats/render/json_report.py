@@ -1,4 +1,4 @@
-"""The JSON report: the versioned contract of README 'JSON report', as is."""
+"""The JSON report: the versioned contract of docs/report.md, as is."""
 
 from __future__ import annotations
 

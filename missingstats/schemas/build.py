@@ -193,7 +193,7 @@ def rule_schema() -> dict:
         raise SystemExit(f"schemas/build.py: describe the rule keys {sorted(missing)}")
     properties = dict(common)
     for kind in present:
-        properties[kind] = kinds.get(kind, {"description": f"A `{kind}` rule (see the README)."})
+        properties[kind] = kinds.get(kind, {"description": f"A `{kind}` rule (see docs/rule-kinds.md)."})
     return {
         "type": "object",
         "description": "A rule: an id, exactly one kind key (check, ...) and metadata.",

@@ -1,6 +1,6 @@
 """Every number a document states, with its kind, and for counts what they count.
 
-Kinds (README: "extract"):
+Kinds (docs/prose.md, "missingstats extract"):
   count      a number of persons or things: "3,889", "eight resolutions", "more than
              1 million", "tens of thousands", "between 20 and 30"
   year       "2004", "(2019)", "1992-1994", "the 1990s"
@@ -129,7 +129,7 @@ class Mention:
     footnote: bool = False
 
     def as_dict(self) -> dict:
-        """The documented JSON shape of a mention (README: 'extract')."""
+        """The documented JSON shape of a mention (docs/prose.md)."""
         def num(x: float | None) -> int | float | None:
             if x is None or x == bounds.INF:
                 return None
