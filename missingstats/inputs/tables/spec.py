@@ -278,8 +278,32 @@ def load_spec(path: str, top: sy.Mapping) -> TableSpec:
 
 
 def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Location) -> TableDef:
+    """One table definition, checked in the order a reader fixes it: keys, file, columns,
+    where the data sits in the file, how its text is read, which rows are kept."""
     m = TABLE.mapping(node, f"table {name!r}", f"table {name!r}")
     rel = sy.expect_string(m["path"], "a table path")
+    fmt = _format(m, rel)
+    dimensions, constants, wide, measure, measure_col = _columns(m, name)
+    sheet, cell_range, header, header_row, last_row = _layout(m, fmt)
+    thousands = _thousands(m["thousands"]) if "thousands" in m else None
+    fill_down = _fill_down(m["fill_down"], dimensions, name) if "fill_down" in m else []
+    delimiter = _delimiter(m, fmt, str(rel))
+    encoding = str(sy.expect_string(m["encoding"], "'encoding'")) if "encoding" in m else "utf-8"
+    missing = _missing_values(m["missing_values"]) if "missing_values" in m else list(DEFAULT_MISSING)
+    known = set(dimensions) | set(constants) | set(wide.dimensions if wide else ())
+    filters = _filters(m["filter"], known, name) if "filter" in m else []
+    return TableDef(
+        name=name, path=base / str(rel), file=shown_path(spec_path, str(rel)), format=fmt,
+        dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
+        filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
+        delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
+        path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
+        constants=constants, header=header,
+    )
+
+
+def _format(m: sy.Mapping, rel: sy.Scalar) -> str:
+    """The file format: `format:` if given, else told by the path's suffix."""
     fmt = FORMATS.get(Path(str(rel)).suffix.lower())
     if "format" in m:
         given = sy.expect_string(m["format"], "'format'")
@@ -291,6 +315,12 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             f"cannot tell the format of {str(rel)!r} from its suffix; use .csv, .tsv, .parquet "
             "or .xlsx, or say format: csv", rel.location,
         )
+    return fmt
+
+
+def _columns(m: sy.Mapping, name: str
+             ) -> tuple[dict[str, str], dict[str, str], Wide | None, str, str | None]:
+    """Dimensions, constants, the wide layout and the measure, each column used once."""
     dimensions = _name_columns(m["dimensions"], f"dimensions of {name!r}", allow_empty=True)
     constants: dict[str, str] = {}
     if "constants" in m:
@@ -324,6 +354,12 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
     dup = sorted({c for c in columns if columns.count(c) > 1})
     if dup:
         raise InputError(f"column {dup[0]!r} is used twice in table {name!r}", m.location)
+    return dimensions, constants, wide, measure, measure_col
+
+
+def _layout(m: sy.Mapping, fmt: str
+            ) -> tuple[str | None, tuple[int, int, int, int] | None, list[str] | None, int, int | None]:
+    """Where the table sits in its file: sheet, range, header (row) and last row."""
     sheet = str(sy.expect_string(m["sheet"], "'sheet'")) if "sheet" in m else None
     cell_range = _range(m["range"]) if "range" in m else None
     if (sheet or cell_range) and fmt != "excel":
@@ -350,59 +386,60 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             raise InputError("last_row must come after the header row", m["last_row"].location)
         if cell_range:
             raise InputError("give either 'range' or 'last_row'", m["last_row"].location)
-    thousands = None
-    if "thousands" in m:
-        t = m["thousands"]
-        text = str(t) if isinstance(t, sy.Scalar) else ""
-        text = THOUSANDS_WORDS.get(text, text)
-        if len(text) != 1 or text.isdigit():
-            raise InputError("thousands is one character such as ',' or a word: comma, space, "
-                             "apostrophe, dot, nbsp", t.location)
-        thousands = text
+    return sheet, cell_range, header, header_row, last_row
+
+
+def _thousands(node: sy.Node) -> str:
+    text = str(node) if isinstance(node, sy.Scalar) else ""
+    text = THOUSANDS_WORDS.get(text, text)
+    if len(text) != 1 or text.isdigit():
+        raise InputError("thousands is one character such as ',' or a word: comma, space, "
+                         "apostrophe, dot, nbsp", node.location)
+    return text
+
+
+def _fill_down(node: sy.Node, dimensions: dict[str, str], name: str) -> list[str]:
+    items = [node] if isinstance(node, sy.Scalar) else list(sy.expect_sequence(node, "'fill_down'"))
     fill_down: list[str] = []
-    if "fill_down" in m:
-        node = m["fill_down"]
-        items = [node] if isinstance(node, sy.Scalar) else list(sy.expect_sequence(node, "'fill_down'"))
-        for item in items:
-            dim = str(sy.expect_string(item, "a dimension"))
-            if dim not in dimensions:
-                raise InputError(f"fill_down names {dim!r}, which is not a column dimension of "
-                                 f"{name!r}", item.location)
-            fill_down.append(dim)
-    delimiter = None
-    if "delimiter" in m:
-        if fmt != "csv":
-            raise InputError("'delimiter' applies to CSV tables only", m["delimiter"].location)
-        d = m["delimiter"]
-        text = str(d) if isinstance(d, sy.Scalar) else ""
-        text = {"\\t": "\t", "tab": "\t"}.get(text, text)
-        if len(text) != 1:
-            raise InputError("delimiter is one character, such as ; or tab", d.location)
-        delimiter = text
-    elif str(rel).lower().endswith(".tsv"):
-        delimiter = "\t"
-    encoding = str(sy.expect_string(m["encoding"], "'encoding'")) if "encoding" in m else "utf-8"
-    missing = list(DEFAULT_MISSING)
-    if "missing_values" in m:
-        missing = [str(v) for v in sy.expect_sequence(m["missing_values"], "'missing_values'")]
-        for v in sy.expect_sequence(m["missing_values"], "'missing_values'"):
-            if not isinstance(v, sy.Scalar):
-                raise InputError("a missing value marker is text such as ':'", v.location)
+    for item in items:
+        dim = str(sy.expect_string(item, "a dimension"))
+        if dim not in dimensions:
+            raise InputError(f"fill_down names {dim!r}, which is not a column dimension of "
+                             f"{name!r}", item.location)
+        fill_down.append(dim)
+    return fill_down
+
+
+def _delimiter(m: sy.Mapping, fmt: str, rel: str) -> str | None:
+    if "delimiter" not in m:
+        return "\t" if rel.lower().endswith(".tsv") else None
+    if fmt != "csv":
+        raise InputError("'delimiter' applies to CSV tables only", m["delimiter"].location)
+    d = m["delimiter"]
+    text = str(d) if isinstance(d, sy.Scalar) else ""
+    text = {"\\t": "\t", "tab": "\t"}.get(text, text)
+    if len(text) != 1:
+        raise InputError("delimiter is one character, such as ; or tab", d.location)
+    return text
+
+
+def _missing_values(node: sy.Node) -> list[str]:
+    items = sy.expect_sequence(node, "'missing_values'")
+    missing = [str(v) for v in items]
+    for v in items:
+        if not isinstance(v, sy.Scalar):
+            raise InputError("a missing value marker is text such as ':'", v.location)
+    return missing
+
+
+def _filters(node: sy.Node, known: set[str], name: str) -> list[Filter]:
     filters = []
-    if "filter" in m:
-        for dim, value in sy.expect_mapping(m["filter"], "'filter'").items():
-            filters.append(_filter(str(dim), value, dim.location))
-            if dim not in dimensions and dim not in constants and not (wide and dim in wide.dimensions):
-                raise InputError(f"filter on {str(dim)!r}, which is not a dimension of {name!r}",
-                                 dim.location)
-    return TableDef(
-        name=name, path=base / str(rel), file=shown_path(spec_path, str(rel)), format=fmt,
-        dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
-        filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
-        delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
-        path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
-        constants=constants, header=header,
-    )
+    for dim, value in sy.expect_mapping(node, "'filter'").items():
+        filters.append(_filter(str(dim), value, dim.location))
+        if dim not in known:
+            raise InputError(f"filter on {str(dim)!r}, which is not a dimension of {name!r}",
+                             dim.location)
+    return filters
 
 
 def _simple_name(text: sy.Scalar, what: str) -> sy.Scalar:
