@@ -160,3 +160,32 @@ def test_check_and_schema_agree_on_any_set_of_keys(data):
     expected = set(keys) <= set(table.names) and all(k.name in keys for k in table.keys if k.required)
     assert accepted == expected
     assert schema_verdict(table, keys) == accepted, (table.name, keys)
+
+
+# --- end to end -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"s.yaml": "figures:\n  a:\n    value: 1\n    qoute: x\n"},
+     "s.yaml:4:5: unknown key 'qoute' in figure a; did you mean 'quote'?; valid keys: between, note, "),
+    ({"s.yaml": "figures: {a: 1, b: 2}\nrules:\n  - id: r\n    shares_sum: {figures: [a, b], totl: 1}\n"},
+     "s.yaml:4:35: unknown key 'totl' in 'shares_sum'; did you mean 'total'?; valid keys: figures, total"),
+    ({"s.yaml": "tables: {t: {path: t.csv, dimensions: [geo], measure: value}}\nhierarchies:\n"
+                "  geo: {codelist: g.csv, parnt: p}\n",
+      "t.csv": "geo,value\nT,1\n", "g.csv": "code,parent\nT,\n"},
+     "s.yaml:3:26: unknown key 'parnt' in the code list hierarchy of 'geo'; did you mean 'parent'?"),
+    ({"e.yaml": "edition: {series: s, renamed: {a: b}}\neditions:\n  - as_of: 2020\n    figures: {a: 1}\n"},
+     "e.yaml:1:22: unknown key 'renamed' in 'edition' of an editions file (each edition has its own "
+     "'renamed:'); valid keys: series"),
+])
+def test_a_mistyped_key_stops_check_with_its_place_and_the_valid_keys(tmp_path, monkeypatch, files, expected):
+    from typer.testing import CliRunner
+
+    from missingstats.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", next(iter(files))])
+    assert result.exit_code == 2
+    assert expected in result.stderr

@@ -44,7 +44,10 @@ CODE = {"type": ["string", "integer"]}
 DATE = {"anyOf": [{"type": "string", "pattern": DATE_RE},
                   {"type": "integer", "minimum": 1000, "maximum": 9999}]}  # a year: `as_of: 2020`
 AMOUNT = {"type": "number", "minimum": 0}
-# A rules file name, a list of rules or a rules file's mapping: the rules document's defs.
+# A rules file name, a list of rules or a rules file's mapping. Named by `$ref` rather than by
+# table: inputs/rules.py imports the rule kinds, some of which import inputs/sheet.py, so a
+# sheet cannot import the rules tables; schemas/build.py adds them to the documents that
+# refer to them (and tests/test_schemas.py checks every `$ref` resolves).
 RULES = {
     "description": "A rules file (relative to this file) or a list of rules.",
     "anyOf": [STRING, {"$ref": "#/$defs/ruleList"}, {"$ref": "#/$defs/rulesFile"}],
