@@ -8,6 +8,7 @@ schema (the schema may be looser than a loader, never stricter).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -104,6 +105,14 @@ def test_rules_schema_knows_every_rule_kind():
 
     rule = json.loads((SCHEMAS / "rules.schema.json").read_text(encoding="utf-8"))["$defs"]["rule"]
     assert set(rule["properties"]) == set(COMMON_KEYS) | {"check"} | set(RULE_KINDS)
+
+
+def test_every_rule_kind_declares_its_keys_beside_its_parse():
+    from missingstats.kinds.registry import KINDS, module
+
+    for kind in KINDS.values():
+        for key in kind.keys:
+            assert key in module(key).SCHEMAS, f"kinds/{kind.id}.py: SCHEMAS lacks {key!r}"
 
 
 @pytest.mark.parametrize("name", build.NAMES)
@@ -251,3 +260,175 @@ def test_table_spec_documented_forms_validate():
                   {"id": "g", "group": {"check": "sum(cube.value) == wide.value", "by": ["year"]}}],
     }
     assert not errors("tables", doc)
+
+
+# --- the loaders and the schemas accept the same keys ---------------------------------------------
+
+
+def shipped(name: str) -> dict:
+    return json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def loader_tables() -> list:
+    """Every key table a loader checks keys with: the module-level tables of the input loaders
+    and of every rule kind (registry-loaded, as the rules loader does)."""
+    from missingstats.inputs import editions, keys, rules, sheet
+    from missingstats.inputs.tables import spec
+    from missingstats.kinds.registry import KINDS
+
+    modules = [sheet, editions, rules, spec, *(k.load() for k in KINDS.values())]
+    found = {id(v): v for m in modules for v in vars(m).values() if isinstance(v, keys.Table)}
+    return sorted(found.values(), key=lambda t: t.name)
+
+
+def test_every_loader_table_is_in_a_shipped_schema_with_the_same_keys():
+    defs = {}
+    for name in build.NAMES:
+        defs.update(shipped(name)["$defs"])
+    tables = loader_tables()
+    assert len(tables) >= 20, [t.name for t in tables]
+    for table in tables:
+        assert table.name in defs, f"table {table.name!r} is in no shipped schema"
+        schema = defs[table.name]
+        assert list(schema["properties"]) == list(table.names), table.name
+        assert schema.get("required", []) == [k.name for k in table.keys if k.required], table.name
+        assert (schema["additionalProperties"] is False and "patternProperties" not in schema) \
+            == table.closed, table.name
+
+
+def test_every_ref_in_the_shipped_schemas_resolves():
+    for name in build.NAMES:
+        doc = shipped(name)
+        text = json.dumps(doc)
+        for ref in set(re.findall(r'"\$ref": "#/\$defs/([A-Za-z]+)"', text)):
+            assert ref in doc["$defs"], f"{name}.schema.json: #/$defs/{ref} is not defined"
+
+
+def load_any(path: Path) -> None:
+    """Run the loader the CLI would pick for `path` (raises InputError)."""
+    from missingstats.inputs import yamlnodes as sy
+    from missingstats.inputs.editions import edition_meta, load_editions_file
+    from missingstats.inputs.rules import load_rules
+    from missingstats.inputs.sheet import load_sheet
+    from missingstats.inputs.tables.spec import load_spec
+
+    root = sy.load(path)
+    if isinstance(root, sy.Mapping) and "tables" in root:
+        load_spec(str(path), root)
+    elif isinstance(root, sy.Mapping) and "editions" in root:
+        load_editions_file(str(path), root)
+    elif isinstance(root, sy.Mapping) and "figures" in root and not isinstance(root["figures"], sy.Sequence):
+        edition_meta(load_sheet(path))
+    else:
+        load_rules(path)
+
+
+RULE = "rules:\n  - id: r\n"
+R0 = ["rules", 0]
+TABLE_T = "tables:\n  t:\n    path: t.csv\n    dimensions: [geo]\n"
+# (schema, the table's $defs name, a valid file with `@` where a key is put, path to that mapping)
+PROBES = [
+    ("sheet", "sheet", "figures:\n  a: 1\n@\n", []),
+    ("sheet", "figure", "figures:\n  a:\n    value: 1\n    @\n", ["figures", "a"]),
+    ("sheet", "settings", "figures:\n  a: 1\nsettings:\n  implied: true\n  @\n", ["settings"]),
+    ("sheet", "source", "figures:\n  a: 1\nsource:\n  title: t\n  @\n", ["source"]),
+    ("sheet", "edition", "figures:\n  a: 1\nedition:\n  series: s\n  @\n", ["edition"]),
+    ("sheet", "editionsFile", "editions:\n  - as_of: 2020\n    figures: {a: 1}\n@\n", []),
+    ("sheet", "editionItem", "editions:\n  - as_of: 2020\n    figures: {a: 1}\n    @\n", ["editions", 0]),
+    ("sheet", "fileEdition", "edition:\n  series: s\n  @\neditions:\n  - as_of: 2020\n    figures: {a: 1}\n",
+     ["edition"]),
+    ("sheet", "revised", "editions:\n  - as_of: 2020\n    figures:\n      a:\n        value: 1\n"
+     "        revised:\n          why: w\n          @\n", ["editions", 0, "figures", "a", "revised"]),
+    ("rules", "rulesFile", RULE + "    check: a <= 1\n@\n", []),
+    ("rules", "rule", RULE + "    check: a <= 1\n    @\n", ["rules", 0]),
+    ("rules", "tolerance", RULE + "    check: a <= 1\n    tolerance:\n      absolute: 1\n      @\n",
+     [*R0, "tolerance"]),
+    ("rules", "hierarchyRule", RULE + "    hierarchy:\n      dimension: sex\n      @\n", [*R0, "hierarchy"]),
+    ("rules", "completeRule", RULE + "    complete:\n      dimensions: [a]\n      @\n", [*R0, "complete"]),
+    ("rules", "groupRule", RULE + "    group:\n      check: sum(t.value) >= 0\n      @\n", [*R0, "group"]),
+    ("rules", "cumulativeRule", RULE + "    cumulative:\n      figures: [a]\n      @\n", [*R0, "cumulative"]),
+    ("rules", "stockRule", RULE + "    stock:\n      name: a\n      inflows: [b]\n      @\n", [*R0, "stock"]),
+    ("rules", "maxChangeRule", RULE + "    max_change:\n      figures: [a]\n      absolute: 1\n      @\n",
+     [*R0, "max_change"]),
+    ("rules", "shareRule", RULE + "    share:\n      percent: p\n      part: a\n      whole: b\n      @\n",
+     [*R0, "share"]),
+    ("rules", "sharesSumRule", RULE + "    shares_sum:\n      figures: [a, b]\n      @\n",
+     [*R0, "shares_sum"]),
+    ("tables", "tableSpec", TABLE_T + "    measure: value\n@\n", []),
+    ("tables", "table", TABLE_T + "    measure: value\n    @\n", ["tables", "t"]),
+    ("tables", "wide", TABLE_T + "    wide:\n      dimension: sex\n      columns: [f, m]\n      @\n",
+     ["tables", "t", "wide"]),
+    ("tables", "filterLevel", TABLE_T + "    measure: value\n    filter:\n      geo:\n        level: 1\n"
+     "        @\n", ["tables", "t", "filter", "geo"]),
+    ("tables", "codelist", TABLE_T + "    measure: value\nhierarchies:\n  geo:\n    codelist: g.csv\n    @\n",
+     ["hierarchies", "geo"]),
+]
+
+
+def probe(tmp_path: Path, schema: str, name: str, template: str, where: list, key: str):
+    """Put `key: 1` into the mapping; what the loader says, and the schema's key errors there."""
+    text = template.replace("@", f"{key}: 1")
+    path = tmp_path / "probe.yaml"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "g.csv").write_text("code,parent\nT,\n", encoding="utf-8")
+    try:
+        load_any(path)
+        said = None
+    except InputError as err:
+        said = err
+    doc = yaml.load(text, Loader=_Loader)
+    for step in where:
+        doc = doc[step]
+    sub = Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": shipped(schema)["$defs"]})
+    flagged = [e for e in sub.iter_errors(doc)
+               if e.validator in ("additionalProperties", "unevaluatedProperties") and not e.absolute_path]
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.strip().startswith(f"{key}:"))) + 1
+    return said, flagged, line
+
+
+def refused(err: InputError | None, key: str) -> bool:
+    """The loader's words for a key it does not know (not for another key in the same file)."""
+    words = rf"unknown [a-z -]*key {re.escape(repr(key))}"
+    return err is not None and re.match(words, err.message) is not None
+
+
+def test_the_probes_cover_every_loader_table():
+    closed = {t.name for t in loader_tables() if t.closed}
+    probed = {name for _, name, _, _ in PROBES}
+    assert closed <= probed, f"add a probe for {sorted(closed - probed)}"
+
+
+@pytest.mark.parametrize(("schema", "name", "template", "where"), PROBES,
+                         ids=[f"{p[0]}-{p[1]}" for p in PROBES])
+def test_loader_and_schema_accept_the_same_keys(tmp_path, monkeypatch, schema, name, template, where):
+    """Every key the schema lists is one the loader knows, and a key the schema does not list is
+    one the loader refuses, at that key (for a closed mapping)."""
+    monkeypatch.chdir(tmp_path)
+    definition = shipped(schema)["$defs"][name]
+    for key in definition["properties"]:
+        if template.replace("@", "").count(f" {key}:") or template.startswith(f"{key}:"):
+            continue  # already in the file
+        said, flagged, _ = probe(tmp_path, schema, name, template, where, key)
+        assert not refused(said, key), f"the schema has {name}.{key}; the loader says: {said}"
+        assert not flagged, (name, key, [e.message for e in flagged])
+    said, flagged, line = probe(tmp_path, schema, name, template, where, "zz_not_a_key")
+    if definition["additionalProperties"] is False and "patternProperties" not in definition:
+        assert refused(said, "zz_not_a_key") and said.location.line == line, (name, said)
+        assert "valid keys: " + ", ".join(sorted(definition["properties"])) in said.message
+        assert flagged, f"the schema's {name} lets zz_not_a_key through"
+    else:
+        assert not refused(said, "zz_not_a_key") and not flagged, (name, said)
+
+
+def test_no_loader_checks_keys_by_hand():
+    """An unknown-key message is written once, in inputs/keys.py: a loader that words its own
+    would accept keys its table (and so its schema) does not list."""
+    words = re.compile(r"unknown (top-level |rule )?key|not in [A-Z_]*KEYS\b")
+    found = []
+    for path in sorted((ROOT / "missingstats").rglob("*.py")):
+        if path.name == "keys.py" and path.parent.name == "inputs":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if words.search(line) and "unknown=" not in line:
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, found

@@ -26,13 +26,43 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from missingstats.core.errors import InputError, Location
+from missingstats.inputs import keys as kt
 from missingstats.inputs import sheet as sh
 from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.keys import Key, Table
 
-EDITIONS_FILE_KEYS = {"source", "rules", "settings", "editions", "edition"}
-EDITION_ITEM_KEYS = {"as_of", "source", "figures", "settings", "renamed"}
-EDITION_KEYS = {"series", "renamed"}
-REVISED_KEYS = {"from", "why"}
+# --- the keys of an editions file's mappings (checked here, and the sheet JSON Schema) ------
+
+RENAMED = {"type": "object", "additionalProperties": kt.STRING,
+           "description": "new_name: old_name for figures renamed in this edition."}
+SERIES = Key("series", kt.TEXT, "The series this sheet is an edition of.")
+EDITION = Table("edition", "'edition'", "This sheet is one edition of a series.", (
+    SERIES, Key("renamed", RENAMED),
+))
+FILE_EDITION = Table("fileEdition", "'edition' of an editions file", "The series these editions form.",
+                     (SERIES,),
+                     hints={"renamed": "each edition has its own 'renamed:'"})
+EDITION_ITEM = Table("editionItem", "an edition", "One edition: its date and its figures.", (
+    Key("as_of", kt.DATE, "The date the figures refer to (or give it in source)."),
+    Key("source", sh.SOURCE),
+    Key("figures", sh.GROUP, "The edition's figures, nested by group.", required=True,
+        missing="an edition needs a 'figures:' mapping"),
+    Key("settings", sh.SETTINGS),
+    Key("renamed", RENAMED),
+))
+EDITIONS_FILE = Table(
+    "editionsFile", "an editions file", "Several editions of one series in one file.", (
+        Key("source", sh.SOURCE, "What every edition shares (each may add its own)."),
+        Key("rules", kt.RULES),
+        Key("settings", sh.SETTINGS),
+        Key("editions", {"type": "array", "items": EDITION_ITEM, "minItems": 1},
+            "The editions, each with its as_of and figures.", required=True),
+        Key("edition", FILE_EDITION),
+    ),
+    unknown="unknown top-level key",
+    hints={"figures": "a file holds either 'figures' or 'editions'",
+           "text": "a text belongs to one sheet, not to a series"},
+)
 
 
 @dataclass
@@ -79,13 +109,7 @@ def edition_meta(sheet: sh.Sheet) -> tuple[str | None, dict[str, str], dict[str,
     node = sheet.root.get("edition") if sheet.root is not None else None
     if node is None:
         return None, {}, {}
-    m = sy.expect_mapping(node, "'edition'")
-    for key in m:
-        if key not in EDITION_KEYS:
-            raise InputError(
-                f"unknown key {str(key)!r} in 'edition'; it has {', '.join(sorted(EDITION_KEYS))}",
-                key.location,
-            )
+    m = EDITION.mapping(node)
     series = str(sy.expect_string(m["series"], "edition.series")) if "series" in m else None
     renamed, where = parse_renamed(m.get("renamed"), sheet)
     return series, renamed, where
@@ -129,15 +153,7 @@ def parse_revisions(sheet: sh.Sheet, label: str, as_of: str | None) -> list[Revi
         if node is None:
             continue
         what = f"{fig.name}.revised"
-        m = sy.expect_mapping(node, f"{what} (from: DATE, why: TEXT)")
-        for key in m:
-            if key not in REVISED_KEYS:
-                raise InputError(
-                    f"unknown key {str(key)!r} in {what}; it has 'from' (optional) and 'why'",
-                    key.location,
-                )
-        if "why" not in m:
-            raise InputError(f"{what} needs 'why': say what was revised and why", m.location)
+        m = sh.REVISED.mapping(node, f"{what} (from: DATE, why: TEXT)", what)
         why = str(sy.expect_string(m["why"], f"{what}.why"))
         since = None
         if "from" in m:
@@ -159,22 +175,12 @@ def parse_revisions(sheet: sh.Sheet, label: str, as_of: str | None) -> list[Revi
 
 def load_editions_file(path: str, top: sy.Mapping) -> Series:
     """One file holding several editions (top-level `editions:` list)."""
-    for key in top:
-        if key not in EDITIONS_FILE_KEYS:
-            hint = " (a file holds either 'figures' or 'editions')" if key == "figures" else ""
-            raise InputError(
-                f"unknown top-level key {str(key)!r} in an editions file; it has "
-                f"{', '.join(sorted(EDITIONS_FILE_KEYS))}{hint}",
-                key.location,
-            )
+    EDITIONS_FILE.check(top)
     settings = sh.parse_settings(top.get("settings"))
     shared_source = sh.parse_source(top.get("source"))
     series_id = path
     if "edition" in top:
-        m = sy.expect_mapping(top["edition"], "'edition'")
-        for key in m:
-            if key != "series":
-                raise InputError("'edition' in an editions file has only 'series'", key.location)
+        m = FILE_EDITION.mapping(top["edition"], "'edition'")
         if "series" in m:
             series_id = str(sy.expect_string(m["series"], "edition.series"))
     items = sy.expect_sequence(top["editions"], "'editions'")
@@ -182,14 +188,7 @@ def load_editions_file(path: str, top: sy.Mapping) -> Series:
         raise InputError("'editions' lists no editions", items.location)
     editions: list[Edition] = []
     for item in items:
-        m = sy.expect_mapping(item, "an edition")
-        for key in m:
-            if key not in EDITION_ITEM_KEYS:
-                raise InputError(
-                    f"unknown key {str(key)!r} in an edition; it has "
-                    f"{', '.join(sorted(EDITION_ITEM_KEYS))}",
-                    key.location,
-                )
+        m = EDITION_ITEM.mapping(item)
         sheet = sheet_from_mapping(m, path, settings)
         sheet.source = {**shared_source, **sheet.source}
         if "as_of" in m:

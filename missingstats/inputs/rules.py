@@ -19,11 +19,15 @@ file:line:col; we never drop a rule with a warning, a CI gate must fail loudly.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from missingstats.core.errors import InputError, Location, suggest
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.keys import Key, Table
 from missingstats.kinds.base import Instance, Rule  # noqa: F401  (the rule model, re-exported)
 from missingstats.kinds.registry import BY_KEY, module
 from missingstats.language import expr as ex
@@ -31,8 +35,61 @@ from missingstats.language.intervals import Tolerance
 
 RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*\Z")
 SEVERITIES = ("error", "warning", "info")
-COMMON_KEYS = {"id", "severity", "description", "message", "tolerance", "for", "label"}
-TOP_KEYS = {"rules", "include", "figures", "description"}
+
+# --- the keys of a rules file's mappings (checked here, and the rules JSON Schema) ----------
+
+TOLERANCE = Table("tolerance", "tolerance", "Absolute and relative slack for equalities.", (
+    Key("absolute", kt.AMOUNT, "Slack in the figures' unit."),
+    Key("relative", kt.AMOUNT, "Slack as a fraction of the larger side (0.01: 1%)."),
+))
+COMMON = (
+    Key("id", {**kt.TEXT, "pattern": "^" + RULE_ID.pattern.removesuffix(r"\Z") + "$"},
+        "A stable id (letters, digits, - _ . :); reports and SARIF use it.", required=True,
+        missing="a rule needs an 'id'"),
+    Key("severity", {"enum": list(SEVERITIES), "default": "error"},
+        "error fails the run (exit 1); warning and info do not unless --strict."),
+    Key("description", kt.TEXT, "The rule in words, shown with every failure."),
+    Key("label", kt.TEXT, "A short name for the rule (used as description when none is given)."),
+    Key("message", kt.TEXT, "A message shown with each failing instance."),
+    Key("tolerance", {"anyOf": [kt.AMOUNT, TOLERANCE]},
+        "Slack for equalities: a number (absolute) or {absolute, relative}."),
+    Key("for", {"type": "object", "additionalProperties": {"type": "array", "items": kt.TEXT,
+                                                           "minItems": 1}},
+        "Template variables: each `{name}` in the check takes every listed value (cartesian "
+        "product over several variables)."),
+)
+COMMON_KEYS = {k.name for k in COMMON}
+KIND_KEYS = ("check", *sorted(k for k in BY_KEY if k != "check"))
+
+
+def _kind_value(key: str) -> Callable[[], Any]:
+    """The schema of a rule kind's key, from the kind's module (imported only for schemas)."""
+    return lambda: module(key).SCHEMAS[key]
+
+
+RULE = Table(
+    "rule", "a rule", "A rule: an id, exactly one kind key (check, ...) and metadata.",
+    (*COMMON, *(Key(k, _kind_value(k)) for k in KIND_KEYS)),
+    unknown="unknown rule key",
+    also={"oneOf": [{"required": [k]} for k in KIND_KEYS]},
+)
+RULE_LIST = kt.Shared("ruleList", {"type": "array", "items": RULE, "description": "A list of rules."})
+RULES_FILE = Table(
+    "rulesFile", "a rules file", "Rules for `missingstats check --rules`, a sheet's `rules:` or a "
+    "rules.yaml beside a sheet.", (
+        Key("rules", RULE_LIST),
+        Key("include", {"type": "array", "items": kt.STRING},
+            "Other rules files, relative to this one."),
+        Key("figures", {"type": "array", "items": kt.FIGURE_NAME, "minItems": 1},
+            "The pack's vocabulary: names its rules may use. A sheet that lacks one gets 'not "
+            "evaluable' for the rules using it."),
+        Key("description", kt.TEXT, "What this pack is for."),
+    ),
+    unknown="unknown top-level key",
+    hints={"source": "is this a figure sheet?", "tables": "is this a table spec?",
+           "editions": "is this an editions file?"},
+    also={"anyOf": [{"required": ["rules"]}, {"required": ["include"]}]},
+)
 
 
 @dataclass
@@ -71,15 +128,7 @@ def rules_from_node(root: sy.Node, name: str, base: Path, stack: tuple[str, ...]
         top = sy.Mapping({sy.Scalar("rules", name, 0, 0, True): root})
         top.location = root.location
     else:
-        top = sy.expect_mapping(root, "a rules file")
-        for key in top:
-            if key not in TOP_KEYS:
-                hint = " (is this a figure sheet?)" if key in ("figures", "source") else ""
-                raise InputError(
-                    f"unknown top-level key {str(key)!r} in a rules file; use "
-                    f"{', '.join(sorted(TOP_KEYS))}{hint}",
-                    key.location,
-                )
+        top = RULES_FILE.mapping(root)
     ruleset = RuleSet([], set(), [name])
     if isinstance(top.get("figures"), sy.Mapping):
         raise InputError(
@@ -115,16 +164,9 @@ def _sequence_or_empty(node: sy.Node | None, what: str) -> list[sy.Node]:
 
 def parse_rule(node: sy.Node, file: str, generic: bool = False) -> Rule:
     m = sy.expect_mapping(node, "a rule")
-    for key in m:
-        if key not in COMMON_KEYS and key not in BY_KEY:
-            valid = sorted(COMMON_KEYS | set(BY_KEY))
-            raise InputError(
-                f"unknown rule key {str(key)!r}{suggest(str(key), valid)}; a rule may have "
-                f"{', '.join(valid)}", key.location,
-            )
+    given = m.get("id")
+    RULE.check(m, f"rule {str(given)!r}" if isinstance(given, sy.Scalar) else "")
     kinds = [k for k in m if k in BY_KEY]
-    if "id" not in m:
-        raise InputError("a rule needs an 'id'", m.location)
     rid = sy.expect_string(m["id"], "a rule id")
     if not RULE_ID.match(rid):
         raise InputError(
@@ -132,8 +174,7 @@ def parse_rule(node: sy.Node, file: str, generic: bool = False) -> Rule:
         )
     if len(kinds) != 1:
         raise InputError(
-            f"rule {str(rid)!r} needs exactly one of: "
-            f"{', '.join(['check'] + sorted(set(BY_KEY) - {'check'}))}", m.location,
+            f"rule {str(rid)!r} needs exactly one of: {', '.join(KIND_KEYS)}", m.location,
         )
     rule = Rule(str(rid), str(kinds[0]), rid.location, generic=generic, source=file)
     if "severity" in m:
@@ -159,11 +200,9 @@ def parse_tolerance(node: sy.Node) -> Tolerance:
         if value < 0:
             raise InputError("tolerance must be 0 or more", node.location)
         return Tolerance(absolute=value)
-    m = sy.expect_mapping(node, "tolerance")
+    m = TOLERANCE.mapping(node)
     out = {"absolute": 0.0, "relative": 0.0}
     for key, value in m.items():
-        if key not in out:
-            raise InputError("tolerance has 'absolute' and 'relative'", key.location)
         out[str(key)] = sy.parse_number(value, f"tolerance.{key}")
         if out[str(key)] < 0:
             raise InputError(f"tolerance.{key} must be 0 or more", value.location)

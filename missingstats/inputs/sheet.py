@@ -15,22 +15,86 @@ from typing import Any
 
 from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.keys import Key, Table
 from missingstats.language import bounds
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-TOP_KEYS = {"source", "figures", "rules", "settings", "text", "editions", "edition"}
-FIGURE_KEYS = {
-    "value", "qualifier", "between", "tolerance", "quote", "note", "weight", "unit",
-    "revised", "text_line",
-}
 FIGURE_MARKERS = {"value", "qualifier", "between"}
 GROUP_KEYS = {"exhaustive"}
-SETTINGS_KEYS = {"implied", "approximate"}
 UNITS = {"count", "percent"}
 DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")
 RESERVED_NAMES = {"and", "or", "not", "if", "then"}
 
+# --- the keys of a sheet's mappings (checked here, and the sheet's JSON Schema) -------------
+
+COUNT_TEXT_RE = r"^\s*([0-9]+|[1-9][0-9]{0,2}([,\u0020\u00a0\u202f\u2009][0-9]{3})+)\s*$"
+COUNT = kt.Shared("count", {
+    "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": COUNT_TEXT_RE}],
+    "description": "A count: digits only (3889), or quoted with thousands separators "
+                   "(\"3,889\", read deliberately and noted in the report).",
+})
+FRACTION = {"type": "number", "minimum": 0, "exclusiveMaximum": 1}
+REVISED = Table("revised", "'revised'", "A recorded revision: comparisons across it are explained.", (
+    Key("from", kt.DATE, "The first edition the revision applies to (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    Key("why", kt.TEXT, "What was revised and why.", required=True,
+        missing="{where} needs 'why': say what was revised and why"),
+))
+FIGURE = Table("figure", "a figure", "A figure written as a mapping.", (
+    Key("value", {"anyOf": [COUNT, {"type": "number"}]},
+        "The figure as published (a count; a number for unit: percent)."),
+    Key("qualifier", {"anyOf": [{"enum": list(bounds.QUALIFIERS)},
+                                {"type": "string", "pattern": kt.case_free(bounds.QUALIFIERS)}]},
+        "How the text bounds the figure: 'at least 800', 'about 300', 'hundreds' (a magnitude "
+        "needs no value)."),
+    Key("between", {"type": "array", "minItems": 2, "maxItems": 2,
+                    "items": {"anyOf": [COUNT, {"type": "null"}]}},
+        "[low, high]; null for an open end."),
+    Key("tolerance", FRACTION,
+        "Relative width of 'about' for this figure (default from settings.approximate)."),
+    Key("quote", kt.TEXT, "The sentence the figure comes from."),
+    Key("note", kt.TEXT, "An editor's note."),
+    Key("weight", {"type": "number", "exclusiveMinimum": 0},
+        "Reliability weight for `explain` (default 1)."),
+    Key("unit", {"enum": sorted(UNITS), "default": "count"}, "count (the default) or percent."),
+    Key("revised", REVISED, "A recorded revision, e.g. {from: 2001, why: ...}."),
+    Key("text_line", {"type": "integer", "minimum": 1}, "The figure's line in the sheet's `text:` file."),
+), also={"anyOf": [{"required": [k]} for k in sorted(FIGURE_MARKERS)]})
+FIGURE_KEYS = set(FIGURE.names)
+GROUP = Table(
+    "group", "a group of figures",
+    "A group of figures; its `total` is the whole of the other children.",
+    (Key("exhaustive", {"anyOf": [kt.BOOLEAN, {"type": "array", "items": kt.STRING}]},
+         "true: the parts add up to `total`; or the list of parts that do."),),
+    other={"anyOf": [COUNT, FIGURE, {"$ref": "#/$defs/group"}]},
+    other_names="^(?!(" + "|".join(sorted(GROUP_KEYS | RESERVED_NAMES)) + ")$)[A-Za-z_][A-Za-z0-9_]*$",
+    also={"minProperties": 1, "not": {"anyOf": [{"required": [k]} for k in sorted(FIGURE_MARKERS)]}},
+)
+SOURCE = Table("source", "'source'", "Where the figures come from (any keys; dates are YYYY-MM-DD).", (
+    Key("title", kt.TEXT, "The document's title."),
+    Key("date", kt.DATE, "Publication date."),
+    Key("as_of", kt.DATE, "The date the figures refer to."),
+    Key("url", kt.STRING, "Where the document is published."),
+    Key("author", kt.TEXT, "Who published it."),
+), other=kt.SCALAR)
+SETTINGS = Table("settings", "'settings'", "How the figures are read.", (
+    Key("implied", {**kt.BOOLEAN, "default": True},
+        "Rules implied by nesting (a part is at most its total)."),
+    Key("approximate", {**FRACTION, "default": bounds.DEFAULT_APPROXIMATE},
+        "Relative width of 'about N' (0.1: 270..330 for 300)."),
+))
+SHEET = Table("sheet", "a figure sheet", "Reported figures with their sources, for `missingstats check`.", (
+    Key("source", SOURCE),
+    Key("figures", GROUP, "The figures, nested by group.", required=True,
+        missing="a figure sheet needs a 'figures:' mapping (is this a rules or table file?)"),
+    Key("rules", kt.RULES),
+    Key("settings", SETTINGS),
+    Key("text", kt.STRING, "A text file with the document's prose."),
+    Key("editions", {"type": "array", "items": {"$ref": "#/$defs/editionItem"}},
+        "Several editions of one series in one file (an editions file, without 'figures')."),
+    Key("edition", {"$ref": "#/$defs/edition"}, "This sheet is one edition of a series."),
+), unknown="unknown top-level key")
 
 @dataclass
 class Figure:
@@ -98,18 +162,7 @@ class Sheet:
 def load_sheet(path: str | Path, text: str | None = None) -> Sheet:
     """A figure sheet from a file, or from `text` given under that name (e.g. `git show`)."""
     name = str(path)
-    top = sy.expect_mapping(sy.load(path, text), "a figure sheet")
-    for key in top:
-        if key not in TOP_KEYS:
-            raise InputError(
-                f"unknown top-level key {str(key)!r}; a sheet has {', '.join(sorted(TOP_KEYS))}",
-                key.location,
-            )
-    if "figures" not in top:
-        raise InputError(
-            "a figure sheet needs a 'figures:' mapping (is this a rules or table file?)",
-            top.location,
-        )
+    top = SHEET.mapping(sy.load(path, text), "a figure sheet")
     return sheet_from_mapping(top, name)
 
 
@@ -136,17 +189,12 @@ def parse_settings(node: sy.Node | None) -> dict[str, Any]:
     out: dict[str, Any] = {"implied": True, "approximate": bounds.DEFAULT_APPROXIMATE}
     if node is None:
         return out
-    m = sy.expect_mapping(node, "'settings'")
+    m = SETTINGS.mapping(node)
     for key, value in m.items():
         if key == "implied":
             out["implied"] = sy.expect_bool(value, "settings.implied")
-        elif key == "approximate":
-            out["approximate"] = _fraction(value, "settings.approximate")
         else:
-            raise InputError(
-                f"unknown setting {str(key)!r}; settings are {', '.join(sorted(SETTINGS_KEYS))}",
-                key.location,
-            )
+            out["approximate"] = _fraction(value, "settings.approximate")
     return out
 
 
@@ -160,7 +208,7 @@ def _fraction(node: sy.Node, what: str) -> float:
 def parse_source(node: sy.Node | None) -> dict[str, str]:
     if node is None:
         return {}
-    m = sy.expect_mapping(node, "'source'")
+    m = SOURCE.mapping(node)
     out: dict[str, str] = {}
     for key, value in m.items():
         text = str(sy.expect_string(value, f"source.{key}"))
@@ -244,14 +292,7 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
     if isinstance(value, sy.Scalar):
         v = sy.parse_count(value, what, notes)
         return Figure(path, float(v), float(v), value.location, value=float(v))
-    m = value
-    for k in m:
-        if k not in FIGURE_KEYS:
-            raise InputError(
-                f"unknown key {str(k)!r} in figure {what}; a figure may have "
-                f"{', '.join(sorted(FIGURE_KEYS))}",
-                k.location,
-            )
+    m = FIGURE.check(value, f"figure {what}")
     unit = "count"
     if "unit" in m:
         unit = str(sy.expect_string(m["unit"], f"{what}.unit"))

@@ -19,6 +19,11 @@ from missingstats.language.intervals import Tolerance
 
 FIGURE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 PAIRS = ("consecutive", "all")
+# Value schemas the kinds' key tables share (see missingstats.inputs.keys).
+PAIRS_SCHEMA = {"enum": list(PAIRS), "default": "consecutive",
+                "description": "Compare consecutive editions, or every pair."}
+NAMES_OR_ALL = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"},
+                                               "minItems": 1}]}
 
 
 @dataclass
@@ -43,21 +48,6 @@ class Rule:
     spec: dict[str, Any] = field(default_factory=dict)
     generic: bool = False  # from a pack with a vocabulary: absent names are "missing"
     source: str = ""
-
-
-def check_keys(m: sy.Mapping, what: str, allowed: tuple[str, ...] | set[str],
-               required: tuple[str, ...] | set[str] = ()) -> None:
-    """Every key of `m` is allowed and every required one is there (did-you-mean)."""
-    from missingstats.core.errors import suggest
-
-    for key in m:
-        if key not in allowed:
-            raise InputError(
-                f"unknown key {str(key)!r} in '{what}'{suggest(str(key), allowed)}; it has "
-                f"{', '.join(sorted(allowed))}", key.location,
-            )
-    for key in sorted(set(required) - set(m)):
-        raise InputError(f"'{what}' needs '{key}'", m.location)
 
 
 def names_or_all(node: sy.Node, what: str, allow_all: bool = True) -> list[str] | None:

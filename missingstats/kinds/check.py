@@ -72,6 +72,14 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # --- parsing -------------------------------------------------------------------------------
 
 
+SCHEMAS = {"check": {
+    "type": "string",
+    "description": "The relation that must hold, e.g. `detained.total <= missing.total`. Names are "
+                   "dotted figure paths; + - * /, comparisons, and/or/not, `if A then B`, "
+                   "sum/abs/min/max/round. `{g}` placeholders take their values from `for:`.",
+}}
+
+
 def parse(m: sy.Mapping, rule: Rule) -> None:
     rule.instances = expand(m["check"], _bindings(m.get("for")), rule.id)
 

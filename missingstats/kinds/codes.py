@@ -32,7 +32,7 @@ from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
 from missingstats.evaluate.tables.engine import Engine
 from missingstats.evaluate.tables.plan import Plan, rule_where
 from missingstats.inputs import yamlnodes as sy
-from missingstats.kinds.base import Rule, names_or_all
+from missingstats.kinds.base import NAMES_OR_ALL, Rule, names_or_all
 from missingstats.kinds.unique import cell_coordinates
 
 ID = "codes"
@@ -42,6 +42,10 @@ KEYS = ("codes",)
 @dataclass
 class CodesPlan(Plan):
     dimensions: list[str] = field(default_factory=list)
+
+
+SCHEMAS = {"codes": {**NAMES_OR_ALL, "description": "Codes are in the declared code list: a "
+                                                   "dimension, a list, or all."}}
 
 
 def parse(m: sy.Mapping, rule: Rule) -> None:

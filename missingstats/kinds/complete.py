@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from missingstats.core import reasons
-from missingstats.core.errors import InputError
 from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
 from missingstats.evaluate.tables.engine import Engine, compact
 from missingstats.evaluate.tables.plan import Plan, dims_known, tables_for
 from missingstats.inputs import yamlnodes as sy
-from missingstats.kinds.base import Rule, names_or_all
+from missingstats.inputs.keys import Key, Table
+from missingstats.kinds.base import NAMES_OR_ALL, Rule, names_or_all
 
 ID = "complete"
 KEYS = ("complete",)
@@ -43,15 +43,22 @@ class CompletePlan(Plan):
     dimensions: list[str] = field(default_factory=list)
 
 
+TABLE = Table("completeRule", "'complete'", "Which combinations must be present, in which tables.", (
+    Key("dimensions", NAMES_OR_ALL, "The dimensions whose combinations must all be present, or all.",
+        required=True),
+    Key("table", NAMES_OR_ALL, "The table or tables to check (default: every table with them)."),
+))
+SCHEMAS = {"complete": {
+    "description": "Every combination of these dimensions is present (table rule).",
+    "anyOf": [*NAMES_OR_ALL["anyOf"], TABLE],
+}}
+
+
 def parse(m: sy.Mapping, rule: Rule) -> None:
     node = m["complete"]
     rule.spec = {"tables": None, "node": node}
     if isinstance(node, sy.Mapping):
-        for key in node:
-            if key not in ("dimensions", "table"):
-                raise InputError("'complete' has dimensions and table", key.location)
-        if "dimensions" not in node:
-            raise InputError("'complete' needs 'dimensions'", node.location)
+        TABLE.check(node)
         rule.spec["dimensions"] = names_or_all(node["dimensions"], "'dimensions'")
         if "table" in node:
             rule.spec["tables"] = names_or_all(node["table"], "'table'", allow_all=False)

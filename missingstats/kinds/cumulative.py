@@ -31,18 +31,30 @@ import pandas as pd
 
 from missingstats.core import reasons
 from missingstats.evaluate import edition_pairs as steps
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.editions import Series
-from missingstats.kinds.base import PAIRS, Rule, check_keys, choice, figure_names
+from missingstats.inputs.keys import Key, Table
+from missingstats.kinds.base import PAIRS, PAIRS_SCHEMA, Rule, choice, figure_names
 
 ID = "cumulative"
 KEYS = ("cumulative",)
 
 
+TABLE = Table("cumulativeRule", "'cumulative'", "The figures, and which editions to compare.", (
+    Key("figures", kt.FIGURE_NAMES, "The cumulative figures.", required=True),
+    Key("pairs", PAIRS_SCHEMA),
+))
+SCHEMAS = {"cumulative": {
+    "description": "Figures that never decrease from one edition to the next.",
+    "anyOf": [*kt.FIGURE_NAMES["anyOf"], TABLE],
+}}
+
+
 def parse(m: sy.Mapping, rule: Rule) -> None:
     node = m["cumulative"]
     if isinstance(node, sy.Mapping):
-        check_keys(node, "cumulative", {"figures", "pairs"}, {"figures"})
+        TABLE.check(node)
         rule.spec = {"figures": figure_names(node["figures"], "cumulative.figures", True),
                      "pairs": choice(node, "pairs", PAIRS, "consecutive")}
     else:

@@ -41,8 +41,10 @@ from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
 from missingstats.evaluate.tables import listing
 from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, compact
 from missingstats.evaluate.tables.plan import Plan, dims_known, map_children, resolve, rule_where
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
-from missingstats.inputs.tables.spec import Filter, TableSpec, _filter
+from missingstats.inputs.keys import Key, Table
+from missingstats.inputs.tables.spec import FILTER_VALUE, Filter, TableSpec, _filter
 from missingstats.kinds.base import Rule, names_or_all, parse_expression
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
@@ -71,14 +73,21 @@ class GroupPlan(Plan):
     policy: str = "not-evaluable"
 
 
+TABLE = Table(
+    "groupRule", "'group'", "A check over sums of table cells, one instance per `by` group.", (
+        Key("check", kt.STRING, "e.g. sum(regions.value) == national.value", required=True,
+            missing="{where} needs 'check', e.g. sum(regions.value) == national.value"),
+        Key("by", {"anyOf": [kt.STRING, {"type": "array", "items": kt.STRING}]},
+            "The dimensions whose codes make the groups: one instance per group."),
+        Key("where", {"type": "object", "additionalProperties": FILTER_VALUE},
+            "Which rows take part, per dimension: [codes] or {level: N}."),
+    ),
+)
+SCHEMAS = {"group": TABLE}
+
+
 def parse(m: sy.Mapping, rule: Rule) -> None:
-    g = sy.expect_mapping(m["group"], "'group'")
-    for key in g:
-        if key not in ("check", "by", "where"):
-            raise InputError("'group' has check, by and where", key.location)
-    if "check" not in g:
-        raise InputError("'group' needs 'check', e.g. sum(regions.value) == national.value",
-                         g.location)
+    g = TABLE.mapping(m["group"])
     text = sy.expect_string(g["check"], "'check'")
     node = parse_expression(text, rule.id)
     by = names_or_all(g["by"], "'by'", allow_all=False) if "by" in g else []

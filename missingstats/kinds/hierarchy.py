@@ -58,8 +58,10 @@ from missingstats.evaluate.tables.engine import (
     tolerance_ok,
 )
 from missingstats.evaluate.tables.plan import Plan, rule_where, tables_for
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
-from missingstats.kinds.base import Rule, names_or_all
+from missingstats.inputs.keys import Key, Table
+from missingstats.kinds.base import NAMES_OR_ALL, Rule, names_or_all
 
 ID = "hierarchy"
 KEYS = ("hierarchy",)
@@ -76,18 +78,27 @@ class HierarchyPlan(Plan):
     policy: str = "not-evaluable"
 
 
+TABLE = Table("hierarchyRule", "'hierarchy'", "Which hierarchy, how its parts relate, where.", (
+    Key("dimension", kt.STRING, "The dimension whose declared hierarchy must hold.", required=True),
+    Key("relation", {"enum": list(RELATIONS), "default": "=="},
+        "==: the parts add up to the total; sum <=: to at most the total; <=: each part is at "
+        "most it."),
+    Key("table", NAMES_OR_ALL, "The table or tables to check (default: every table with it)."),
+))
+SCHEMAS = {"hierarchy": {
+    "description": "A dimension's hierarchy holds in every combination of the other dimensions "
+                   "(table rule).",
+    "anyOf": [kt.STRING, TABLE],
+}}
+
+
 def parse(m: sy.Mapping, rule: Rule) -> None:
     node = m["hierarchy"]
     rule.spec = {"relation": "==", "tables": None, "node": node}
     if isinstance(node, sy.Scalar):
         rule.spec["dimension"] = str(sy.expect_string(node, "'hierarchy' (a dimension)"))
         return
-    h = sy.expect_mapping(node, "'hierarchy'")
-    for key in h:
-        if key not in ("dimension", "relation", "table"):
-            raise InputError("'hierarchy' has dimension, relation and table", key.location)
-    if "dimension" not in h:
-        raise InputError("'hierarchy' needs 'dimension'", h.location)
+    h = TABLE.mapping(node)
     rule.spec["dimension"] = str(sy.expect_string(h["dimension"], "'dimension'"))
     if "relation" in h:
         rel = sy.expect_string(h["relation"], "'relation'")

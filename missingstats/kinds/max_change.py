@@ -30,17 +30,31 @@ from missingstats.core import reasons
 from missingstats.core.errors import InputError
 from missingstats.core.findings import Value
 from missingstats.evaluate import edition_pairs as steps
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.editions import Series
-from missingstats.kinds.base import PAIRS, Rule, check_keys, choice, figure_names
+from missingstats.inputs.keys import Key, Table
+from missingstats.kinds.base import PAIRS, PAIRS_SCHEMA, Rule, choice, figure_names
 
 ID = "max_change"
 KEYS = ("max_change",)
 
 
+TABLE = Table(
+    "maxChangeRule", "'max_change'", "Flag changes between editions above absolute and/or "
+    "relative limits (a warning by default).", (
+        Key("figures", kt.FIGURE_NAMES, "The figures to watch.", required=True),
+        Key("absolute", kt.AMOUNT, "The largest change in the figure's unit."),
+        Key("relative", kt.AMOUNT, "The largest change as a fraction of the earlier value."),
+        Key("pairs", PAIRS_SCHEMA),
+    ),
+    also={"anyOf": [{"required": ["absolute"]}, {"required": ["relative"]}]},
+)
+SCHEMAS = {"max_change": TABLE}
+
+
 def parse(m: sy.Mapping, rule: Rule) -> None:
-    node = sy.expect_mapping(m["max_change"], "'max_change' (figures, absolute, relative)")
-    check_keys(node, "max_change", {"figures", "absolute", "relative", "pairs"}, {"figures"})
+    node = TABLE.mapping(m["max_change"], "'max_change' (figures, absolute, relative)")
     if "absolute" not in node and "relative" not in node:
         raise InputError("'max_change' needs absolute, relative or both", node.location)
     spec: dict = {"figures": figure_names(node["figures"], "max_change.figures", True),

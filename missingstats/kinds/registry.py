@@ -9,6 +9,9 @@ Each kind module defines:
     INPUTS            where it applies: "sheet" (each edition of a sheet), "series" (across
                       editions), "tables"
     parse(m, rule)    the rule mapping's own keys into `rule.spec` (rules files; no data)
+    SCHEMAS           beside `parse`: rule key -> the schema of its value, a key table
+                      (inputs/keys.py) when it is a mapping; `parse` checks the mapping's
+                      keys with that table, and schemas/build.py ships it to editors
 and, by its inputs, `evaluate(context, rules)` (sheets and series) or `compile(spec, rule)`
 and `run(engine, plan, cap)` (tables). Its docstring is its documentation
 (docs/rule-kinds.md is generated from it).

@@ -48,16 +48,38 @@ from missingstats.core import reasons
 from missingstats.core.errors import InputError, Location, suggest
 from missingstats.core.findings import Figure, Finding, Status, Tally, Value
 from missingstats.core.results import Results
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.keys import Key, Table
 from missingstats.inputs.sheet import Figure as SheetFigure
 from missingstats.inputs.sheet import Sheet
-from missingstats.kinds.base import Rule, check_keys, figure_name, figure_names
+from missingstats.kinds.base import Rule, figure_name, figure_names
 from missingstats.language import bounds
 from missingstats.language import intervals as iv
 
 ID = "share"
 KEYS = ("share", "shares_sum")
 BOUND_COLUMNS = ["plo", "phi", "plo_open", "phi_open", "ptext"]
+
+
+SHARE = Table("shareRule", "'share'", "A published percentage agrees with part / whole within its "
+              "rounding.", (
+    Key("percent", kt.FIGURE_NAME, "The percentage figure (unit: percent).", required=True),
+    Key("part", kt.FIGURE_NAMES, "The part: one figure, or several that add up.", required=True),
+    Key("whole", kt.FIGURE_NAME, "The whole the percentage is of.", required=True),
+))
+SHARES_SUM = Table("sharesSumRule", "'shares_sum'", "Shares of one whole, and what they add to.", (
+    Key("figures", {"type": "array", "items": kt.FIGURE_NAME, "minItems": 2},
+        "The percentages.", required=True),
+    Key("total", {"type": "number"}, "What they add to (default 100)."),
+))
+SCHEMAS = {
+    "share": SHARE,
+    "shares_sum": {
+        "description": "Percentages of one whole add to 100 (or `total`) within rounding.",
+        "anyOf": [{"type": "array", "items": kt.FIGURE_NAME, "minItems": 2}, SHARES_SUM],
+    },
+}
 
 
 def parse(m: sy.Mapping, rule: Rule) -> None:
@@ -68,8 +90,7 @@ def parse(m: sy.Mapping, rule: Rule) -> None:
 
 
 def _parse_share(m: sy.Mapping, rule: Rule) -> None:
-    node = sy.expect_mapping(m["share"], "'share' (percent, part, whole)")
-    check_keys(node, "share", {"percent", "part", "whole"}, {"percent", "part", "whole"})
+    node = SHARE.mapping(m["share"], "'share' (percent, part, whole)")
     rule.spec = {"percent": figure_name(node["percent"], "share.percent"),
                  "part": figure_names(node["part"], "share.part", True),
                  "whole": figure_name(node["whole"], "share.whole")}
@@ -81,7 +102,7 @@ def _parse_sum(m: sy.Mapping, rule: Rule) -> None:
     node = m["shares_sum"]
     total = 100.0
     if isinstance(node, sy.Mapping):
-        check_keys(node, "shares_sum", {"figures", "total"}, {"figures"})
+        SHARES_SUM.check(node)
         figures = figure_names(node["figures"], "shares_sum.figures")
         if "total" in node:
             total = sy.parse_number(node["total"], "shares_sum.total")

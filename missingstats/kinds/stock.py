@@ -36,18 +36,34 @@ from missingstats.core import reasons
 from missingstats.core.errors import InputError
 from missingstats.core.findings import Value
 from missingstats.evaluate import edition_pairs as steps
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.editions import Series
-from missingstats.kinds.base import PAIRS, Rule, check_keys, choice, figure_name, figure_names
+from missingstats.inputs.keys import Key, Table
+from missingstats.kinds.base import PAIRS, PAIRS_SCHEMA, Rule, choice, figure_name, figure_names
 
 ID = "stock"
 KEYS = ("stock",)
 FLOWS = ("period", "cumulative")
 
 
+TABLE = Table(
+    "stockRule", "'stock'", "A stock and its flows across editions: now = before + inflows - "
+    "outflows.", (
+        Key("name", kt.FIGURE_NAME, "The stock figure.", required=True),
+        Key("inflows", kt.FIGURE_NAMES, "Figures that add to the stock."),
+        Key("outflows", kt.FIGURE_NAMES, "Figures that take from the stock."),
+        Key("flows", {"enum": list(FLOWS), "default": "period"},
+            "period: each edition reports its own amounts; cumulative: running totals."),
+        Key("pairs", PAIRS_SCHEMA),
+    ),
+    also={"anyOf": [{"required": ["inflows"]}, {"required": ["outflows"]}]},
+)
+SCHEMAS = {"stock": TABLE}
+
+
 def parse(m: sy.Mapping, rule: Rule) -> None:
-    node = sy.expect_mapping(m["stock"], "'stock' (name, inflows, outflows)")
-    check_keys(node, "stock", {"name", "inflows", "outflows", "flows", "pairs"}, {"name"})
+    node = TABLE.mapping(m["stock"], "'stock' (name, inflows, outflows)")
     if "inflows" not in node and "outflows" not in node:
         raise InputError("'stock' needs inflows, outflows or both", node.location)
     name = figure_name(node["name"], "stock.name")

@@ -30,7 +30,7 @@ from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
 from missingstats.evaluate.tables.engine import Engine, cell_value
 from missingstats.evaluate.tables.plan import Plan, tables_for
 from missingstats.inputs import yamlnodes as sy
-from missingstats.kinds.base import Rule, names_or_all
+from missingstats.kinds.base import NAMES_OR_ALL, Rule, names_or_all
 
 ID = "unique"
 KEYS = ("unique",)
@@ -39,6 +39,9 @@ KEYS = ("unique",)
 @dataclass
 class UniquePlan(Plan):
     pass
+
+
+SCHEMAS = {"unique": {**NAMES_OR_ALL, "description": "No cell appears twice: a table, a list, or all."}}
 
 
 def parse(m: sy.Mapping, rule: Rule) -> None:

@@ -28,20 +28,113 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from missingstats.core.errors import InputError, Location
+from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.keys import Key, Table
 
-TOP_KEYS = ("tables", "hierarchies", "missing_cells", "implied", "rules", "description")
-TABLE_KEYS = (
-    "path", "format", "dimensions", "measure", "wide", "constants", "filter", "sheet", "range",
-    "header", "header_row", "last_row", "delimiter", "encoding", "missing_values", "thousands", "fill_down",
-    "description",
-)
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
            ".xlsx": "excel", ".xlsm": "excel"}
 POLICIES = ("not-evaluable", "zero", "fail")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RANGE = re.compile(r"([A-Z]{1,3})([1-9][0-9]*):([A-Z]{1,3})([1-9][0-9]*)\Z")
 DEFAULT_MISSING = ("", "NA")
+FORMAT_NAMES = ("csv", "tsv", "parquet", "excel", "xlsx")
+THOUSANDS_WORDS = {"space": " ", "comma": ",", "apostrophe": "'", "dot": ".", "nbsp": "\u00a0"}
+
+# --- the keys of a table spec's mappings (checked here, and the tables JSON Schema) ---------
+
+RANGE_RE = r"^\$?[A-Za-z]{1,3}\$?[1-9][0-9]*:\$?[A-Za-z]{1,3}\$?[1-9][0-9]*$"
+NAME_COLUMNS = {
+    "description": "Names (also the column names) or {name: column}.",
+    "anyOf": [{"type": "array", "items": kt.NAME, "minItems": 1},
+              {"type": "object", "propertyNames": kt.NAME, "additionalProperties": kt.STRING,
+               "minProperties": 1}],
+}
+FILTER_LEVEL = Table("filterLevel", "a filter", "The codes at one level of the hierarchy.", (
+    Key("level", {"type": "integer", "minimum": 0}, "0: the top codes, 1: their parts, ...",
+        required=True, missing="a filter is a list of codes or {level: N}"),
+))
+FILTER_VALUE = {"anyOf": [kt.CODE, {"type": "array", "items": kt.CODE, "minItems": 1}, FILTER_LEVEL]}
+CROSS_TAB_COLUMN = {"type": "object", "required": ["column"], "properties": {"column": kt.STRING},
+                    "additionalProperties": kt.CODE}
+WIDE = Table(
+    "wide", "'wide'", "A wide table: one column per code of `dimension`, or a cross-tab whose "
+    "columns each name a code of several dimensions.", (
+        Key("dimension", kt.NAME, "The dimension whose codes are the count columns."),
+        Key("dimensions", {"type": "array", "items": kt.NAME, "minItems": 1},
+            "A cross-tab: the dimensions each column names a code of."),
+        Key("columns", {"anyOf": [
+            {"type": "array", "items": kt.CODE, "minItems": 1},
+            {"type": "object", "additionalProperties": kt.STRING, "minProperties": 1},
+            {"type": "array", "items": CROSS_TAB_COLUMN, "minItems": 1}]},
+            "The columns: codes, {code: column}, or for a cross-tab {column: name, "
+            "<dimension>: code, ...} each.", required=True,
+            missing="{where} needs 'dimension' (or 'dimensions' for a cross-tab) and 'columns'"),
+    ),
+    also={"oneOf": [{"required": ["dimension"]}, {"required": ["dimensions"]}]},
+)
+TABLE = Table("table", "a table", "One table file and how to read it.", (
+    Key("path", kt.STRING, "The table file, relative to this spec.", required=True),
+    Key("format", {"enum": list(FORMAT_NAMES)}, "Needed only when the suffix does not tell."),
+    Key("dimensions", NAME_COLUMNS, required=True),
+    Key("measure", {"anyOf": [kt.NAME, {"type": "object", "propertyNames": kt.NAME,
+                                         "additionalProperties": kt.STRING,
+                                         "minProperties": 1, "maxProperties": 1}]},
+        "The count column: a name or {name: column}."),
+    Key("wide", WIDE),
+    Key("constants", {"type": "object", "propertyNames": kt.NAME, "additionalProperties": kt.CODE},
+        "Dimensions the file does not hold as a column: dimension: code, e.g. {year: 2020}."),
+    Key("filter", {"type": "object", "additionalProperties": FILTER_VALUE},
+        "Keep rows: dimension: [codes] or {level: N}."),
+    Key("sheet", kt.STRING, "Excel: the worksheet."),
+    Key("range", {"type": "string", "pattern": RANGE_RE},
+        "Excel: the cells holding the table, header row first (A3:F200)."),
+    Key("header", {"type": "array", "items": kt.STRING, "uniqueItems": True},
+        "Column names to use instead of the file's header row."),
+    Key("header_row", {"type": "integer", "minimum": 0},
+        "The header's row (1-based); 0 when `header` is given."),
+    Key("last_row", {"type": "integer", "minimum": 2},
+        "The last data row (notes and footnotes below it are ignored)."),
+    Key("delimiter", kt.STRING, "CSV: one character, or tab."),
+    Key("encoding", {**kt.STRING, "default": "utf-8"}, "The text encoding of a CSV file."),
+    Key("missing_values", {"type": "array", "items": kt.STRING},
+        "Cell texts meaning 'not available', such as ':'."),
+    Key("thousands", kt.STRING, "Thousands separator in counts: one character, or "
+        + ", ".join(THOUSANDS_WORDS) + "."),
+    Key("fill_down", {"anyOf": [kt.NAME, {"type": "array", "items": kt.NAME, "minItems": 1}]},
+        "Dimension columns whose blank cells repeat the code above (merged cells in published "
+        "tables)."),
+    Key("description", kt.TEXT, "What the table holds."),
+), also={"anyOf": [{"required": ["measure"]}, {"required": ["wide"]}]})
+CODELIST = Table("codelist", "a code list hierarchy", "A parent/child code list file.", (
+    Key("codelist", kt.STRING, "The file (CSV, TSV or Parquet), relative to this spec.",
+        required=True),
+    Key("code", kt.STRING, "Its column of codes (default: code)."),
+    Key("parent", kt.STRING, "Its column of parent codes (default: parent; none: a flat list)."),
+    Key("delimiter", kt.STRING, "CSV: one character."),
+))
+HIERARCHY = kt.Shared("hierarchy", {
+    "description": "{total: [parts], ...} inline, or a parent/child code list file.",
+    "anyOf": [CODELIST, {"type": "object", "not": {"required": ["codelist"]}, "minProperties": 1,
+                         "additionalProperties": {"type": "array", "items": kt.CODE, "minItems": 1}}],
+})
+SPEC = Table(
+    "tableSpec", "a table spec", "Tables (CSV, TSV, Parquet, Excel) with their dimensions, measure "
+    "and hierarchies, for `missingstats check`.", (
+        Key("tables", {"type": "object", "minProperties": 1, "propertyNames": kt.NAME,
+                       "additionalProperties": TABLE},
+            "The tables by name (rules refer to them by it).", required=True),
+        Key("hierarchies", {"type": "object", "additionalProperties": HIERARCHY},
+            "Per dimension: its total and parts."),
+        Key("missing_cells", {"enum": list(POLICIES), "default": "not-evaluable"},
+            "A missing part is not evaluable, zero, or a failure."),
+        Key("implied", {**kt.BOOLEAN, "default": True},
+            "Rules implied by the structure: unique cells, known codes, one per hierarchy."),
+        Key("rules", kt.RULES),
+        Key("description", kt.TEXT, "What these tables are."),
+    ),
+    hints={"figures": "is this a figure sheet?", "include": "is this a rules file?"},
+)
 
 
 @dataclass
@@ -147,11 +240,7 @@ def shown_path(spec_path: str, relative: str) -> str:
 
 def load_spec(path: str, top: sy.Mapping) -> TableSpec:
     base = Path(path).parent
-    for key in top:
-        if key not in TOP_KEYS:
-            raise InputError(
-                f"unknown key {str(key)!r} in a table spec; use {', '.join(TOP_KEYS)}", key.location
-            )
+    SPEC.check(top)
     tables_node = sy.expect_mapping(top["tables"], "'tables'")
     if not tables_node:
         raise InputError("'tables' names no table", tables_node.location)
@@ -189,21 +278,36 @@ def load_spec(path: str, top: sy.Mapping) -> TableSpec:
 
 
 def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Location) -> TableDef:
-    m = sy.expect_mapping(node, f"table {name!r}")
-    for key in m:
-        if key not in TABLE_KEYS:
-            raise InputError(
-                f"unknown key {str(key)!r} in table {name!r}; use {', '.join(TABLE_KEYS)}",
-                key.location,
-            )
-    for key in ("path", "dimensions"):
-        if key not in m:
-            raise InputError(f"table {name!r} needs {key!r}", m.location)
+    """One table definition, checked in the order a reader fixes it: keys, file, columns,
+    where the data sits in the file, how its text is read, which rows are kept."""
+    m = TABLE.mapping(node, f"table {name!r}", f"table {name!r}")
     rel = sy.expect_string(m["path"], "a table path")
+    fmt = _format(m, rel)
+    dimensions, constants, wide, measure, measure_col = _columns(m, name)
+    sheet, cell_range, header, header_row, last_row = _layout(m, fmt)
+    thousands = _thousands(m["thousands"]) if "thousands" in m else None
+    fill_down = _fill_down(m["fill_down"], dimensions, name) if "fill_down" in m else []
+    delimiter = _delimiter(m, fmt, str(rel))
+    encoding = str(sy.expect_string(m["encoding"], "'encoding'")) if "encoding" in m else "utf-8"
+    missing = _missing_values(m["missing_values"]) if "missing_values" in m else list(DEFAULT_MISSING)
+    known = set(dimensions) | set(constants) | set(wide.dimensions if wide else ())
+    filters = _filters(m["filter"], known, name) if "filter" in m else []
+    return TableDef(
+        name=name, path=base / str(rel), file=shown_path(spec_path, str(rel)), format=fmt,
+        dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
+        filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
+        delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
+        path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
+        constants=constants, header=header,
+    )
+
+
+def _format(m: sy.Mapping, rel: sy.Scalar) -> str:
+    """The file format: `format:` if given, else told by the path's suffix."""
     fmt = FORMATS.get(Path(str(rel)).suffix.lower())
     if "format" in m:
         given = sy.expect_string(m["format"], "'format'")
-        if given not in ("csv", "tsv", "parquet", "excel", "xlsx"):
+        if given not in FORMAT_NAMES:
             raise InputError("format is one of csv, tsv, parquet, excel", given.location)
         fmt = {"tsv": "csv", "xlsx": "excel"}.get(str(given), str(given))
     if fmt is None:
@@ -211,6 +315,12 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             f"cannot tell the format of {str(rel)!r} from its suffix; use .csv, .tsv, .parquet "
             "or .xlsx, or say format: csv", rel.location,
         )
+    return fmt
+
+
+def _columns(m: sy.Mapping, name: str
+             ) -> tuple[dict[str, str], dict[str, str], Wide | None, str, str | None]:
+    """Dimensions, constants, the wide layout and the measure, each column used once."""
     dimensions = _name_columns(m["dimensions"], f"dimensions of {name!r}", allow_empty=True)
     constants: dict[str, str] = {}
     if "constants" in m:
@@ -244,6 +354,12 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
     dup = sorted({c for c in columns if columns.count(c) > 1})
     if dup:
         raise InputError(f"column {dup[0]!r} is used twice in table {name!r}", m.location)
+    return dimensions, constants, wide, measure, measure_col
+
+
+def _layout(m: sy.Mapping, fmt: str
+            ) -> tuple[str | None, tuple[int, int, int, int] | None, list[str] | None, int, int | None]:
+    """Where the table sits in its file: sheet, range, header (row) and last row."""
     sheet = str(sy.expect_string(m["sheet"], "'sheet'")) if "sheet" in m else None
     cell_range = _range(m["range"]) if "range" in m else None
     if (sheet or cell_range) and fmt != "excel":
@@ -270,60 +386,60 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
             raise InputError("last_row must come after the header row", m["last_row"].location)
         if cell_range:
             raise InputError("give either 'range' or 'last_row'", m["last_row"].location)
-    thousands = None
-    if "thousands" in m:
-        t = m["thousands"]
-        text = str(t) if isinstance(t, sy.Scalar) else ""
-        text = {"space": " ", "comma": ",", "apostrophe": "'", "dot": ".", "nbsp": "\u00a0"}.get(
-            text, text)
-        if len(text) != 1 or text.isdigit():
-            raise InputError("thousands is one character such as ',' or a word: comma, space, "
-                             "apostrophe, dot, nbsp", t.location)
-        thousands = text
+    return sheet, cell_range, header, header_row, last_row
+
+
+def _thousands(node: sy.Node) -> str:
+    text = str(node) if isinstance(node, sy.Scalar) else ""
+    text = THOUSANDS_WORDS.get(text, text)
+    if len(text) != 1 or text.isdigit():
+        raise InputError("thousands is one character such as ',' or a word: comma, space, "
+                         "apostrophe, dot, nbsp", node.location)
+    return text
+
+
+def _fill_down(node: sy.Node, dimensions: dict[str, str], name: str) -> list[str]:
+    items = [node] if isinstance(node, sy.Scalar) else list(sy.expect_sequence(node, "'fill_down'"))
     fill_down: list[str] = []
-    if "fill_down" in m:
-        node = m["fill_down"]
-        items = [node] if isinstance(node, sy.Scalar) else list(sy.expect_sequence(node, "'fill_down'"))
-        for item in items:
-            dim = str(sy.expect_string(item, "a dimension"))
-            if dim not in dimensions:
-                raise InputError(f"fill_down names {dim!r}, which is not a column dimension of "
-                                 f"{name!r}", item.location)
-            fill_down.append(dim)
-    delimiter = None
-    if "delimiter" in m:
-        if fmt != "csv":
-            raise InputError("'delimiter' applies to CSV tables only", m["delimiter"].location)
-        d = m["delimiter"]
-        text = str(d) if isinstance(d, sy.Scalar) else ""
-        text = {"\\t": "\t", "tab": "\t"}.get(text, text)
-        if len(text) != 1:
-            raise InputError("delimiter is one character, such as ; or tab", d.location)
-        delimiter = text
-    elif str(rel).lower().endswith(".tsv"):
-        delimiter = "\t"
-    encoding = str(sy.expect_string(m["encoding"], "'encoding'")) if "encoding" in m else "utf-8"
-    missing = list(DEFAULT_MISSING)
-    if "missing_values" in m:
-        missing = [str(v) for v in sy.expect_sequence(m["missing_values"], "'missing_values'")]
-        for v in sy.expect_sequence(m["missing_values"], "'missing_values'"):
-            if not isinstance(v, sy.Scalar):
-                raise InputError("a missing value marker is text such as ':'", v.location)
+    for item in items:
+        dim = str(sy.expect_string(item, "a dimension"))
+        if dim not in dimensions:
+            raise InputError(f"fill_down names {dim!r}, which is not a column dimension of "
+                             f"{name!r}", item.location)
+        fill_down.append(dim)
+    return fill_down
+
+
+def _delimiter(m: sy.Mapping, fmt: str, rel: str) -> str | None:
+    if "delimiter" not in m:
+        return "\t" if rel.lower().endswith(".tsv") else None
+    if fmt != "csv":
+        raise InputError("'delimiter' applies to CSV tables only", m["delimiter"].location)
+    d = m["delimiter"]
+    text = str(d) if isinstance(d, sy.Scalar) else ""
+    text = {"\\t": "\t", "tab": "\t"}.get(text, text)
+    if len(text) != 1:
+        raise InputError("delimiter is one character, such as ; or tab", d.location)
+    return text
+
+
+def _missing_values(node: sy.Node) -> list[str]:
+    items = sy.expect_sequence(node, "'missing_values'")
+    missing = [str(v) for v in items]
+    for v in items:
+        if not isinstance(v, sy.Scalar):
+            raise InputError("a missing value marker is text such as ':'", v.location)
+    return missing
+
+
+def _filters(node: sy.Node, known: set[str], name: str) -> list[Filter]:
     filters = []
-    if "filter" in m:
-        for dim, value in sy.expect_mapping(m["filter"], "'filter'").items():
-            filters.append(_filter(str(dim), value, dim.location))
-            if dim not in dimensions and dim not in constants and not (wide and dim in wide.dimensions):
-                raise InputError(f"filter on {str(dim)!r}, which is not a dimension of {name!r}",
-                                 dim.location)
-    return TableDef(
-        name=name, path=base / str(rel), file=shown_path(spec_path, str(rel)), format=fmt,
-        dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
-        filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
-        delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
-        path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
-        constants=constants, header=header,
-    )
+    for dim, value in sy.expect_mapping(node, "'filter'").items():
+        filters.append(_filter(str(dim), value, dim.location))
+        if dim not in known:
+            raise InputError(f"filter on {str(dim)!r}, which is not a dimension of {name!r}",
+                             dim.location)
+    return filters
 
 
 def _simple_name(text: sy.Scalar, what: str) -> sy.Scalar:
@@ -363,11 +479,8 @@ def _wide(node: sy.Node, table: str) -> Wide:
     """`{dimension: sex, columns: {total: Total, female: F}}` (code: column; or a list of
     columns named by their codes), or for a cross-tab `{dimensions: [age, sex], columns:
     [{column: "0-14 M", age: "0-14", sex: male}, ...]}`."""
-    m = sy.expect_mapping(node, "'wide'")
-    for key in m:
-        if key not in ("dimension", "dimensions", "columns"):
-            raise InputError("'wide' has 'dimension' (or 'dimensions') and 'columns'", key.location)
-    if "columns" not in m or ("dimension" in m) == ("dimensions" in m):
+    m = WIDE.mapping(node)
+    if ("dimension" in m) == ("dimensions" in m):
         raise InputError("'wide' needs 'dimension' (or 'dimensions' for a cross-tab) and "
                          "'columns'", m.location)
     cols_node = m["columns"]
@@ -410,8 +523,7 @@ def _wide(node: sy.Node, table: str) -> Wide:
 
 def _filter(dim: str, node: sy.Node, where: Location) -> Filter:
     if isinstance(node, sy.Mapping):
-        if set(node) != {"level"}:
-            raise InputError("a filter is a list of codes or {level: N}", node.location)
+        FILTER_LEVEL.check(node, f"the filter on {dim!r}")
         return Filter(dim, None, sy.parse_count(node["level"], "'level'"), where)
     if isinstance(node, sy.Scalar):
         return Filter(dim, [str(sy.expect_string(node, "a code"))], None, where)
@@ -453,18 +565,10 @@ def column_letters(col: int) -> str:
 
 # --- hierarchies -------------------------------------------------------------------------
 
-CODELIST_KEYS = ("codelist", "code", "parent", "delimiter")
-
-
 def parse_hierarchy(dim: str, node: sy.Node, spec_path: str, base: Path, where: Location) -> Hierarchy:
     m = sy.expect_mapping(node, f"the hierarchy of {dim!r}")
     if "codelist" in m:
-        for key in m:
-            if key not in CODELIST_KEYS:
-                raise InputError(
-                    f"a code list hierarchy has {', '.join(CODELIST_KEYS)}; {str(key)!r} is unknown",
-                    key.location,
-                )
+        CODELIST.check(m, f"the code list hierarchy of {dim!r}")
         return load_codelist(dim, m, spec_path, base)
     if not m:
         raise InputError(f"the hierarchy of {dim!r} is empty", m.location)
