@@ -127,11 +127,11 @@ def test_a_file_new_in_git_is_said_and_skipped_with_the_exit_code_unchanged(repo
     fresh.write_text(EDITION_2019)
     result = run("check", "data/new.yaml", "--against", "HEAD", cwd=repo)
     assert result.exit_code == 0
-    assert "new in HEAD: there is no older version to compare against" in result.output
+    assert "not in HEAD (new since): there is no older version to compare against" in result.output
     fresh.write_text(EDITION_2019 + "rules:\n  - id: bad\n    check: identified < exhumed - 1000\n")
     result = run("check", "data/new.yaml", "--against", "HEAD", cwd=repo)
     assert result.exit_code == 1
-    assert "new in HEAD" in result.output
+    assert "not in HEAD (new since)" in result.output
 
 
 def test_against_an_older_file(tmp_path, run):

@@ -361,6 +361,8 @@ def test_max_change_is_a_warning_by_default(run, write):
     assert entry["severity"] == "warning" and entry["failed"] == 1
     assert entry["failures"][0]["message"] == (
         "missing rose from 1,000 to 1,500 (+500, +50%), more than the plausible change of 100 or 30%")
+    fail = entry["failures"][0]  # the change, the larger limit, and by how much it exceeds it
+    assert (fail["lhs"], fail["rhs"], fail["difference"]) == (500, 300, 200)
     assert run("check", path, "--strict").exit_code == 1
 
 

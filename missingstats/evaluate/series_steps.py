@@ -161,8 +161,11 @@ def _finding(rule: Rule, kind, rec: dict, expression: str, failure: Any) -> Find
     )
     explained = isinstance(rec.get("explained"), str)
     if st in (Status.FAIL, Status.UNDETERMINED) or explained:
-        d = rec["d_lo"] if rec["d_lo"] > 0 else rec["d_hi"] if rec["d_hi"] < 0 else 0.0
-        finding.difference = None if np.isnan(d) else float(d)
+        if hasattr(kind, "difference"):
+            finding.difference = kind.difference(rec)
+        else:
+            d = rec["d_lo"] if rec["d_lo"] > 0 else rec["d_hi"] if rec["d_hi"] < 0 else 0.0
+            finding.difference = None if np.isnan(d) else float(d)
     if explained:
         finding.reason = reasons.Explained(rec["explained"], rec["why"], failure)
     elif st == Status.FAIL:

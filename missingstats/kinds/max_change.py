@@ -18,7 +18,10 @@ Passes: `missing` 1,127 then 1,145 (+18). Fails: 1,145 then 1,845:
         missing rose from 1,145 to 1,845 (+700, +61.1%), more than the plausible change of 500 or 30%
         missing@2020-12-31 = 1,145  ed.yaml:11:24
         missing@2021-12-31 = 1,845  ed.yaml:13:24
-        difference: 700 (left side minus right side)
+        difference: 200 (left side minus right side)
+
+The left side is the size of the change, the right side the plausible limit (the larger
+of the limits given), and the difference how far the change exceeds it.
 """
 
 from __future__ import annotations
@@ -78,8 +81,6 @@ def parse(m: sy.Mapping, rule: Rule) -> None:
         rule.description = f"a change of more than {' or '.join(limits)} per edition is worth a second look"
 
 
-
-
 def figures(rule: Rule) -> list[str]:
     return list(rule.spec["figures"])
 
@@ -98,6 +99,7 @@ def evaluate(series: Series, rule: Rule) -> pd.DataFrame:
     lim_hi = np.maximum(floor, rel * np.abs(a_hi)) if rel is not None else np.full(len(frame), floor)
     frame = steps.verdict(frame, most <= lim_lo, least > lim_hi)
     frame["d_lo"], frame["d_hi"] = d_lo, d_hi
+    frame["lim_lo"], frame["lim_hi"] = lim_lo, lim_hi
     return frame
 
 
@@ -126,7 +128,15 @@ def failures(rule: Rule, frame: pd.DataFrame) -> list[reasons.ChangedTooMuch]:
 
 
 def sides(rec: dict) -> tuple[Value | None, Value | None]:
-    """The change's size as the left side (when exact); no right side."""
+    """The size of the change (when exact) against the plausible limit."""
+    limit = Value.of(rec["lim_lo"], rec["lim_hi"]) if rec["lim_lo"] > -np.inf else None
     if rec["d_lo"] != rec["d_hi"]:
-        return None, None
-    return Value.of(abs(rec["d_lo"]), abs(rec["d_hi"])), None
+        return None, limit
+    return Value.exact(abs(rec["d_lo"])), limit
+
+
+def difference(rec: dict) -> float | None:
+    """By how much the change exceeds the plausible limit (left side minus right side)."""
+    if rec["d_lo"] != rec["d_hi"] or rec["lim_lo"] != rec["lim_hi"] or rec["lim_lo"] == -np.inf:
+        return None
+    return abs(rec["d_lo"]) - rec["lim_lo"]

@@ -3,7 +3,7 @@
 Counts are whole numbers, so every interval is closed: "more than 871" is [872, inf) and
 "fewer than 10" is [0, 9]. Approximate words widen the stated value by a tolerance (a
 fraction, 0.1 unless the sheet's `settings: {approximate: ...}` or a figure's `tolerance:`
-says otherwise) and round outwards to whole numbers: "about 300" is [270, 330]. "Nearly",
+says otherwise) to the whole numbers inside: "about 300" is [270, 330], "about 15" [14, 16]. "Nearly",
 "almost" and "close to" say the truth is at or below the stated value: "nearly 300" is
 [270, 300] (300 itself is kept so a rounded "nearly" never makes a false failure).
 Vague magnitudes map to the fixed intervals in MAGNITUDES (docs/sheets.md, "Bounded figures").

@@ -7,7 +7,6 @@ bug, and `words` says so rather than printing a Python repr.
 
 from __future__ import annotations
 
-import math
 from functools import singledispatch
 
 from missingstats.core import reasons as r
@@ -241,8 +240,8 @@ def _(x: r.RevisionUnused) -> str:
 @words.register
 def _(x: r.NewInRevision) -> str:
     if x.editions_file:
-        return f"new in {x.against}: nothing to compare against"
-    return f"new in {x.against}: there is no older version to compare against"
+        return f"not in {x.against} (new since): nothing to compare against"
+    return f"not in {x.against} (new since): there is no older version to compare against"
 
 
 @words.register
@@ -293,7 +292,3 @@ def _(x: r.FigureChange) -> str:
 @words.register
 def _(x: r.FlagMismatch) -> str:
     return f"{x.flag} applies to figure sheets, not to this {x.kind} file"
-
-
-def finite(x: float | None) -> bool:
-    return x is not None and not math.isnan(x)
