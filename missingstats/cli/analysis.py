@@ -15,14 +15,14 @@ FORMATS = ("text", "json")
 
 
 def register(app: typer.Typer) -> None:
-    from missingstats.cli import guarded
+    from missingstats.cli.common import guarded
 
     app.command("explain")(guarded(explain))
     app.command("lint")(guarded(lint))
 
 
 def _format(fmt: str) -> str:
-    from missingstats.cli import fail_input
+    from missingstats.cli.common import fail_input
 
     if fmt not in FORMATS:
         raise fail_input(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -14,7 +14,7 @@ SCHEMAS = ("sheet", "tables", "rules")
 
 
 def register(app: typer.Typer) -> None:
-    from missingstats.cli import guarded
+    from missingstats.cli.common import guarded
 
     @app.command()
     @guarded
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         """
         from importlib import resources
 
-        from missingstats.cli import fail_input
+        from missingstats.cli.common import fail_input
         from missingstats.cli.output import emit
 
         if name not in SCHEMAS:

@@ -16,7 +16,7 @@ JSON_VERSION = 1
 
 
 def register(app: typer.Typer) -> None:
-    from missingstats.cli import guarded
+    from missingstats.cli.common import guarded
 
     app.command("extract")(guarded(extract))
 
@@ -36,7 +36,7 @@ def extract(
     """List every count a document states, with its qualifier, line and context words."""
     from pathlib import Path
 
-    from missingstats.cli import fail_input
+    from missingstats.cli.common import fail_input
     from missingstats.cli.output import write_atomic
     from missingstats.core.errors import InputError, Location
     from missingstats.inputs.documents import document

@@ -14,7 +14,6 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from missingstats.render import RenderContext
 from missingstats.render.common import (
     LISTS,
     STATUS_LABEL,
@@ -29,6 +28,7 @@ from missingstats.render.common import (
     unlisted_failures,
     where,
 )
+from missingstats.render.context import RenderContext
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac")
 MIN_GAP = 6  # px: the smallest drawn excess or shortfall, so it is seen at a glance
