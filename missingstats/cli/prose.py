@@ -36,7 +36,7 @@ def extract(
     from pathlib import Path
 
     from missingstats.cli.common import known_format
-    from missingstats.cli.output import write_atomic
+    from missingstats.cli.output import emit, write_atomic
     from missingstats.core.errors import InputError, Location
     from missingstats.inputs.documents import document
     from missingstats.inputs.documents import extract as ex
@@ -54,4 +54,4 @@ def extract(
         write_atomic(output, draft_sheet(text, output, counts))
         typer.echo(f"wrote {output}: a draft sheet with {len(counts)} figure(s) to name and "
                    "review", err=True)
-    typer.echo(words.render(fmt, text, mentions, show_all), nl=False)
+    emit(words.render(fmt, text, mentions, show_all), None)
