@@ -116,8 +116,8 @@ def check(
     raise typer.Exit(EXIT_FAIL if results.failing(strict) else EXIT_OK)
 
 
-# The other commands, each module with `register(app)`. They import only typer (and
-# cli/common.py) at module level: the heavy imports are inside the command functions.
+# The other commands, each module with `register(app)`. They import only typer at module
+# level (cli/common.py inside register): the heavy imports are inside the command functions.
 from missingstats.cli import analysis, editor, prose, series  # noqa: E402
 
 for _commands in (analysis, series, editor, prose):
