@@ -137,7 +137,7 @@ def test_lint_with_a_sheet_derives_bounds(cli):
     assert rep["bounds"]["missing.servicemen"] == [3170, 3170]
     assert rep["bounds"]["detained.civilians.women"] == [0, 267]
     text = cli("lint", "rules.yaml", "--sheet", "data/letter.yaml").stdout
-    assert "missing.servicemen                must be 3170" in text
+    assert "missing.servicemen                must be 3,170" in text  # separators as in check
 
 
 def test_command_module_imports_no_solver(repo_root):
@@ -193,3 +193,85 @@ def test_cross_dimension_evidence_names_the_shared_cell(cli):
     for r in rep["records"]:
         best = r["suspects"][0]
         assert best.get("also_suspect_in"), r["record"]
+
+
+# --- the words: typed results in, text / JSON / Markdown out -------------------------------------
+
+
+def test_quoted_reasons_keep_typed_digits_in_json_and_separators_in_text(cli):
+    rep = json.loads(cli("explain", f"{FIX}/quoted.yaml", "-f", "json").stdout)
+    total = next(s for s in rep["suspects"] if s["figure"] == "missing.total")
+    assert total["candidates"][0]["why"] == (
+        "a digit dropped: 3889 typed as 389; the quoted sentence says 3889")
+    text = cli("explain", f"{FIX}/quoted.yaml").stdout
+    assert "probably 3,889 (a digit dropped: 3,889 typed as 389; the quoted sentence says 3,889)" in text
+
+
+def test_why_words_every_fact_of_a_candidate_in_order():
+    from missingstats.analysis.localize import Candidate
+    from missingstats.render.explain import why
+
+    c = Candidate(1604.0, "swap", (1, 0, 36.0), typed=1640.0, quoted=True, only=True,
+                  breaks_warning=True)
+    assert why(c) == ("two adjacent digits swapped: 1,604 typed as 1,640; the quoted sentence says "
+                      "1,604; though a warning rule then fails; the only value that makes every "
+                      "rule hold given the other figures")
+    assert why(c, as_typed=True).startswith("two adjacent digits swapped: 1604 typed as 1640; "
+                                            "the quoted sentence says 1604;")
+    assert why(Candidate(7.0, "nearest", (8, 0, 1.0))) == (
+        "the nearest value that makes every rule hold given the other figures")
+    assert why(Candidate(7.0, "quoted", (6, 0, 0.0), quoted=True)) == "the quoted sentence says 7"
+
+
+def test_explain_markdown_for_a_pull_request(cli):
+    res = cli("explain", f"{FIX}/swapped.yaml", "-f", "markdown")
+    assert res.exit_code == 1
+    out = res.stdout
+    assert out.startswith("## missingstats explain: 1 figure most likely wrong\n")
+    assert ("| `detained.servicemen` | 640 | 604 | two adjacent digits swapped: 604 typed as 640; "
+            "the only value that makes every rule hold given the other figures | 604 | "
+            f"`{FIX}/swapped.yaml:12:17` |") in out
+    assert "- `detained.total` = 907" in out
+    res = cli("explain", f"{FIX}/consistent.yaml", "-f", "markdown")
+    assert res.exit_code == 0 and res.stdout.startswith("## missingstats explain: nothing to explain")
+    table = cli("explain", f"{FIX}/districts.yaml", "-f", "markdown").stdout
+    assert table.startswith("## missingstats explain: 2 of 6 groups fail")
+    assert "| district=D2, year=2020 | `total` | 93 | 39 |" in table
+
+
+def test_lint_markdown_for_a_pull_request(cli):
+    res = cli("lint", f"{FIX}/rules-lint.yaml", "-f", "markdown")
+    assert res.exit_code == 1
+    out = res.stdout
+    assert out.startswith("## missingstats lint: contradictions\n")
+    assert "`men <= 100`; `men >= 150`" in out
+    assert "`wmoen` in rule `typo`" in out and "did you mean `women`?" in out
+    assert "- note: redundancy and bounds leave out the rules in contradictions (men-bound, men-floor)" in out
+    clean = cli("lint", "rules.yaml", "--sheet", "data/letter.yaml", "-f", "markdown")
+    assert clean.exit_code == 0 and "| `missing.total` | must be 1,323 or more |" in clean.stdout
+
+
+def test_lint_notes_are_worded_from_facts():
+    from missingstats.analysis.lint import LintResult
+    from missingstats.render.lint import notes
+
+    assert notes(LintResult()) == []
+    assert notes(LintResult(left_out=["a", "b"], stuck=True, sheet_breaks="s.yaml")) == [
+        "redundancy and bounds leave out the rules in contradictions (a, b)",
+        "redundancy and bounds are not analysed: more rules contradict",
+        "the figures of s.yaml break the error rules (bounds are each given the other figures); "
+        "run missingstats explain s.yaml",
+    ]
+
+
+def test_unanalysable_and_contradictory_records_are_said_in_every_format():
+    from missingstats.analysis.localize import Check, Explanation, Localisation
+    from missingstats.render.explain import render
+
+    failing = [Check("r1", "a * b <= 3", None, None, "error")]  # type: ignore[arg-type]
+    stuck = Explanation("x.yaml", ("error",), Localisation("unanalysable", failing=failing))
+    assert "the failing rules could not be analysed (r1)" in render("text", stuck)
+    assert json.loads(render("json", stuck))["message"] == "the failing rules could not be analysed (r1)"
+    assert "## missingstats explain: not localised (unanalysable)" in render("markdown", stuck)
+    clash = Explanation("x.yaml", ("error",), Localisation("contradiction", failing=failing))
+    assert "run missingstats lint" in render("text", clash)

@@ -274,6 +274,7 @@ def test_cli_text_lists_counts(run):
     assert first.endswith("17 counts; also 10 date, 8 footnote, 1 ordinal, 27 reference, 2 year "
                           "(--all lists them)")
     assert "at least 871 (871 or more)" in result.stdout
+    assert "tens of thousands (20,000 to 99,999)" in result.stdout  # separators, as in check
     assert "S/2020/366" not in result.stdout
     assert "S/2020/366" in run("extract", str(LETTER), "--all").stdout
 

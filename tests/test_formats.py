@@ -308,3 +308,32 @@ def test_table_failures_point_at_csv_rows_in_every_format(broken_tables):
         assert not list(_sarif_validator().iter_errors(sarif))
     markdown = cli("check", "regions.yaml", "--format", "markdown").stdout
     assert "`regions.csv:23:4`" in markdown and "at geo=N1, year=2020" in markdown
+
+
+# --- the job summary: a side output the CLI chooses by format ----------------------------------
+
+
+def test_step_summary_is_the_markdown_report_for_github_only(fixed_report):
+    from missingstats.render import FORMATS as REGISTRY
+    from missingstats.render import step_summary
+
+    assert step_summary("github", fixed_report) == render("markdown", fixed_report, RenderContext())
+    assert [name for name in REGISTRY if step_summary(name, fixed_report) is not None] == ["github"]
+
+
+def test_cli_appends_the_summary_only_with_github(broken_letter, monkeypatch):
+    summary = broken_letter.parent / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert cli("check", "letter.yaml", "--format", "json").exit_code == 1
+    assert summary.read_text(encoding="utf-8") == "earlier step\n"
+    assert cli("check", "letter.yaml", "--format", "github").exit_code == 1
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n## missingstats: failed") and text.endswith("\n\n")
+
+
+def test_an_unwritable_summary_is_said_and_keeps_the_exit_code(broken_letter, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(broken_letter.parent / "no-such-dir" / "s.md"))
+    result = cli("check", "letter.yaml", "--format", "github")
+    assert result.exit_code == 1 and result.stdout.startswith("missingstats: 1 file")
+    assert "cannot write the step summary" in result.stderr

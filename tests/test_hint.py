@@ -10,7 +10,7 @@ from missingstats.analysis.localize import checks_of
 from missingstats.evaluate.options import CheckOptions
 from missingstats.evaluate.rulesets import sheet_rules
 from missingstats.inputs.sheet import load_sheet
-from missingstats.render.explain_words import hint_text
+from missingstats.render.explain import hint_text
 
 
 def slips(tmp_path: Path, n: int, broken: set[int]) -> Path:

@@ -22,8 +22,11 @@ from typer.testing import CliRunner
 
 from missingstats import __version__
 from missingstats.cli import app
+from missingstats.kinds.check import relation_of
+from missingstats.language import expr as ex
 from missingstats.render import RenderContext, render
 from missingstats.render.html import relation, svg_relation
+from missingstats.render.report import relation_json
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "formats"
@@ -86,38 +89,47 @@ def test_page_shows_rules_figures_and_source_lines(broken_letter):
 
 
 @pytest.mark.parametrize(
-    ("expression", "parts", "total"),
+    ("expression", "parts", "total", "compare"),
     [
-        ("a + b <= t", ["a", "b"], "t"),
-        ("t >= a + b", ["a", "b"], "t"),
-        ("t == a + b", ["a", "b"], "t"),
-        ("a + b == t", ["a", "b"], "t"),
-        ("sum(a, b) <= t", ["a", "b"], "t"),
-        ("a <= t", ["a"], "t"),
-        ("t <= a + b", ["a", "b"], "t"),
+        ("a + b <= t", ["a", "b"], "t", "<="),
+        ("t >= a + b", ["a", "b"], "t", "<="),
+        ("t == a + b", ["a", "b"], "t", "=="),
+        ("a + b == t", ["a", "b"], "t", "=="),
+        ("sum(a, b) <= t", ["a", "b"], "t", "<="),
+        ("a <= t", ["a"], "t", "<="),
+        ("t <= a + b", ["a", "b"], "t", ">="),
     ],
 )
-def test_relation_reads_parts_and_total(expression, parts, total):
-    inst = {"expression": expression, "values": {"a": 5, "b": 7, "t": 10}}
-    rel = relation(inst)
-    assert rel["kind"] == "part-whole"
-    assert [p for p, _ in rel["parts"]] == parts and rel["total"][0] == total
+def test_relation_reads_parts_and_total(expression, parts, total, compare):
+    """The check kind reads the relation off the parsed check once; the page only reads it."""
+    rel = relation_of(ex.parse_check(expression))
+    assert (list(rel.parts), rel.whole, rel.compare) == (parts, total, compare)
+    inst = {"expression": expression, "values": {"a": 5, "b": 7, "t": 10},
+            "relation": relation_json(rel)}
+    drawn = relation(inst)
+    assert drawn["kind"] == "part-whole"
+    assert [p for p, _ in drawn["parts"]] == parts and drawn["total"][0] == total
 
 
 def test_relation_falls_back_to_sides_or_nothing():
+    assert relation_json(relation_of(ex.parse_check("a <= t - b"))) == {"compare": "<="}
     sides = relation({"expression": "a <= t - b", "values": {"a": 5, "t": 10, "b": 7},
-                      "lhs": 5, "rhs": 3})
+                      "lhs": 5, "rhs": 3, "relation": {"compare": "<="}})
     assert sides["kind"] == "sides" and sides["total"] == ("right side", 3.0)
+    # no relation (prose, codes, each-part hierarchies): no picture, whatever the sides
     assert relation({"expression": "a matches the text", "values": {"a": 1}, "lhs": 1, "rhs": 2}) is None
-    assert relation({"expression": "a + b <= t", "values": {"a": None, "b": 1, "t": 1}}) is None
-    assert relation({"expression": "a and b", "values": {}}) is None
-    given = relation({"expression": "sex hierarchy", "parts": {"female": 60, "male": 45},
-                      "total": {"name": "total", "value": 100}})
-    assert given["parts"] == [("female", 60.0), ("male", 45.0)] and given["total"] == ("total", 100.0)
+    assert relation_of(ex.parse_check("a > 0 and b > 0")) is None
+    assert relation_of(ex.parse_check("a <= b <= c")) is None
+    unknown = {"compare": "<=", "parts": ["a", "b"], "whole": "t"}
+    assert relation({"expression": "a + b <= t", "values": {"a": None, "b": 1, "t": 1},
+                     "relation": unknown}) is None
+    # the page never parses: an expression alone draws nothing
+    assert relation({"expression": "a + b <= t", "values": {"a": 1, "b": 1, "t": 1}}) is None
 
 
 def test_relation_of_interval_values_uses_the_stated_value():
-    inst = {"expression": "a <= t", "values": {"a": {"lo": 800, "hi": None, "stated": 800}, "t": 604}}
+    inst = {"expression": "a <= t", "values": {"a": {"lo": 800, "hi": None, "stated": 800}, "t": 604},
+            "relation": {"compare": "<=", "parts": ["a"], "whole": "t"}}
     assert relation(inst)["parts"] == [("a", 800.0)]
 
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from missingstats.analysis import lint
+from missingstats.analysis.localize import Unanalysed
 from missingstats.core.errors import Location
 from missingstats.inputs.rules import Instance, Rule, load_rules
 from missingstats.language import expr as ex
@@ -39,13 +40,11 @@ def test_planted_problems_are_each_found():
     result = lint.analyse(ruleset.rules, {r.id for r in ruleset.rules})
     assert [c.rules for c in result.conflicts] == [["men-bound", "men-floor"]]
     assert result.conflicts[0].expressions == ["men <= 100", "men >= 150"]
-    assert result.single_use == [{"name": "wmoen", "rule": "typo", "did_you_mean": "women"}]
+    assert result.single_use == [lint.SingleUse("wmoen", "typo", "women")]
     # the rest is still analysed, leaving the contradiction out
     assert [(r.rule, r.implied_by) for r in result.redundant] == [("women-at-most-total", ["split"])]
-    assert result.unanalysed == [{
-        "rule": "ratio", "expression": "men * women <= 10000",
-        "reason": "it multiplies two figures (men * women)",
-    }]
+    assert result.unanalysed == [Unanalysed(
+        "ratio", "men * women <= 10000", "it multiplies two figures (men * women)")]
 
 
 def test_redundant_rules_name_what_implies_them():

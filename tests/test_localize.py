@@ -17,7 +17,7 @@ from missingstats.evaluate.rulesets import sheet_rules
 from missingstats.inputs.sheet import load_sheet
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
-from missingstats.render.explain_words import hint_text
+from missingstats.render.explain import hint_text, message, why
 
 FIXTURES = Path(__file__).parent / "fixtures" / "explain"
 
@@ -47,7 +47,9 @@ def test_founding_example_names_servicemen_and_the_swap():
     best = result.suspects[0]
     assert (best.figure, best.value, best.feasible) == ("detained.servicemen", 640, (604, 604))
     assert best.candidates[0].value == 604
-    assert best.candidates[0].why.startswith("two adjacent digits swapped: 604 typed as 640")
+    top = best.candidates[0]
+    assert (top.kind, top.typed, top.only, top.quoted) == ("swap", 640, True, False)
+    assert why(top).startswith("two adjacent digits swapped: 604 typed as 640")
     # the other single changes are listed, not dropped silently
     assert {tuple(s.figures) for s in result.sets} == {
         ("detained.servicemen",), ("detained.total",), ("detained.civilians.total",)}
@@ -104,7 +106,7 @@ def test_max_sets_limits_the_list_and_says_there_is_more():
 def test_contradictory_rules_are_said_so():
     problem, v = record(["a <= 3", "a >= 5"], {"a": 4})
     result = lz.localize(problem, v, v, [4])
-    assert result.status == "contradiction" and "lint" in result.message
+    assert result.status == "contradiction" and "lint" in message(result)
 
 
 def test_unanalysable_failing_rule_is_said_so():
@@ -125,7 +127,7 @@ def test_candidates_are_verified_against_every_rule():
 def test_hint_is_added_to_a_failing_check(in_repo):
     from missingstats.evaluate.options import CheckOptions
     from missingstats.evaluate.run import run
-    from missingstats.render.explain_words import hint_text
+    from missingstats.render.explain import hint_text
 
     results = run([str(FIXTURES / "swapped.yaml")], CheckOptions())
     (hint,) = results.hints

@@ -90,6 +90,7 @@ def test_over_49_per_cent_against_counts_giving_47_4_fails(run):
     assert f["values"]["pending_percent"]["text"] == "over 49%"
     assert f["rhs"] == 47.4 and f["difference"] == 1.6
     assert [loc["line"] for loc in f["locations"]] == [9, 7, 6]
+    assert f["relation"] == {"compare": "=="}  # the stated share against the computed one
 
 
 def test_shares_of_a_whole_must_be_able_to_add_to_100(run):

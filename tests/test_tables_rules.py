@@ -177,6 +177,11 @@ rules:
     assert each["expression"] == "group total >= each of children, women, older"
     assert each["coordinates"] == {"geo": "N", "group": "total"}
     assert (each["lhs"], each["rhs"], each["difference"]) == (5, 6, -1)
+    # the picture's relation: the sum of the parts against the total, never "each of"
+    assert "relation" not in each
+    assert {i["relation"]["compare"] for i in of(inst, "sum")} == {"<="}
+    assert of(inst, "sum")[0]["relation"] == {"compare": "<=", "parts": ["children", "women", "older"],
+                                              "whole": "total"}
 
 
 def test_tolerance_on_a_hierarchy(folder):

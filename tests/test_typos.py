@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from missingstats.analysis.typos import candidates
+from missingstats.analysis.typos import candidates, digits
 
 
 def values(v: float, integer: bool = True) -> list[float]:
@@ -20,7 +20,7 @@ def test_swap_ranks_first_for_the_founding_example():
     first = candidates(640)[0]
     assert first.value == 604
     assert first.kind == "swap"
-    assert first.why == "two adjacent digits swapped: 604 typed as 640"
+    assert (first.rank[0], digits(first.value)) == (1, "604")
 
 
 def test_each_kind_of_slip():

@@ -14,13 +14,12 @@ import numpy as np
 
 from missingstats.analysis.localize import (
     Check,
-    FigureVar,
     Problem,
     SheetRecord,
     box_for,
     checks_of,
+    figure_var,
     free_names,
-    quoted_numbers,
 )
 from missingstats.language import expr as ex
 
@@ -68,8 +67,7 @@ def sheet_components(sheet, rules, known: set[str], severities: tuple[str, ...])
         part = [checks[k] for k in group]
         used = {n for c in part for n in ex.names(c.node)}
         chosen = [f for f in figs if f.name in used]
-        figures = [FigureVar(f.name, f.weight, f.unit == "count", f.location,
-                             quoted_numbers(f.quote), f.display()) for f in chosen]
+        figures = [figure_var(f) for f in chosen]
         problem = Problem(figures, part, [n for n in free if n in used], box, severities)
         lo = np.array([f.lo for f in chosen], dtype=float)
         hi = np.array([min(f.hi, box) for f in chosen], dtype=float)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -40,14 +41,51 @@ class RecordGroup:
     checks: list[lz.Check]
     values: np.ndarray
     coords: Callable[[int], dict]
-    locate: Callable[[int, int], dict | None]
+    locate: Callable[[int, int], Location | None]
     zero_missing: bool = False
-    skipped: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class RecordExplanation:
+    """One failing record: its localisation (file = its group's label), where it is, and for
+    a suspect cell that is a suspect in records of another layout too, those records."""
+
+    explanation: lz.Explanation
+    coordinates: dict[str, Any]
+    group: str
+    also: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass
+class RecordsExplanation:
+    """`explain` of a table spec (unit "group") or of --records (unit "record")."""
+
+    file: str
+    unit: str
+    severities: tuple[str, ...]
+    checked: int
+    failing: int
+    seconds: float
+    records: list[RecordExplanation]
+    not_localised: list[str] = field(default_factory=list)  # group rules: across tables
+
+    @property
+    def localised(self) -> int:
+        return sum(r.explanation.result.status == "localised" for r in self.records)
+
+    @property
+    def cut(self) -> int:
+        """Failing records not listed (MAX_LISTED); the counts stay exact."""
+        return max(0, self.failing - len(self.records))
+
+    @property
+    def consistent(self) -> bool:
+        return all(r.explanation.consistent for r in self.records)
 
 
 def localise_group(group: RecordGroup, severities: tuple[str, ...], max_sets: int,
-                   listed: int = MAX_LISTED) -> tuple[list[dict], int, int]:
-    """(record reports, records checked, records failing)."""
+                   listed: int = MAX_LISTED) -> tuple[list[RecordExplanation], int, int]:
+    """(failing records localised, records checked, records failing)."""
     values = group.values
     n, p = values.shape
     finite = values[np.isfinite(values)]
@@ -64,84 +102,70 @@ def localise_group(group: RecordGroup, severities: tuple[str, ...], max_sets: in
     failing = np.flatnonzero((statuses == "fail").any(axis=0))
     shown = failing[:listed]
     singles = problem.single_changes(lo[shown], hi[shown]) if problem.simple else None
-    out: list[dict] = []
+    out: list[RecordExplanation] = []
     for r, i in enumerate(shown):
         stated = [None if absent[i, j] else float(values[i, j]) for j in range(p)]
         one = (singles[0][r], singles[1][r]) if singles is not None else None
         result = lz.localize(problem, lo[i], hi[i], stated, max_sets=max_sets, singles=one)
-        for s in result.suspects:
-            s.location = None
-        rep = lz.to_dict(result, group.label, problem)
         index = {name: j for j, name in enumerate(group.names)}
-        for s in rep["suspects"]:
-            s["location"] = group.locate(int(i), index[s["figure"]])
-            if absent[i, index[s["figure"]]]:
-                s["reported"] = "not reported"
-        coords = group.coords(int(i))
-        rep["record"] = ", ".join(f"{k}={v}" for k, v in coords.items())
-        rep["coordinates"] = coords
-        rep["group"] = group.label
-        out.append(rep)
+        for s in result.suspects:
+            s.location = group.locate(int(i), index[s.figure])
+            if absent[i, index[s.figure]]:
+                s.reported = None
+        out.append(RecordExplanation(problem.explanation(group.label, result),
+                                     group.coords(int(i)), group.label))
     return out, n, len(failing)
 
 
-def _report(file: str, unit: str, groups: list[RecordGroup], severities: tuple[str, ...],
-            max_sets: int) -> dict:
+def _explain(file: str, unit: str, groups: list[RecordGroup], severities: tuple[str, ...],
+             max_sets: int, not_localised: list[str]) -> RecordsExplanation:
     start = time.perf_counter()
-    records: list[dict] = []
+    records: list[RecordExplanation] = []
     checked = failing = 0
-    skipped: list[dict] = []
     for g in groups:
         got, n, f = localise_group(g, severities, max_sets, MAX_LISTED - len(records))
         records += got
         checked += n
         failing += f
-        skipped += g.skipped
     _cross_evidence(records)
     seconds = time.perf_counter() - start
-    return {
-        "file": file, "unit": unit, "severities": list(severities), "checked": checked,
-        "failing": failing, "localised": sum(r["status"] == "localised" for r in records),
-        "seconds": round(seconds, 3),
-        "groups_per_second": round(failing / seconds, 1) if seconds > 0 and failing else None,
-        "records": records, "cut": max(0, failing - len(records)),
-        "not_localised": skipped,
-    }
+    return RecordsExplanation(file, unit, severities, checked, failing, seconds, records,
+                              not_localised)
 
 
-def _cell(loc: dict | None) -> tuple | None:
-    if not loc:
+def _cell(loc: Location | None) -> tuple | None:
+    if loc is None:
         return None
-    return (loc.get("file"), loc.get("line"), loc.get("column"), loc.get("cell"))
+    return (loc.file, loc.line, loc.column, loc.cell)
 
 
-def _cross_evidence(records: list[dict]) -> None:
+def _cross_evidence(records: list[RecordExplanation]) -> None:
     """A cell that is a suspect in failing records of two layouts (the sex breakdown of a
     district and the district breakdown of a sex) explains both: its sets go first."""
-    seen: dict[tuple, list[str]] = {}
+    seen: dict[tuple, list[RecordExplanation]] = {}
     for rec in records:
-        for s in rec["suspects"]:
-            key = _cell(s.get("location"))
+        for s in rec.explanation.result.suspects:
+            key = _cell(s.location)
             if key is not None:
-                seen.setdefault(key, []).append(rec["record"] + f" [{rec['group']}]")
-    groups_of = {k: v for k, v in seen.items() if len({x.split(" [")[1] for x in v}) > 1}
+                seen.setdefault(key, []).append(rec)
+    groups_of = {k: v for k, v in seen.items() if len({r.group for r in v}) > 1}
     if not groups_of:
         return
     for rec in records:
-        by_name = {s["figure"]: s for s in rec["suspects"]}
-        for s in rec["suspects"]:
-            key = _cell(s.get("location"))
+        result = rec.explanation.result
+        here = tuple(rec.coordinates.items())
+        for s in result.suspects:
+            key = _cell(s.location)
             if key in groups_of:
-                s["also_suspect_in"] = [x.split(" [")[0] for x in groups_of[key]
-                                        if not x.startswith(rec["record"] + " [")]
+                rec.also[s.figure] = [r.coordinates for r in groups_of[key]
+                                      if tuple(r.coordinates.items()) != here]
 
-        def shared(alt: dict, by_name=by_name) -> int:
-            return -sum(1 for f in alt["figures"] if "also_suspect_in" in by_name[f])
+        def shared(cs: lz.ChangeSet, also=rec.also) -> int:
+            return -sum(1 for f in cs.figures if f in also)
 
-        rec["alternatives"].sort(key=shared)
-        order = {f: i for i, f in enumerate(
-            f for alt in rec["alternatives"] for f in alt["figures"])}
-        rec["suspects"].sort(key=lambda s: order.get(s["figure"], len(order)))
+        result.sets.sort(key=shared)
+        order = {f: i for i, f in enumerate(f for cs in result.sets for f in cs.figures)}
+        result.suspects.sort(key=lambda s: order.get(s.figure, len(order)))
 
 
 # --- table specs -----------------------------------------------------------------------
@@ -187,7 +211,7 @@ def _hierarchy_checks(rule, hierarchy, relation: str) -> list[lz.Check]:
 
 
 def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str, ...],
-                       max_sets: int, implied: bool = True) -> dict:
+                       max_sets: int, implied: bool = True) -> RecordsExplanation:
     from missingstats.evaluate.tables.engine import Engine, compact
     from missingstats.evaluate.tables.run import load_tables, prepare
     from missingstats.inputs import yamlnodes as sy
@@ -200,7 +224,7 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
     spec, rules, plans = prepare(path, top, _Options(rules_path, implied))
     layouts: dict[tuple[str, str], list[lz.Check]] = {}
     cell_checks: dict[str, list] = {}
-    skipped: list[dict] = []
+    skipped: list[str] = []  # group rules: across tables, not localised
     for plan in plans:
         if isinstance(plan, PivotCheckPlan):
             node = _rename(plan.instance.node, plan.names)
@@ -214,7 +238,7 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
         elif isinstance(plan, CellCheckPlan):
             cell_checks.setdefault(plan.tables[0], []).append(plan)
         elif isinstance(plan, GroupPlan):
-            skipped.append({"rule": plan.rule.id, "reason": "a rule across tables is not localised"})
+            skipped.append(plan.rule.id)
     book = CodeBook(spec.hierarchies)
     tables = load_tables(spec, book)
     engine = Engine(tables, book, spec)
@@ -255,29 +279,26 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
             out.pop(dim, None)
             return out
 
-        def locate(i: int, j: int, kt=kt, where=where, codes=codes) -> dict | None:
+        def locate(i: int, j: int, kt=kt, where=where) -> Location | None:
             at = int(where[i, j])
-            return {**kt.locate(at).as_dict(), "figure": codes[j]} if at >= 0 else None
+            return kt.locate(at) if at >= 0 else None
 
         groups.append(RecordGroup(
             f"{path} ({table}: {dim})", codes, checks, values, coords, locate,
             zero_missing=spec.missing_cells == "zero",
         ))
-    if groups:
-        groups[0].skipped = skipped
-    elif not skipped:
+    if not groups and not skipped:
         raise InputError("no rule of this spec relates cells of one table (a pivot check or a "
                          "hierarchy), so there is nothing to localise", Location(path))
-    rep = _report(path, "group", groups, severities, max_sets)
-    rep["not_localised"] = skipped
-    return rep
+    return _explain(path, "group", groups, severities, max_sets, skipped)
 
 
 # --- --records CSV ---------------------------------------------------------------------
 
 
 def explain_records(rules_file: str, csv: str, rules_path: str | None,
-                    severities: tuple[str, ...], max_sets: int, implied: bool = True) -> dict:
+                    severities: tuple[str, ...], max_sets: int, implied: bool = True
+                    ) -> RecordsExplanation:
     """Each row of `csv` is a record; its columns named like the rules' figures are the
     figures, the others label the row."""
     import pandas as pd
@@ -322,9 +343,8 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
             return {"row": i + 1}
         return dict(zip(labels, label_values[i]))
 
-    def locate(i: int, j: int) -> dict:
-        return {"file": csv, "line": i + 2, "column": columns.index(used[j]) + 1,
-                "figure": used[j]}
+    def locate(i: int, j: int) -> Location:
+        return Location(csv, i + 2, columns.index(used[j]) + 1)
 
     group = RecordGroup(csv, used, checks, values, coords, locate)
-    return _report(csv, "record", [group], severities, max_sets)
+    return _explain(csv, "record", [group], severities, max_sets, [])

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from missingstats.analysis.localize import Unanalysed
 from missingstats.kinds.base import Rule
 from missingstats.language import expr as ex
 from missingstats.language import linear as lin
@@ -47,14 +48,30 @@ class Redundancy:
     implied_by: list[str]
 
 
+@dataclass(frozen=True)
+class SingleUse:
+    """A name that occurs once in the whole rule set, and the closest other name."""
+
+    name: str
+    rule: str
+    did_you_mean: str | None
+
+
 @dataclass
 class LintResult:
+    """What lint found (render/lint.py words it). The notes are facts: `left_out` the rules
+    in contradictions that redundancy and bounds leave out, `stuck` when further rules
+    contradict so neither was analysed, `sheet_breaks` the sheet whose figures break the
+    error rules (its bounds are each given the other figures)."""
+
     conflicts: list[Conflict] = field(default_factory=list)
     redundant: list[Redundancy] = field(default_factory=list)
     bounds: dict[str, tuple[float | None, float | None] | None] = field(default_factory=dict)
-    unanalysed: list[dict] = field(default_factory=list)
-    single_use: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    unanalysed: list[Unanalysed] = field(default_factory=list)
+    single_use: list[SingleUse] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    stuck: bool = False
+    sheet_breaks: str | None = None
     box: float = 0.0
 
 
@@ -76,7 +93,7 @@ class Analysis:
         for name, spec in specs.items():
             self.model.var(name, spec)
         self.insts: list[_Inst] = []
-        self.unanalysed: list[dict] = []
+        self.unanalysed: list[Unanalysed] = []
         default = lin.VarSpec(0.0, box, True)
         for r, rule in enumerate(rules):
             for inst in rule.instances:
@@ -86,9 +103,7 @@ class Analysis:
                     defs, body = compiler.check_parts(inst.node, rule.tolerance)
                 except lin.NotLinear as err:
                     self.insts.append(_Inst(r, inst.text, False))
-                    self.unanalysed.append(
-                        {"rule": rule.id, "expression": inst.text, "reason": err.reason}
-                    )
+                    self.unanalysed.append(Unanalysed(rule.id, inst.text, err.reason))
                     continue
                 self.insts.append(_Inst(r, inst.text, True))
                 self.model.add(lin.conj([defs, body]), 2 * k, compiler.specs)
@@ -207,7 +222,7 @@ def names_in(rules: list[Rule]) -> list[str]:
     return list(seen)
 
 
-def single_use(rules: list[Rule], vocabulary: set[str], reported: set[str]) -> list[dict]:
+def single_use(rules: list[Rule], vocabulary: set[str], reported: set[str]) -> list[SingleUse]:
     """Names that occur once in the whole rule set (and are not declared or reported)."""
     counts: dict[str, int] = {}
     where: dict[str, str] = {}
@@ -225,7 +240,7 @@ def single_use(rules: list[Rule], vocabulary: set[str], reported: set[str]) -> l
             continue
         others = [n for n in list(counts) + sorted(known) if n != name]
         close = difflib.get_close_matches(name, others, n=1, cutoff=0.8)
-        out.append({"name": name, "rule": where[name], "did_you_mean": close[0] if close else None})
+        out.append(SingleUse(name, where[name], close[0] if close else None))
     return out
 
 
@@ -240,11 +255,7 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
             box: float | None = None) -> LintResult:
     """Lint `rules` (those whose id is in `own` are the file's, checked for redundancy).
     Every figure lies in [0, box] (counts); the default box is far above any figure."""
-    other_kinds = [
-        {"rule": r.id, "expression": r.kind,
-         "reason": f"a {r.kind} rule is not a check expression; lint analyses checks"}
-        for r in rules if r.kind != "check"
-    ]
+    other_kinds = [Unanalysed(r.id, r.kind, kind=r.kind) for r in rules if r.kind != "check"]
     rules = [r for r in rules if r.kind == "check"]
     names = names_in(rules)
     specs: dict[str, lin.VarSpec] = {}
@@ -270,12 +281,9 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
     if result.conflicts:
         clashing = {rid for c in result.conflicts for rid in c.rules}
         pool = [r for r in pool if rules[r].id not in clashing]
-        result.notes.append(
-            "redundancy and bounds leave out the rules in contradictions ("
-            + ", ".join(sorted(clashing)) + ")"
-        )
+        result.left_out = sorted(clashing)
     if not analysis.feasible(analysis.instances_of(pool)):
-        result.notes.append("redundancy and bounds are not analysed: more rules contradict")
+        result.stuck = True
     else:
         candidates = [r for r in pool if rules[r].id in own]
         result.redundant = analysis.redundant(candidates, pool)
@@ -286,10 +294,7 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
         if sheet is not None and not analysis.feasible(errors, fixed={
             analysis.model.index[n]: v for n, v in fixed.items()
         }):
-            result.notes.append(
-                f"the figures of {sheet.path} break the error rules (bounds are each given the "
-                f"other figures); run missingstats explain {sheet.path}"
-            )
+            result.sheet_breaks = sheet.path
     reported = set(sheet.figures) if sheet is not None else set()
     result.single_use = single_use(rules, vocabulary or set(), reported)
     return result
@@ -300,25 +305,3 @@ def _nums(node: ex.Node):
         yield node
     for child in ex.children(node):
         yield from _nums(child)
-
-
-def to_dict(result: LintResult, rules_path: str, sheet_path: str | None) -> dict:
-    """The JSON shape (docs/explain.md, 'missingstats lint')."""
-    return {
-        "file": rules_path,
-        "sheet": sheet_path,
-        "infeasible": [c.rules for c in result.conflicts],
-        "conflicts": [{"rules": c.rules, "expressions": c.expressions} for c in result.conflicts],
-        "redundant": [{"rule": r.rule, "implied_by": r.implied_by} for r in result.redundant],
-        "bounds": {k: ([_json(x) for x in v] if v is not None else None)
-                   for k, v in result.bounds.items()},
-        "unanalysed": result.unanalysed,
-        "single_use": result.single_use,
-        "notes": result.notes,
-    }
-
-
-def _json(x: float | None):
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() else x

@@ -28,16 +28,13 @@ import numpy as np
 
 from missingstats.analysis import typos
 from missingstats.core.errors import Location
+from missingstats.core.findings import Value
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 from missingstats.language import linear as lin
 
 MAX_CANDIDATES = 5
 VERIFY_LIMIT = 12  # candidates checked with the solver per suspect, in rank order
-SHORT = {
-    "swap": "swapped digits", "dropped": "a dropped digit", "doubled": "a digit typed twice",
-    "mistyped": "a mistyped digit", "sign": "a flipped sign",
-}
 
 
 @dataclass
@@ -49,7 +46,7 @@ class FigureVar:
     integer: bool = True
     location: Location | None = None
     quoted: frozenset[float] = frozenset()  # numbers in the sentence the figure was taken from
-    shown: str | None = None  # as the sheet writes it ("at most 871")
+    shown: Value | None = None  # as the sheet writes it (qualifier and stated value)
 
 
 @dataclass
@@ -63,17 +60,30 @@ class Check:
 
 @dataclass
 class Candidate:
+    """A value a suspect probably should be, and why (render/explain.py words the why):
+
+    kind      a typing slip (typos.KIND_RANK: swap, dropped, ...), "quoted" (the figure's
+              quoted sentence gives it), "determined" (the only value that works) or
+              "nearest" (the closest value that works)
+    typed     for a slip: the reported value the slip gave
+    quoted    the quoted sentence gives this value
+    only      it is the only value that makes every rule hold given the other figures
+    breaks_warning  a warning rule fails with it"""
+
     value: float
-    why: str
     kind: str
     rank: tuple
+    typed: float | None = None
+    quoted: bool = False
+    only: bool = False
+    breaks_warning: bool = False
 
 
 @dataclass
 class Suspect:
     figure: str
     value: float | None
-    reported: str
+    reported: Value | None  # as reported (None: not reported, an absent table cell)
     feasible: tuple[float | None, float | None]
     candidates: list[Candidate]
     location: Location | None
@@ -93,12 +103,41 @@ class ChangeSet:
 
 @dataclass
 class Localisation:
-    status: str  # consistent | localised | contradiction | unanalysable | limit
+    """What localising one record found. `status`: consistent (nothing to explain),
+    localised (sets and suspects), contradiction (the rules cannot all hold: lint them),
+    unanalysable (the failing rules are not linear), limit (the solver ran out of time)."""
+
+    status: str
     sets: list[ChangeSet] = field(default_factory=list)
     suspects: list[Suspect] = field(default_factory=list)
     more: bool = False
     failing: list[Check] = field(default_factory=list)
-    message: str = ""
+
+
+@dataclass(frozen=True)
+class Unanalysed:
+    """A rule instance left out of the analysis: `reason` why it is not linear (from the
+    compiler), or None for a rule of another kind than check (`kind`)."""
+
+    rule: str
+    expression: str
+    reason: str | None = None
+    kind: str = "check"
+
+
+@dataclass
+class Explanation:
+    """One record localised (a sheet, a group of table cells, a row of --records): what
+    `explain` reports, worded and laid out by render/explain.py."""
+
+    file: str
+    severities: tuple[str, ...]
+    result: Localisation
+    unanalysed: list[Unanalysed] = field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        return self.result.status == "consistent"
 
 
 class Problem:
@@ -144,6 +183,13 @@ class Problem:
         if self.simple:
             a, self.simple_lo, self.simple_hi = self.rows(self.used)
             self.simple_a = a.toarray()
+
+    def explanation(self, file: str, result: Localisation) -> Explanation:
+        """`result` for `file`, with the rules in use that the solver could not analyse."""
+        used = set(self.used)
+        skipped = [Unanalysed(self.checks[k].rule, self.checks[k].text, why)
+                   for k, why in self.unanalysed.items() if k in used]
+        return Explanation(file, self.severities, result, skipped)
 
     def single_changes(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For records (lo/hi: records x figures) the interval each figure alone would need
@@ -250,21 +296,10 @@ def localize(problem: Problem, lo: np.ndarray, hi: np.ndarray, stated: list[floa
     status = "ok"
     if not sets:
         sets, status = _minimal_sets(problem, lo, hi, max(max_sets * 3, 10))
-    if status == "contradiction":
-        return Localisation(
-            "contradiction", failing=failing,
-            message="the rules cannot all hold whatever the figures are; run missingstats lint",
-        )
-    if status == "limit":
-        return Localisation("limit", failing=failing, message="the solver reached its time limit")
+    if status in ("contradiction", "limit"):
+        return Localisation(status, failing=failing)
     if not sets:
-        if failing:
-            names = sorted({c.rule for c in failing})
-            return Localisation(
-                "unanalysable", failing=failing,
-                message=f"the failing rules could not be analysed ({', '.join(names)})",
-            )
-        return Localisation("consistent")
+        return Localisation("unanalysable" if failing else "consistent", failing=failing)
     more = len(sets) >= max(max_sets * 3, 10)
     details: dict[tuple[str, ...], dict[int, tuple[tuple[float | None, float | None], list[Candidate]]]] = {}
     for order, cs in enumerate(sets):
@@ -284,18 +319,10 @@ def localize(problem: Problem, lo: np.ndarray, hi: np.ndarray, stated: list[floa
             feasible, cands = details[tuple(cs.figures)][j]
             f = problem.figures[j]
             suspects.append(Suspect(
-                name, stated[j], f.shown or _reported(lo[j], hi[j], stated[j]), feasible,
+                name, stated[j], f.shown or Value(float(lo[j]), float(hi[j])), feasible,
                 cands[:MAX_CANDIDATES], f.location,
             ))
     return Localisation("localised", shown, suspects, more or len(sets) > max_sets, failing)
-
-
-def _reported(lo: float, hi: float, stated: float | None) -> str:
-    from missingstats.language import bounds
-
-    if lo == hi:
-        return bounds.fmt(lo)
-    return bounds.describe(lo, hi)
 
 
 def _single_sets(problem: Problem, lo: np.ndarray, hi: np.ndarray,
@@ -443,7 +470,7 @@ def _judge(problem: Problem, cs: ChangeSet, lo: np.ndarray, hi: np.ndarray,
             {}, lo, hi, members, problem.used + problem.warnings
         )
     rank_sum = tuple(sum(c.rank[i] for c in best_typos.values()) for i in range(2)) if cs.typo else (0, 0)
-    quoted = sum(1 for j in members if out[j][1] and "quoted sentence says" in out[j][1][0].why)
+    quoted = sum(1 for j in members if out[j][1] and out[j][1][0].quoted)
     cs.score = (-quoted, not cs.typo, cs.warnings_hold is False, rank_sum, cs.order)
     return out
 
@@ -465,40 +492,28 @@ def _candidates(problem: Problem, j: int, value: float | None, flo: float, fhi: 
     if value is not None:
         for t in typos.candidates(value, integer):
             if inside(t.value):
-                why = t.why
-                if t.value in quoted:
-                    why += f"; the quoted sentence says {_fmt(t.value)}"
-                pool.append(Candidate(t.value, why, t.kind, t.rank))
+                pool.append(Candidate(t.value, t.kind, t.rank, typed=value,
+                                      quoted=t.value in quoted))
     typo_values = {c.value for c in pool}
     if len(problem.figures[j].quoted) == 1:  # a lone number in the quote is the figure
         for q in sorted(quoted - typo_values):
-            pool.append(Candidate(q, f"the quoted sentence says {_fmt(q)}", "quoted", (6, 0, 0.0)))
+            pool.append(Candidate(q, "quoted", (6, 0, 0.0), quoted=True))
     determined = abs(fhi - flo) <= tol
     point = _clean(flo, integer) if determined else None
     if pool and verify:
         pool = _verified(problem, j, pool, lo, hi, members, quoted)
     if determined:
-        why = "the only value that makes every rule hold given the other figures"
         hit = next((c for c in pool if c.value == point), None)
         if hit is not None:
-            hit.why = f"{hit.why}; {why}"
+            hit.only = True
             pool = [hit]  # nothing else can be right
         else:
-            pool = [Candidate(point, why, "determined", (7, 0, 0.0))]
+            pool = [Candidate(point, "determined", (7, 0, 0.0), only=True)]
     elif value is not None and not inside(value):
         nearest = _clean(flo if value < flo else fhi, integer)
         if all(c.value != nearest for c in pool):
-            pool.append(Candidate(
-                nearest, "the nearest value that makes every rule hold given the other figures",
-                "nearest", (8, 0, abs(nearest - value)),
-            ))
+            pool.append(Candidate(nearest, "nearest", (8, 0, abs(nearest - value))))
     return pool
-
-
-def _fmt(x: float) -> str:
-    from missingstats.language import bounds
-
-    return bounds.fmt(x)
 
 
 def _verified(problem: Problem, j: int, pool: list[Candidate], lo: np.ndarray, hi: np.ndarray,
@@ -530,8 +545,7 @@ def _verified(problem: Problem, j: int, pool: list[Candidate], lo: np.ndarray, h
             break
         if not ok[k]:
             continue
-        if breaks[k]:
-            cand.why += "; though a warning rule then fails"
+        cand.breaks_warning = bool(breaks[k])
         if exact[k]:  # every rule holds for certain (members' whole box included)
             out.append(cand)
             continue
@@ -601,6 +615,12 @@ class SheetRecord:
     stated: list[float | None]
 
 
+def figure_var(f) -> FigureVar:
+    """A sheet's figure as the solver sees it."""
+    return FigureVar(f.name, f.weight, f.unit == "count", f.location, quoted_numbers(f.quote),
+                     Value(f.lo, f.hi, f.qualifier, f.value, f.unit))
+
+
 def sheet_record(sheet, rules, known: set[str], severities: tuple[str, ...]) -> SheetRecord:
     """A sheet as one record of a Problem."""
     figs = list(sheet.figures.values())
@@ -609,12 +629,7 @@ def sheet_record(sheet, rules, known: set[str], severities: tuple[str, ...]) -> 
     free = free_names(checks, reported, rules, known, sheet.path)
     values = [x for f in figs for x in (f.lo, f.hi, f.value if f.value is not None else 0.0)]
     box = box_for(values, checks)
-    figures = [
-        FigureVar(f.name, f.weight, f.unit == "count", f.location, quoted_numbers(f.quote),
-                  f.display())
-        for f in figs
-    ]
-    problem = Problem(figures, checks, free, box, severities)
+    problem = Problem([figure_var(f) for f in figs], checks, free, box, severities)
     lo = np.array([f.lo for f in figs], dtype=float)
     hi = np.array([min(f.hi, box) for f in figs], dtype=float)
     stated = [f.value if f.value is not None else (f.lo if f.lo == f.hi else None) for f in figs]
@@ -635,52 +650,3 @@ def quoted_numbers(quote: str | None) -> frozenset[float]:
         text = re.sub(r"[,\u00a0\u202f\u2009 ]", "", m.group(1))
         out.add(float(text))
     return frozenset(out)
-
-
-# --- JSON ------------------------------------------------------------------------------
-
-
-def _num(x: float | None):
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() else float(x)
-
-
-def to_dict(result: Localisation, path: str, problem: Problem) -> dict:
-    """The JSON shape of `explain` (docs/explain.md, 'missingstats explain')."""
-    suspects = []
-    for s in result.suspects:
-        entry = {
-            "figure": s.figure,
-            "value": _num(s.value),
-            "reported": s.reported,
-            "feasible": [_num(s.feasible[0]), _num(s.feasible[1])],
-            "candidates": [
-                {"value": _num(c.value), "why": c.why, "kind": c.kind} for c in s.candidates
-            ],
-            "location": s.location.as_dict() if s.location else None,
-        }
-        suspects.append(entry)
-    return {
-        "file": path,
-        "status": result.status,
-        "severities": list(problem.severities),
-        "failing": [{"rule": c.rule, "expression": c.text} for c in result.failing],
-        "suspects": suspects,
-        "alternatives": [
-            {
-                "figures": cs.figures,
-                "weight": _num(cs.weight),
-                "fix": {k: _num(v) for k, v in cs.fix.items()},
-                "typo": cs.typo,
-                "warnings_hold": cs.warnings_hold,
-            }
-            for cs in result.sets
-        ],
-        "more_alternatives": result.more,
-        "unanalysed": [
-            {"rule": problem.checks[k].rule, "expression": problem.checks[k].text, "reason": why}
-            for k, why in problem.unanalysed.items() if k in set(problem.used)
-        ],
-        "message": result.message or None,
-    }

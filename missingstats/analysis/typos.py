@@ -19,13 +19,6 @@ import re
 from dataclasses import dataclass
 
 KIND_RANK = {"swap": 1, "dropped": 2, "doubled": 3, "mistyped": 4, "sign": 5}
-KIND_WORDS = {
-    "swap": "two adjacent digits swapped",
-    "dropped": "a digit dropped",
-    "doubled": "a digit typed twice",
-    "mistyped": "one digit mistyped",
-    "sign": "the sign flipped",
-}
 # Numeric keypad: 7 8 9 / 4 5 6 / 1 2 3 / 0 (0 sits under 1 and 2).
 _PAD = {"7": (0, 0), "8": (0, 1), "9": (0, 2), "4": (1, 0), "5": (1, 1), "6": (1, 2),
         "1": (2, 0), "2": (2, 1), "3": (2, 2), "0": (3, 0.5)}
@@ -35,15 +28,16 @@ MAX_DIGITS = 15
 
 @dataclass(frozen=True)
 class Typo:
-    """A value the reported one may have been meant to be, and the slip that explains it."""
+    """A value the reported one may have been meant to be, and the slip that explains it
+    (render/explain.py words it: "two adjacent digits swapped: 604 typed as 640")."""
 
     value: float
     kind: str
-    why: str
     rank: tuple[int, int, float]  # (kind, within kind: 0 more likely, |value - reported|)
 
 
-def _text(value: float) -> str:
+def digits(value: float) -> str:
+    """The digits a value is typed with: 3889, -12, 12.5 (no separators: slips are of keys)."""
     if float(value).is_integer():
         return str(int(value))
     return repr(float(value))
@@ -66,27 +60,25 @@ def _adjacent_keys(a: str, b: str) -> bool:
 
 def candidates(value: float, integer: bool = True) -> list[Typo]:
     """Every value one typing slip turns into `value`, most plausible first."""
-    text = _text(value)
+    text = digits(value)
     if not PLAIN.match(text) or len(text) > MAX_DIGITS or integer and not float(value).is_integer():
         return []
     sign = "-" if text.startswith("-") else ""
     body = text[len(sign):]
-    digits = [i for i, ch in enumerate(body) if ch.isdigit()]
+    places = [i for i, ch in enumerate(body) if ch.isdigit()]
     found: dict[float, Typo] = {}
 
     def add(new_body: str, kind: str, within: int) -> None:
         v = _number(sign + new_body)
         if v is None or v == value or (integer and not float(v).is_integer()):
             return
-        orig = _text(v)
-        why = f"{KIND_WORDS[kind]}: {orig} typed as {text}"
-        typo = Typo(v, kind, why, (KIND_RANK[kind], within, abs(v - value)))
+        typo = Typo(v, kind, (KIND_RANK[kind], within, abs(v - value)))
         if v not in found or typo.rank < found[v].rank:
             found[v] = typo
 
     chars = list(body)
     # The reported text is the slip; each candidate is the text before the slip.
-    for a, b in zip(digits, digits[1:]):
+    for a, b in zip(places, places[1:]):
         if b == a + 1 and chars[a] != chars[b]:
             swapped = chars.copy()
             swapped[a], swapped[b] = chars[b], chars[a]
@@ -96,17 +88,16 @@ def candidates(value: float, integer: bool = True) -> list[Typo]:
             new = body[:pos] + d + body[pos:]
             repeated = (pos > 0 and body[pos - 1] == d) or (pos < len(body) and body[pos] == d)
             add(new, "dropped", 0 if repeated else 1)
-    for a, b in zip(digits, digits[1:]):
+    for a, b in zip(places, places[1:]):
         if b == a + 1 and chars[a] == chars[b]:
             add(body[:a] + body[b:], "doubled", 0)
-    for i in digits:
+    for i in places:
         for d in "0123456789":
             if d != chars[i]:
                 new = body[:i] + d + body[i + 1:]
                 add(new, "mistyped", 0 if _adjacent_keys(chars[i], d) else 1)
     if value != 0:
         flipped = -value
-        typo = Typo(flipped, "sign", f"{KIND_WORDS['sign']}: {_text(flipped)} typed as {text}",
-                    (KIND_RANK["sign"], 0, abs(2 * value)))
+        typo = Typo(flipped, "sign", (KIND_RANK["sign"], 0, abs(2 * value)))
         found.setdefault(flipped, typo)
     return sorted(found.values(), key=lambda t: t.rank)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from missingstats import __version__
+from missingstats.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, choose_format, guarded, width
 
 app = typer.Typer(
     add_completion=False,
@@ -21,8 +22,6 @@ app = typer.Typer(
     help="Check published statistics on missing persons for internal consistency.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
 
 def _version(value: bool) -> None:
@@ -39,66 +38,6 @@ def _root(
     ] = False,
 ) -> None:
     """Check published statistics on missing persons for internal consistency."""
-
-
-def fail_input(message: str) -> typer.Exit:
-    typer.echo(f"missingstats: {message}", err=True)
-    return typer.Exit(EXIT_INPUT)
-
-
-def guarded(func):
-    """Turn input errors into one located line and exit 2; never show a traceback to users."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from missingstats.core.errors import InputError
-
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            raise fail_input(str(exc)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
-            raise
-        except Exception as exc:  # a bug of ours: say so briefly, exit 2, keep CI honest
-            if os.environ.get("MISSINGSTATS_DEBUG"):
-                raise
-            raise fail_input(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(set MISSINGSTATS_DEBUG=1 for details and please report it)"
-            ) from None
-
-    return wrapper
-
-
-def choose_format(fmt: str, output: str | None) -> tuple[str, bool]:
-    """Resolve `auto`: GitHub annotations inside Actions, colour on a terminal, else plain."""
-    from missingstats.render import FORMATS
-
-    if fmt != "auto":
-        if fmt not in FORMATS:
-            raise fail_input(f"unknown format {fmt!r}; choose from auto, {', '.join(FORMATS)}")
-        return fmt, fmt == "text" and not output and _color()
-    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS and not output:
-        return "github", False
-    return "text", not output and _color()
-
-
-def _color() -> bool:
-    # Not a terminal and nobody forcing colour: decided without importing rich.
-    if not sys.stdout.isatty() and not os.environ.get("FORCE_COLOR"):
-        return False
-    from rich.console import Console
-
-    console = Console(file=sys.stdout)
-    return console.is_terminal and not console.no_color and console.color_system is not None
-
-
-def _width() -> int:
-    try:
-        return max(60, min(os.get_terminal_size().columns, 160))
-    except OSError:
-        return 100
 
 
 @app.command()
@@ -146,10 +85,10 @@ def check(
     ] = False,
 ) -> None:
     """Check figure sheets and tables against their rules."""
-    from missingstats.cli.output import emit
+    from missingstats.cli.output import append_summary, emit
     from missingstats.evaluate.options import CheckOptions
     from missingstats.evaluate.run import run
-    from missingstats.render import RenderContext, render
+    from missingstats.render import RenderContext, render, step_summary
     from missingstats.render.report import build as report
 
     name, color = choose_format(fmt, output)
@@ -168,35 +107,21 @@ def check(
     )
     results = run(files, options)
     rep = report(results, max_failures=max_failures)
-    ctx = RenderContext(color=color, verbose=verbose, width=_width(), max_failures=max_failures)
+    ctx = RenderContext(color=color, verbose=verbose, width=width(), max_failures=max_failures)
     emit(render(name, rep, ctx), output)
-    for hook in POST_RENDER:
-        hook(rep, name)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    summary = step_summary(name, rep) if summary_path else None
+    if summary is not None:
+        append_summary(summary_path, summary)
     raise typer.Exit(EXIT_FAIL if results.failing(strict) else EXIT_OK)
 
 
-# Side outputs after a report is written (e.g. $GITHUB_STEP_SUMMARY): callables(report, format).
-POST_RENDER: list = []
+# The other commands, each module with `register(app)`. They import only typer at module
+# level (cli/common.py inside register): the heavy imports are inside the command functions.
+from missingstats.cli import analysis, editor, prose, series  # noqa: E402
 
-
-# Further commands live in their own modules, each with `register(app)`; they must import
-# only typer at module level (heavy imports go inside the command functions).
-COMMAND_MODULES: list[str] = [
-    "missingstats.cli.analysis",
-    "missingstats.cli.series",
-    "missingstats.cli.editor",
-    "missingstats.cli.prose",
-]
-
-
-def _register_commands() -> None:
-    import importlib
-
-    for module in COMMAND_MODULES:
-        importlib.import_module(module).register(app)
-
-
-_register_commands()
+for _commands in (analysis, series, editor, prose):
+    _commands.register(app)
 
 
 def main() -> None:

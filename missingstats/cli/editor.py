@@ -14,7 +14,7 @@ SCHEMAS = ("sheet", "tables", "rules")
 
 
 def register(app: typer.Typer) -> None:
-    from missingstats.cli import guarded
+    from missingstats.cli.common import guarded
 
     @app.command()
     @guarded
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         """
         from importlib import resources
 
-        from missingstats.cli import fail_input
+        from missingstats.cli.common import fail_input
         from missingstats.cli.output import emit
 
         if name not in SCHEMAS:
@@ -46,19 +46,8 @@ def register(app: typer.Typer) -> None:
         directory: Annotated[str, typer.Argument(help="Folder to set up (default: here).")] = ".",
     ) -> None:
         """Write a starter sheet, its rules and a pre-commit config; never overwrite a file."""
-        from pathlib import Path
-
+        from missingstats.cli.output import emit
         from missingstats.cli.scaffold import scaffold
+        from missingstats.render.init import init_text
 
-        done = scaffold(directory)
-        for rel, created in done:
-            shown = str(Path(directory) / rel) if directory not in (".", "") else rel
-            if created:
-                typer.echo(f"created  {shown}")
-            else:
-                typer.echo(f"skipped  {shown} (exists; left unchanged)")
-        sheet = Path(directory) / "figures.yaml" if directory not in (".", "") else Path("figures.yaml")
-        typer.echo(
-            f"next: missingstats check {sheet}    # then edit the figures; "
-            "`pre-commit install` checks them on every commit"
-        )
+        emit(init_text(directory, scaffold(directory)), None)

@@ -39,3 +39,13 @@ def emit(text: str, output: str | None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def append_summary(path: str, text: str) -> None:
+    """Append a report to a CI job summary ($GITHUB_STEP_SUMMARY); a summary that cannot be
+    written is said on stderr and does not change the exit code (the report is written)."""
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    except OSError as exc:
+        sys.stderr.write(f"missingstats: cannot write the step summary {path}: {exc.strerror}\n")

@@ -14,7 +14,7 @@ DIFF_FORMATS = ("text", "json", "markdown")
 
 
 def register(app: typer.Typer) -> None:
-    from missingstats.cli import guarded
+    from missingstats.cli.common import guarded
 
     @app.command()
     @guarded
@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show which figures changed between two versions of a sheet, and by how much."""
         from missingstats.analysis.changes import changes, diff_files, summary
-        from missingstats.cli import fail_input
+        from missingstats.cli.common import fail_input
         from missingstats.cli.output import emit
         from missingstats.render.diff import render
 

@@ -103,6 +103,26 @@ class Figure:
     listed: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How the figures of an instance compare, for the part-whole picture of a report.
+
+    A part-whole relation names its `parts` and its `whole` (figure names of the finding),
+    oriented so that `sum(parts) <compare> whole`: `a + b <= t` and `t >= a + b` are both
+    parts (a, b), whole t, compare "<=". Without a whole it is a single comparison of the
+    finding's two sides (`lhs <compare> rhs`), drawn as one side against the other. The
+    kind that builds a finding knows its relation (the parsed check, the hierarchy's total
+    and parts); renderers never parse expressions to find it."""
+
+    compare: str
+    parts: tuple[str, ...] = ()
+    whole: str | None = None
+
+    @property
+    def part_whole(self) -> bool:
+        return self.whole is not None
+
+
 @dataclass(slots=True)
 class Finding:
     """One evaluated rule instance, as every renderer reads it."""
@@ -121,6 +141,7 @@ class Finding:
     reason: Any = None  # a reasons.* record: why, in data; worded by the renderers
     decides: Any = None  # for undetermined verdicts: a reasons.Decides record
     primary: str | None = None  # the figure a report points at first (default: the first located)
+    relation: Relation | None = None  # parts and whole, for pictures (None: not a comparison)
 
 
 @dataclass(slots=True)

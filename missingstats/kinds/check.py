@@ -52,7 +52,16 @@ import pandas as pd
 
 from missingstats.core import reasons
 from missingstats.core.errors import InputError, Location, suggest
-from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status, Tally, Value
+from missingstats.core.findings import (
+    Counts,
+    Figure,
+    Finding,
+    Outcome,
+    Relation,
+    Status,
+    Tally,
+    Value,
+)
 from missingstats.core.results import Results
 from missingstats.evaluate.tables import engine as arrays
 from missingstats.evaluate.tables import listing
@@ -130,6 +139,47 @@ def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -
     return instances
 
 
+
+# --- the relation a report draws -------------------------------------------------------------
+
+MIRROR = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "==": "==", "!=": "!="}
+
+
+def _addends(node: ex.Node) -> list[str] | None:
+    """Figure names of a plain sum (a, a + b + c, sum(a, b)); None for anything else."""
+    if isinstance(node, ex.Name):
+        return [node.path]
+    if isinstance(node, ex.BinOp) and node.op == "+":
+        left, right = _addends(node.left), _addends(node.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ex.Call) and node.func == "sum":
+        out: list[str] = []
+        for arg in node.args:
+            part = _addends(arg)
+            if part is None:
+                return None
+            out += part
+        return out
+    return None
+
+
+def relation_of(node: ex.Node) -> Relation | None:
+    """The relation of a check, read once from its parsed form: parts against one whole when
+    one side is a single figure and the other a plain sum (`a + b <= t`, `t == sum(a, b)`,
+    `t <= a + b`), else its two sides; None when it is not a single comparison."""
+    if not isinstance(node, ex.Compare) or len(node.ops) != 1:
+        return None
+    op = node.ops[0]
+    left, right = _addends(node.operands[0]), _addends(node.operands[1])
+    if left is None or right is None or op not in ("<=", "<", "==", ">=", ">"):
+        return Relation(op)
+    if op in (">=", ">") or (op == "==" and len(right) > 1 and len(left) == 1):
+        left, right, op = right, left, MIRROR[op]
+    if len(right) != 1:
+        if len(left) != 1:
+            return Relation(op)
+        left, right, op = right, left, MIRROR[op]  # total <= a + b: the single term is the whole
+    return Relation(op, tuple(left), right[0])
 
 
 # --- figure sheets and editions --------------------------------------------------------------
@@ -228,6 +278,7 @@ def evaluate_checks(
         tally = Tally(file, rule.id, rule.severity, rule.description)
         for inst in rule.instances:
             names = ex.names(inst.node)
+            relation = relation_of(inst.node)
             local = _environment(rule, names, env, present, known, file, n)
             truth = iv.evaluate(inst.node, local, n, rule.tolerance)
             assert isinstance(truth, iv.Truth)
@@ -242,7 +293,7 @@ def evaluate_checks(
                 finding = Finding(
                     rule.id, rule.severity, st, file, inst.text, _figures(names, recs),
                     coordinates={"edition": edition} if edition is not None else None,
-                    message=rule.message,
+                    message=rule.message, relation=relation,
                 )
                 if sides is not None:
                     finding.lhs, finding.rhs = _side(sides[0], i), _side(sides[1], i)
@@ -334,12 +385,13 @@ BLOCK = 1 << 20  # cells evaluated at a time: temporaries stay in cache-friendly
 
 
 def _finding(plan: Plan, status: Status, figures: tuple[Figure, ...], coords: dict,
-             sides: tuple, reason: Any = None) -> Finding:
+             sides: tuple, relation: Relation | None, reason: Any = None) -> Finding:
     lhs, rhs, diff = sides
     rule = plan.rule
     return Finding(
         rule.id, rule.severity, status, "", plan.instance.text, figures, lhs, rhs,
         diff if status == Status.FAIL else None, coords, rule.message, reason,
+        relation=relation,
     )
 
 
@@ -362,13 +414,15 @@ def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
             if sum(len(g) for g in got) < cap:
                 got.append(np.flatnonzero(masks[status])[:cap] + start)
     measure = kt.table.measure
+    relation = relation_of(node)
     for status, got in found.items():
         for i in (np.concatenate(got) if got else [])[: max(cap - len(out.findings), 0)]:
             i = int(i)
             env = listing.environment({n: raw[i:i + 1] for n in names}, plan.policy)
             coords = kt.coordinates(int(kt.cell[i]), engine.book, engine.table_coord(name))
             figures = (Figure(measure, cell_value(raw[i]), kt.locate(i)),)
-            out.findings.append(_finding(plan, status, figures, coords, listing.sides(node, env)))
+            out.findings.append(_finding(plan, status, figures, coords, listing.sides(node, env),
+                                         relation))
     return out
 
 
@@ -405,6 +459,7 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
     assert isinstance(truth, iv.Truth)
     masks = truth.masks(plan.policy)
     out = Outcome(Counts.of_masks(masks))
+    relation = relation_of(node)
 
     def build(i: int, status: Status) -> Finding:
         key = int(keys[i])
@@ -421,7 +476,7 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
             for n, c in plan.names.items()
         )
         return _finding(plan, status, figures, coords, listing.sides(node, listing.row(env, i)),
-                        reason)
+                        relation, reason)
 
     out.findings = listing.listed(masks, cap, build)
     return out

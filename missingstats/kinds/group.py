@@ -46,6 +46,7 @@ from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.keys import Key, Table
 from missingstats.inputs.tables.spec import FILTER_VALUE, Filter, TableSpec, _filter
 from missingstats.kinds.base import Rule, names_or_all, parse_expression
+from missingstats.kinds.check import relation_of
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 
@@ -236,6 +237,7 @@ def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
     masks = truth.masks(plan.policy)
     out = Outcome(Counts.of_masks(masks))
     rule = plan.rule
+    relation = relation_of(plan.node)
 
     def build(i: int, status: Status) -> Finding:
         located = {n: groups[n][2].locate(int(at[i])) for n, at in single_pos.items() if at[i] >= 0}
@@ -247,6 +249,7 @@ def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
             lhs, rhs, diff if status == Status.FAIL else None,
             _group_coords(book, by, gstride, int(keys[i])), rule.message,
             reasons.NotAvailable(absent) if status == Status.NOT_EVALUABLE else None,
+            relation=relation,
         )
 
     out.findings = listing.listed(masks, cap, build)

@@ -47,7 +47,7 @@ import numpy as np
 
 from missingstats.core import reasons
 from missingstats.core.errors import InputError
-from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
+from missingstats.core.findings import Counts, Figure, Finding, Outcome, Relation, Status
 from missingstats.evaluate.tables import engine as arrays
 from missingstats.evaluate.tables.engine import (
     Engine,
@@ -406,13 +406,16 @@ def _listed(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, 
             reason = reasons.NotReported(absent[:5]) if absent else reasons.NotAvailable()
         right_v = cell_value(right)
         left_v = cell_value(left)
+        relation = None  # each part at most the total ("<=") is no sum: nothing to stack
+        if plan.relation != "<=" and len(kids) <= PARTS_LISTED:
+            relation = Relation("==" if plan.relation == "==" else "<=", tuple(labels), ptext)
         out.append(Finding(
             rule.id, rule.severity, status, "", _expression(dim, ptext, labels, plan.relation),
             tuple(figures), left_v, right_v,
             left - right if left_v is not None and right_v is not None and status == Status.FAIL
             else None,
             kt.coordinates(int(key), book, engine.table_coord(kt.table.name)), rule.message,
-            reason,
+            reason, relation=relation,
         ))
     return out
 

@@ -46,7 +46,7 @@ import pandas as pd
 
 from missingstats.core import reasons
 from missingstats.core.errors import InputError, Location, suggest
-from missingstats.core.findings import Figure, Finding, Status, Tally, Value
+from missingstats.core.findings import Figure, Finding, Relation, Status, Tally, Value
 from missingstats.core.results import Results
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
@@ -309,7 +309,8 @@ def _finding(rule: Rule, file: str, status: Status, expression: str, label: str,
              figures: list[Figure]) -> Finding:
     return Finding(rule.id, rule.severity, status, file, expression, tuple(figures),
                    coordinates={"edition": label} if label else None,
-                   message=rule.message if status == Status.FAIL else None)
+                   message=rule.message if status == Status.FAIL else None,
+                   relation=Relation("=="))  # the stated share against the computed one
 
 
 def _evaluate_share(rule: Rule, wide: pd.DataFrame, labels: list[str], file: str) -> list[Finding]:

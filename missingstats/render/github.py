@@ -5,18 +5,15 @@
 Failures of error rules are `::error`, of warning rules `::warning`, of info rules
 `::notice`; undetermined verdicts are warnings and not-evaluable ones notices. The file and
 line are the first figure of the check (its left-hand side); the message names every figure
-with its value and line. GitHub shows only 10 annotations of each kind per step, so when
-`$GITHUB_STEP_SUMMARY` is set the Markdown report is appended to it as well (see
-`step_summary`, registered in missingstats.cli.POST_RENDER when this module loads).
+with its value and line. GitHub shows only 10 annotations of each kind per step, so the
+format registry (render/__init__.py) names the Markdown report as this format's job summary,
+which the CLI appends to `$GITHUB_STEP_SUMMARY` when it is set.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-from missingstats.render import RenderContext
 from missingstats.render.common import (
     instance_lines,
     instances,
@@ -28,6 +25,7 @@ from missingstats.render.common import (
     summary_line,
     unlisted_failures,
 )
+from missingstats.render.context import RenderContext
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -102,29 +100,3 @@ def render(report: dict, ctx: RenderContext) -> str:
                                  **_location_props({"file": res.get("file")}, root),
                                  title=f"missingstats {res.get('rule', '')}"))
     return "\n".join(lines) + "\n"
-
-
-def step_summary(report: dict, fmt: str) -> None:
-    """Append the Markdown report to $GITHUB_STEP_SUMMARY (a POST_RENDER hook)."""
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if fmt != "github" or not path:
-        return
-    from missingstats.render import markdown
-
-    text = markdown.render(report, RenderContext())
-    try:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-    except OSError as exc:
-        sys.stderr.write(f"missingstats: cannot write the step summary {path}: {exc.strerror}\n")
-
-
-def _register() -> None:
-    """Hook into the CLI only when it is running (a library user gets no side effect)."""
-    cli = sys.modules.get("missingstats.cli")
-    hooks = getattr(cli, "POST_RENDER", None)
-    if hooks is not None and step_summary not in hooks:
-        hooks.append(step_summary)
-
-
-_register()

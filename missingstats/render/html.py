@@ -3,9 +3,10 @@
 One file, no scripts, no fetches (a Content-Security-Policy forbids them): the summary,
 every failing rule with its figures, their values and the source lines they come from, and
 for each failing part-whole relation an inline SVG picture (parts stacked against the total,
-the excess hatched in red, a shortfall dashed). The picture is a view of the instance: the
-check's text says which figures are parts and which is the total, the values say how long
-the bars are; any other failing comparison is drawn as its left side against its right side.
+the excess hatched in red, a shortfall dashed). The picture is a view of the instance: its
+`relation` (filled by the rule kind that built it) says which figures are parts and which
+is the total, the values say how long the bars are; any other failing comparison is drawn
+as its left side against its right side. Nothing here parses an expression.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from missingstats.render import RenderContext
 from missingstats.render.common import (
     LISTS,
     STATUS_LABEL,
@@ -28,6 +28,7 @@ from missingstats.render.common import (
     unlisted_failures,
     where,
 )
+from missingstats.render.context import RenderContext
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac")
 MIN_GAP = 6  # px: the smallest drawn excess or shortfall, so it is seen at a glance
@@ -105,101 +106,25 @@ def _number(v: object) -> float | None:
     return None
 
 
-def _addends(node) -> list[str] | None:
-    """Figure names of a plain sum (a, a + b + c, sum(a, b)); None for anything else."""
-    from missingstats.language import expr as ex
-
-    if isinstance(node, ex.Name):
-        return [node.path]
-    if isinstance(node, ex.BinOp) and node.op == "+":
-        left, right = _addends(node.left), _addends(node.right)
-        return left + right if left is not None and right is not None else None
-    if isinstance(node, ex.Call) and node.func == "sum":
-        out: list[str] = []
-        for arg in node.args:
-            part = _addends(arg)
-            if part is None:
-                return None
-            out += part
-        return out
-    return None
-
-
 def relation(inst: dict) -> dict | None:
-    """{parts: [(label, value)], total: (label, value), kind} for a drawable failing check."""
+    """{parts: [(label, value)], total: (label, value), kind} for a drawable failing check.
+
+    The instance's `relation` (filled by the rule kind) says which figures are the parts
+    and which the whole; their values say how long the bars are. Where a value is not a
+    number, or the relation is no part-whole one, the two sides are drawn instead."""
+    rel = inst.get("relation")
+    if not isinstance(rel, dict):
+        return None
     values = inst.get("values") or {}
-    if isinstance(inst.get("parts"), dict) and inst.get("total") is not None:
-        parts = [(str(k), _number(v)) for k, v in inst["parts"].items()]
-        total = inst["total"]
-        label, tv = (total.get("name", "total"), _number(total.get("value"))) if isinstance(
-            total, dict) else ("total", _number(total))
-        if tv is not None and all(v is not None for _, v in parts):
-            return {"parts": parts, "total": (str(label), tv), "kind": "part-whole"}
-    return _from_text(inst, values) or _from_expression(inst, values)
-
-
-TEXT_OPS = (" == ", " <= ", " >= ", " < ", " > ")
-
-
-def _from_text(inst: dict, values: dict) -> dict | None:
-    """Parts and total read off the words of a check whose every term is one of its values:
-    `a + b <= t`, a table hierarchy `sex total == female + male` (the leading dimension
-    named in the coordinates), `sum(regions.value) == national.value`. Codes need not be
-    names of our language (Y15-19, 2019)."""
-    text = " ".join(str(inst.get("expression", "")).split())
-    first, _, rest = text.partition(" ")
-    if first in (inst.get("coordinates") or {}) and first not in values:
-        text = rest
-    found = [(text.find(op), op) for op in TEXT_OPS if op in text]
-    if len(found) != 1:
-        return None
-    _, op = found[0]
-    left_text, right_text = text.split(op, 1)
-    left = [t.strip() for t in left_text.split(" + ")]
-    right = [t.strip() for t in right_text.split(" + ")]
-    return _part_whole(op.strip(), left, right, values)
-
-
-def _part_whole(op: str, left: list[str], right: list[str], values: dict) -> dict | None:
-    """Orient a comparison of sums as parts against one total (the single term)."""
-    if op in (">=", ">"):
-        left, right = right, left
-    elif op == "==" and len(right) > 1 and len(left) == 1:
-        left, right = right, left
-    elif op not in ("<=", "<", "=="):
-        return None
-    if len(right) != 1:
-        if len(left) != 1:
-            return None
-        left, right = right, left  # total <= a + b: the single term is the whole
-    if any(n not in values for n in left + right):
-        return None
-    nums = {n: _number(values.get(n)) for n in left + right}
-    if any(v is None for v in nums.values()):
-        return None
-    return {
-        "parts": [(n, float(nums[n])) for n in left],  # type: ignore[arg-type]
-        "total": (right[0], float(nums[right[0]])),  # type: ignore[arg-type]
-        "kind": "part-whole",
-    }
-
-
-def _from_expression(inst: dict, values: dict) -> dict | None:
-    """Parts and total from a parsed check (sum(a, b) <= t); left against right for any other
-    single comparison of numbers; None for anything else (prose checks, other wording)."""
-    from missingstats.language import expr as ex
-
-    try:
-        node = ex.parse_check(str(inst.get("expression", "")))
-    except Exception:  # not our language: no picture
-        return None
-    if not isinstance(node, ex.Compare) or len(node.ops) != 1:
-        return None
-    left, right = _addends(node.operands[0]), _addends(node.operands[1])
-    if left is not None and right is not None:
-        found = _part_whole(node.ops[0], left, right, values)
-        if found:
-            return found
+    whole, parts = rel.get("whole"), list(rel.get("parts") or [])
+    if whole is not None and parts and all(n in values for n in [*parts, whole]):
+        nums = {n: _number(values.get(n)) for n in [*parts, whole]}
+        if all(v is not None for v in nums.values()):
+            return {
+                "parts": [(str(n), float(nums[n])) for n in parts],  # type: ignore[arg-type]
+                "total": (str(whole), float(nums[whole])),  # type: ignore[arg-type]
+                "kind": "part-whole",
+            }
     lhs, rhs = _number(inst.get("lhs")), _number(inst.get("rhs"))
     if lhs is None or rhs is None:
         return None

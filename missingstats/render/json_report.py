@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from missingstats.render import RenderContext
+from missingstats.render.context import RenderContext
 
 
 def render(report: dict, ctx: RenderContext) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from missingstats.render import RenderContext
 from missingstats.render.common import (
     LISTS,
     coordinates_text,
@@ -31,6 +30,7 @@ from missingstats.render.common import (
     summary_line,
     where,
 )
+from missingstats.render.context import RenderContext
 
 _ILLEGAL = {c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
 

@@ -8,7 +8,6 @@ Not-evaluable and undetermined checks get a second table; passing rules fold int
 
 from __future__ import annotations
 
-from missingstats.render import RenderContext
 from missingstats.render.common import (
     STATUS_LABEL,
     figure_rows,
@@ -21,6 +20,7 @@ from missingstats.render.common import (
     value_text,
     where,
 )
+from missingstats.render.context import RenderContext
 
 HEADER = ("Rule", "Severity", "Check", "Figure", "Value", "Difference", "Location")
 

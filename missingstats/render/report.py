@@ -3,6 +3,12 @@
 Every output format is a view of this dict: `json` prints it, the others word and lay it
 out. Values, locations and messages come from render/values.py and render/wording.py, so
 every format shows a figure and a finding the same way.
+
+Version 1 grows only by new optional keys. Added since the first release:
+- `relation` on an instance (a listed finding) whose kind knows how its figures compare:
+  `{"compare": "<=", "parts": ["a", "b"], "whole": "t"}` says a + b <= t (parts and whole
+  are keys of `values`); `{"compare": "<="}` alone is a comparison of the two sides
+  (`lhs` <= `rhs`) that is no part-whole relation. The HTML report draws it.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from missingstats import __version__
-from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Status
+from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Relation, Status
 from missingstats.core.results import REPORT_VERSION, Results
 from missingstats.render.values import figures_json, json_number, side_json, value_json
 from missingstats.render.wording import words
@@ -36,7 +42,15 @@ def finding_json(f: Finding) -> dict[str, Any]:
     if f.decides is not None:
         out["decides"] = words(f.decides)
     out["locations"] = locations
+    if f.relation is not None:
+        out["relation"] = relation_json(f.relation)
     return out
+
+
+def relation_json(r: Relation) -> dict[str, Any]:
+    if not r.part_whole:
+        return {"compare": r.compare}
+    return {"compare": r.compare, "parts": list(r.parts), "whole": r.whole}
 
 
 def _listed(results: Results, max_failures: int | None) -> dict[tuple[str, str], dict[Status, list]]:

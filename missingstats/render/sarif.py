@@ -20,7 +20,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from missingstats.render import RenderContext
 from missingstats.render.common import (
     clean,
     coordinates_text,
@@ -33,6 +32,7 @@ from missingstats.render.common import (
     side_notes,
     value_text,
 )
+from missingstats.render.context import RenderContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

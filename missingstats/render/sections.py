@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from missingstats.core.results import ChangeTable, Hint, ProseSummary, Timeline
-from missingstats.render.explain_words import hint_text
+from missingstats.render.explain import hint_text
 from missingstats.render.values import json_number, location_json, value_json
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 
-from missingstats.render import RenderContext
 from missingstats.render.common import plural as _plural
 from missingstats.render.common import summary_line
 from missingstats.render.common import value_text as _value
 from missingstats.render.common import where as _where
+from missingstats.render.context import RenderContext
 from missingstats.render.markup import PlainConsole, escape
 
 STATUS_STYLE = {

@@ -149,6 +149,25 @@ def where(loc: dict | None) -> str:
     return f"{text} (page {loc['page']})" if loc.get("page") is not None else text
 
 
+# how an interval is said: (one value, both ends, only a lower end, only an upper end)
+TO = ("{lo}", "{lo} to {hi}", "at least {lo}", "at most {hi}")
+
+
+def interval_text(lo: float | None, hi: float | None,
+                  words: tuple[str, str, str, str] = TO) -> str:
+    """'29 to 393', 'at least 719', 'any value' (None: an open end); `words` other phrasings,
+    such as explain's ('between {lo} and {hi}', '{lo} or more', ...)."""
+    a = None if lo is None else number_text(lo)
+    b = None if hi is None else number_text(hi)
+    if a is not None and b is not None:
+        return words[0].format(lo=a) if lo == hi else words[1].format(lo=a, hi=b)
+    if a is not None:
+        return words[2].format(lo=a)
+    if b is not None:
+        return words[3].format(hi=b)
+    return "any value"
+
+
 def row_text(loc: Location) -> str:
     """A table row as an editor finds it: 'line 7' of a CSV, 'row 7' of Parquet, or a cell."""
     if loc.cell:

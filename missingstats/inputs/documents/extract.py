@@ -1,6 +1,6 @@
 """Every number a document states, with its kind, and for counts what they count.
 
-Kinds (docs/prose.md, "missingstats extract"):
+Kinds (docs/prose.md):
   count      a number of persons or things: "3,889", "eight resolutions", "more than
              1 million", "tens of thousands", "between 20 and 30"
   year       "2004", "(2019)", "1992-1994", "the 1990s"
@@ -127,29 +127,6 @@ class Mention:
     scope: set[str] = field(default_factory=set)
     words: str = ""
     footnote: bool = False
-
-    def as_dict(self) -> dict:
-        """The documented JSON shape of a mention (docs/prose.md)."""
-        def num(x: float | None) -> int | float | None:
-            if x is None or x == bounds.INF:
-                return None
-            return int(x) if float(x).is_integer() else x
-
-        return {
-            "kind": self.kind, "text": self.text, "value": num(self.value), "lo": num(self.lo),
-            "hi": num(self.hi), "qualifier": self.qualifier, "detail": self.detail,
-            "line": self.line, "column": self.column, "sentence": self.sentence,
-            "context": list(self.context), "head": self.head, "status": self.status,
-            "words": self.words, "footnote": self.footnote,
-        }
-
-    def describe(self) -> str:
-        if self.qualifier in bounds.MAGNITUDES:
-            return self.qualifier or ""
-        if self.qualifier == "between":
-            return f"between {bounds.fmt(self.lo or 0)} and {bounds.fmt(self.hi or 0)}"
-        v = bounds.fmt(self.value) if self.value is not None else self.text
-        return f"{self.qualifier} {v}" if self.qualifier else v
 
 
 class _Claims:
