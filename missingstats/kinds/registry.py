@@ -4,17 +4,24 @@ A kind's module is imported only when a rule of that kind is met (a sheet of `ch
 never loads the table kinds), so the imports are written out here, one small function per
 kind, where readers and tools can see them.
 
-Each kind module defines:
+Every kind module defines:
     ID, KEYS          its id and the rule keys it owns (`share` owns `share` and `shares_sum`)
-    INPUTS            where it applies: "sheet" (each edition of a sheet), "series" (across
-                      editions), "tables"
     parse(m, rule)    the rule mapping's own keys into `rule.spec` (rules files; no data)
     SCHEMAS           beside `parse`: rule key -> the schema of its value, a key table
                       (inputs/keys.py) when it is a mapping; `parse` checks the mapping's
                       keys with that table, and schemas/build.py ships it to editors
-and, by its inputs, `evaluate(context, rules)` (sheets and series) or `compile(spec, rule)`
-and `run(engine, plan, cap)` (tables). Its docstring is its documentation
-(docs/rule-kinds.md is generated from it).
+and its docstring is its documentation (docs/rule-kinds.md is generated from it). Where it
+applies is `Kind.inputs` below, and each input has its own entry points:
+    "sheet"    evaluated over a sheet's figures, every edition at once:
+               check.evaluate_checks / share.evaluate_shares (cells, rules, file, known, ...)
+               -> Results, called by evaluate/run.py (sheets) and evaluate/series.py
+    "series"   across the editions of a series (evaluate/series_steps.py drives them):
+               figures(rule), evaluate(series, rule) -> a frame of edition pairs with their
+               status, expressions(rule, frame), failures(rule, frame) -> reasons
+    "tables"   compile(spec, rule) -> plans, before any table is read, and
+               run(engine, plan, cap) -> Outcome on the numpy arrays (evaluate/tables/run.py)
+The two built-in kinds have no rule key: `prose` (check_hook, run when a sheet has a text)
+and `implied` (for_sheet, for_tables: the rules a file's structure implies).
 """
 
 from __future__ import annotations
