@@ -91,3 +91,25 @@ def tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return outcomes, engine
 
     return run
+
+
+@pytest.fixture
+def table_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write files (name_csv="..." is name.csv; bytes are written as they are) and a spec into
+    tmp_path, the working directory; return the loaded TableSpec."""
+    from missingstats.inputs import yamlnodes as sy
+    from missingstats.inputs.tables.spec import load_spec
+
+    monkeypatch.chdir(tmp_path)
+
+    def make(spec: str, **files: str | bytes):
+        for name, data in files.items():
+            path = tmp_path / name.replace("_", ".")
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(textwrap.dedent(data).lstrip(), encoding="utf-8")
+        (tmp_path / "spec.yaml").write_text(textwrap.dedent(spec), encoding="utf-8")
+        return load_spec("spec.yaml", sy.expect_mapping(sy.load("spec.yaml"), "a table spec"))
+
+    return make
