@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from missingstats.core.errors import Location
@@ -119,6 +119,7 @@ def test_counts_of_masks_checked_is_the_length_not_the_sum():
     assert (c.checked, c.passed) == (3, 1)
 
 
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.sampled_from(list(Status)), max_size=60))
 def test_counts_of_masks_totals(statuses):
     """Masks that partition n instances count each once: the counters add up to checked."""
@@ -131,6 +132,7 @@ def test_counts_of_masks_totals(statuses):
         assert getattr(c, s.counter) == statuses.count(s)
 
 
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.sampled_from(list(Status)), max_size=30),
        st.lists(st.sampled_from(list(Status)), max_size=30))
 def test_counts_add_is_the_counts_of_the_union(a, b):

@@ -48,7 +48,7 @@ def test_number_text(x, text):
     assert number_text(x) == text
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.integers(-10**15, 10**15))
 def test_number_text_of_a_count_round_trips_without_separators(n):
     text = number_text(n)
@@ -56,7 +56,7 @@ def test_number_text_of_a_count_round_trips_without_separators(n):
     assert all(len(g) == 3 for g in text.lstrip("-").split(",")[1:])
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.floats(min_value=1e-3, max_value=1e12, allow_nan=False) | st.floats(
     min_value=-1e12, max_value=-1e-3, allow_nan=False))
 def test_number_text_of_a_fraction_round_trips_to_six_places(x):
@@ -112,7 +112,7 @@ VALUES = st.builds(
     st.sampled_from(["count", "percent"]))
 
 
-@settings(max_examples=80)
+@settings(max_examples=80, deadline=None)
 @given(VALUES)
 def test_value_json_and_side_json_shapes(v):
     """An exact value is a JSON number; a bounded one a dict with its text (value_json) or a

@@ -91,7 +91,7 @@ def test_vocabulary_constants():
     assert all(tags[0] for _, tags in cx.TERMS)
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.text(max_size=120))
 def test_terms_are_ordered_disjoint_spans_of_the_text(text):
     found = cx.terms(text)
@@ -103,7 +103,7 @@ def test_terms_are_ordered_disjoint_spans_of_the_text(text):
         assert t.status is None or t.status in cx.STATUSES
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["missing", "children", "older persons", "detained", "servicemen",
                         "hostages", "prisoners of war", "internally displaced"]),
        st.text(st.characters(whitelist_categories=("Zs",)), max_size=3))

@@ -111,7 +111,7 @@ def english(n: int) -> str:
     return " ".join(parts)
 
 
-@settings(max_examples=150)
+@settings(max_examples=100, deadline=None)
 @given(st.integers(0, 999_999_999_999))
 def test_number_words_round_trip(n):
     """The wording of any count is found whole in a sentence and read back as that count."""
@@ -121,7 +121,7 @@ def test_number_words_round_trip(n):
     assert nb.parse_words(said) == n
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.integers(0, 10**12))
 def test_grouped_digits_round_trip(n):
     """'3,889' as a publication prints it is found whole and read back."""

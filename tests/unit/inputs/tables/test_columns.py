@@ -82,7 +82,7 @@ def test_grouped_pattern(sep, yes, no):
     assert not any(pattern.match(t) for t in no)
 
 
-@settings(max_examples=80)
+@settings(max_examples=80, deadline=None)
 @given(st.integers(1000, 10**15), st.sampled_from([",", " ", "'", ".", "\u00a0"]))
 def test_grouped_pattern_matches_every_printed_count(n, sep):
     text = number_text(n).replace(",", sep)
