@@ -73,7 +73,7 @@ def test_verdict_and_values():
 CELLS = st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 7), st.booleans()), max_size=30)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(CELLS)
 def test_pair_counts_are_n_minus_1_or_n_choose_2(rows):
     """A figure reported in n editions gives n - 1 consecutive pairs and n(n-1)/2 in all, each

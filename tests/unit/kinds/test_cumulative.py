@@ -77,7 +77,7 @@ def test_cumulative_tolerance():
     assert statuses(cumulative.evaluate(s, r)) == ["pass", "fail"]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.lists(st.integers(0, 10**6), min_size=2, max_size=6))
 def test_cumulative_fails_exactly_the_decreases(values):
     s = series([f"{{a: {v}}}" for v in values])

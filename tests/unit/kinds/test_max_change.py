@@ -83,7 +83,7 @@ def test_max_change_expression_with_one_limit():
     assert max_change.sides(frame.to_dict("records")[0]) == (X(20), X(5))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**5),
        st.one_of(st.none(), st.integers(0, 200).map(lambda k: k / 100)))
 def test_max_change_fails_iff_beyond_every_limit(before, after, absolute, relative):
