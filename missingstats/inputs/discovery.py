@@ -31,7 +31,7 @@ def recognised_inputs(paths: list[str]) -> list[str]:
             continue
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):  # the check says what is wrong, and where
             keep.append(path)
             continue
         if not isinstance(root, yaml.MappingNode):

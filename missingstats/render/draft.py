@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from missingstats.inputs.documents.extract import Mention
 from missingstats.language import bounds
 
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
 
 def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar: JSON string syntax, with the characters YAML does not
+    allow unescaped (DEL, C1 controls, line separators, BOM) written as \\u escapes."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _comment(text: str) -> str:
+    """Text for a `#` comment: one line, without control characters."""
+    return "".join(" " if not ch.isprintable() else ch for ch in text)
 
 
 def _num(x: float | None) -> str:
@@ -41,7 +50,7 @@ def draft_sheet(text_path: str, output: str, counts: list[Mention]) -> str:
     for i, m in enumerate(counts, 1):
         about = ", ".join(m.context) if m.context else "?"
         words = f" ({m.words})" if m.words else ""
-        lines.append(f"  # line {m.line}: {about}{words}".replace("\n", " "))
+        lines.append(_comment(f"  # line {m.line}: {about}{words}"))
         lines.append(f"  figure_{i:0{width}d}:")
         if m.qualifier == "between":
             lines.append(f"    between: [{_num(m.lo)}, {_num(m.hi)}]")

@@ -32,7 +32,10 @@ from missingstats.render.common import (
 )
 from missingstats.render.context import RenderContext
 
-_ILLEGAL = {c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
+# Characters XML 1.0 cannot hold even escaped: C0 controls but tab, LF, CR; surrogates;
+# U+FFFE and U+FFFF.
+_ILLEGAL = {c: None for c in [*range(0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]
+            if c not in (0x09, 0x0A, 0x0D)}
 
 
 def _clean(text: object) -> str:

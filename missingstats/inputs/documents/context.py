@@ -67,13 +67,14 @@ class Term:
 
 def terms(text: str) -> list[Term]:
     """Every vocabulary term in the text, left to right, longest wording first."""
-    out = [Term(m.start(), m.end(), TERMS[int(m.lastgroup[1:])][1])  # type: ignore[index]
-           for m in _ALL.finditer(text)]
-    starts = [t.start for t in out]
+    vocabulary = [Term(m.start(), m.end(), TERMS[int(m.lastgroup[1:])][1])  # type: ignore[index]
+                  for m in _ALL.finditer(text)]
+    starts = [t.start for t in vocabulary]
+    out = list(vocabulary)
     for m in DEMONYM.finditer(text):
         i = bisect.bisect_right(starts, m.start()) - 1  # the term starting at or before it
-        overlaps = (i >= 0 and out[i].end > m.start()) or (
-            i + 1 < len(out) and out[i + 1].start < m.end())
+        overlaps = (i >= 0 and vocabulary[i].end > m.start()) or (
+            i + 1 < len(vocabulary) and vocabulary[i + 1].start < m.end())
         if not overlaps:
             out.append(Term(m.start(), m.end(), (GENERIC,)))
     return sorted(out, key=lambda t: t.start)

@@ -67,10 +67,6 @@ def test_constants():
     assert {".csv", ".parquet", ".xlsx"} <= TABLE_SUFFIXES
 
 
-@pytest.mark.xfail(strict=True, reason="recognised_inputs composes with yaml.SafeLoader, not the "
-                   "depth-limited loader of inputs/yamlnodes.py: deeply nested YAML raises "
-                   "RecursionError (`check --skip-unknown` prints an internal error) instead of "
-                   "keeping the file for the check to report")
 def test_deeply_nested_yaml_is_kept_not_a_crash(tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("figures: " + "[" * 1000, encoding="utf-8")

@@ -75,9 +75,6 @@ def test_draft_of_any_counts_loads_with_every_value(items):
     assert [f.name for f in figs] == sorted(f.name for f in figs)
 
 
-@pytest.mark.xfail(strict=True, reason="draft._q writes json.dumps(ensure_ascii=False), which "
-                   "leaves DEL and C1 control characters raw; YAML rejects them (or reads \\x85 "
-                   "as a line break), so `extract --output` writes a draft that does not load")
 @pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9f"])
 def test_draft_quote_with_a_control_character_loads_as_written(char):
     sentence = f"A total of 3,889 persons{char} are missing."

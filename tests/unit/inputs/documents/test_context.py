@@ -55,9 +55,6 @@ def test_a_capitalised_demonym_is_persons_unless_another_term_covers_it():
     assert tags("the plans") == [] and tags("Civilians") == [("civilians",)]
 
 
-@pytest.mark.xfail(strict=True, reason="context.terms appends demonyms to `out` without updating "
-                   "`starts`, so out[i + 1] is the demonym appended before: every demonym after the "
-                   "first that follows the last vocabulary term is dropped as 'overlapping'")
 def test_every_demonym_is_persons():
     assert tags("Azerbaijanis and Armenians") == [("persons",), ("persons",)]
     assert tags("Three Armenians, two Georgians and four Japanese.") == [("persons",)] * 3
