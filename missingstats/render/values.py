@@ -138,6 +138,8 @@ def where(loc: dict | None) -> str:
     if not loc:
         return ""
     file = str(loc.get("file", ""))
+    if loc.get("cell") and str(loc["cell"]).startswith("/"):
+        return f"{file}#{loc['cell']}"  # a JSON Pointer: a JSON-stat value's position
     if loc.get("cell"):
         return f"{file}!{loc['cell']}" if "!" not in str(loc["cell"]) else f"{file} {loc['cell']}"
     parts = [file]
@@ -151,6 +153,8 @@ def where(loc: dict | None) -> str:
 
 def row_text(loc: Location) -> str:
     """A table row as an editor finds it: 'line 7' of a CSV, 'row 7' of Parquet, or a cell."""
+    if loc.cell and loc.cell.startswith("/"):
+        return f"value {loc.cell.rsplit('/', 1)[-1]}"
     if loc.cell:
         return loc.cell
     if loc.file.lower().endswith((".csv", ".tsv", ".txt")):

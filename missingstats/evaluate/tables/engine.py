@@ -20,7 +20,7 @@ import numpy as np
 from missingstats.core.errors import InputError, Location, suggest
 from missingstats.core.findings import Value
 from missingstats.inputs.tables.model import CodeBook, Table
-from missingstats.inputs.tables.spec import Filter, TableSpec, levels
+from missingstats.inputs.tables.spec import Filter, TableSpec
 
 MAX_KEY = 2**62
 
@@ -246,25 +246,8 @@ class Engine:
 
     def allowed(self, f: Filter) -> np.ndarray:
         """Bool per code id of the filter's dimension: which codes a filter keeps."""
-        size = max(self.book.size(f.dimension), 1)
-        keep = np.zeros(size, dtype=bool)
-        if f.level is not None:
-            depth = levels(self.spec.hierarchies[f.dimension])
-            codes = [c for c, d in depth.items() if d == f.level]
-            if not codes:
-                raise InputError(f"the hierarchy of {f.dimension!r} has no level {f.level} "
-                                 f"(levels 0 to {max(depth.values())})", f.location)
-        else:
-            codes = f.codes or []
-        ids = self.book.ids.get(f.dimension, {})
-        unknown = [c for c in codes if c not in ids]
-        if unknown and f.level is None:
-            raise InputError(
-                f"{unknown[0]!r} is not a code of {f.dimension!r}{suggest(unknown[0], ids)}",
-                f.location,
-            )
-        keep[[ids[c] for c in codes if c in ids]] = True
-        return keep
+        keep = self.book.allowed(f, self.spec.hierarchies)
+        return ~keep if f.negate else keep
 
     def code_id(self, rule, dim: str, code: str) -> int:
         """The id of a code a rule names (an input error when the tables do not have it)."""

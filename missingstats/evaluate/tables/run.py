@@ -71,7 +71,7 @@ def load_tables(spec: TableSpec, book: CodeBook, tick=None) -> dict[str, Table]:
     for name, defn in spec.tables.items():
         if tick:
             tick.start(f"reading {defn.file}")
-        tables[name] = load_table(defn, book)
+        tables[name] = load_table(defn, book, spec.hierarchies)
         if tick:
             tick.done()
     engine = Engine(tables, book, spec)
