@@ -110,7 +110,8 @@ def figures_json(figures: tuple[Figure, ...], primary: str | None = None
     values = {f.name: value_json(f.value) for f in figures if f.listed}
     located = [f for f in figures if f.location is not None]
     located.sort(key=lambda f: f.name != primary)
-    return values, [location_json(f.location, f.name) for f in located]
+    return values, [{**location_json(f.location, f.name), **({"flag": f.flag} if f.flag else {})}
+                    for f in located]
 
 
 # --- words, read from the report's JSON forms ------------------------------------------------

@@ -160,17 +160,15 @@ def column_name(dim_id: str) -> str:
     return f"_{name}" if not name or name[0].isdigit() else name
 
 
-def describe_jsonstat(path: Path, shown: str, dataset: str | None):
-    from missingstats.inputs.tables.published import Described
-
+def describe_jsonstat(path: Path, shown: str, dataset: str | None) -> tuple[list[str], list[str]]:
+    """The dimension names of a dataset, and its flag column (`status`) if it has one."""
     ds, base = select(document(path, shown), shown, dataset)
     ids, _ = structure(ds, shown, base)
     names = [column_name(d) for d in ids]
     if len(set(names)) != len(names) or "value" in names or "status" in names:
         raise InputError("dimension ids clash with each other or with 'value'/'status' once "
                          "written as names", _at(shown, f"{base}/id"))
-    flags = ["status"] if ds.get("status") is not None else []
-    return Described(shown, [*names, "value", "status"], names, ("value", "value"), flags)
+    return names, ["status"] if ds.get("status") is not None else []
 
 
 def _positions(value: Any, total: int, shown: str, base: str) -> tuple[np.ndarray, Any]:
@@ -260,12 +258,10 @@ def _size(ds: dict, dim: str) -> int:
     return ds["size"][ds["id"].index(dim)]
 
 
-def read_jsonstat(defn):
-    """The columns of a JSON-stat dataset (Arrow arrays, like the CSV reader's), positions
-    as rows, and a Locator pointing into `value`."""
+def read_jsonstat(defn) -> tuple[dict[str, Any], dict[str, int]]:
+    """The columns of a JSON-stat dataset (Arrow arrays, like the CSV reader's) with the
+    positions in `value` as rows, and the column numbers for a Locator."""
     import pyarrow as pa
-
-    from missingstats.inputs.tables.model import Locator
 
     shown = defn.file
     ds, base = select(document(defn.path, shown), shown, defn.dataset)
@@ -287,8 +283,7 @@ def read_jsonstat(defn):
     columns["__len__"] = len(positions)
     columns["__row__"] = positions
     names = [column_name(d) for d in ids]
-    locator = Locator(shown, "json-stat", 0, {c: i + 1 for i, c in enumerate([*names, "value", "status"])})
-    return columns, locator
+    return columns, {c: i + 1 for i, c in enumerate([*names, "value", "status"])}
 
 
 def dataset_hierarchy(path: Path, shown: str, dataset: str | None, column: str,

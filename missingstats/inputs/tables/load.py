@@ -46,11 +46,13 @@ def load_table(defn: TableDef, book: CodeBook, hierarchies: dict | None = None) 
     elif defn.format == "json-stat":
         from missingstats.inputs.tables.jsonstat import read_jsonstat
 
-        columns, locator = read_jsonstat(defn)
+        columns, numbers = read_jsonstat(defn)
+        locator = Locator(defn.file, "json-stat", 0, numbers)
     elif defn.format == "sdmx-ml":
         from missingstats.inputs.tables.sdmx import read_sdmx_ml
 
-        columns, locator = read_sdmx_ml(defn)
+        columns, numbers = read_sdmx_ml(defn, needed_columns(defn))
+        locator = Locator(defn.file, "sdmx-ml", 0, numbers)
     else:
         columns, locator = read_arrow(defn)
     return build(defn, columns, locator, book, hierarchies or {})

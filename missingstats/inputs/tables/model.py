@@ -136,9 +136,14 @@ class Table:
     half: np.ndarray | float = 0.0  # per cell (or for all): half the rounding unit
 
     def flag_text(self, cell: int) -> str | None:
+        """The cell's flag as published, when it matters (confidential, estimated or
+        provisional); other flags (SDMX's A for a normal value, F for free) are not shown."""
         if self.flag is None:
             return None
-        return self.flag_texts[int(self.flag[cell])] or None
+        i = int(self.flag[cell])
+        if self.flag_bits is not None and not self.flag_bits[i]:
+            return None
+        return self.flag_texts[i] or None
 
     def cell_bits(self) -> np.ndarray | None:
         """Class bits per cell (None: no flags)."""

@@ -15,12 +15,6 @@ from missingstats.core.errors import InputError, Location
 
 # SDMX-CSV columns that are not dimensions (SDMX-CSV 1.0 and 2.0).
 SDMX_CSV_STRUCTURE = ("DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION")
-# Attributes of the SDMX cross-domain concepts (and Eurostat's OBS_FLAG): never dimensions.
-SDMX_ATTRIBUTES = ("OBS_STATUS", "OBS_FLAG", "OBS_CONF", "CONF_STATUS", "OBS_PRE_BREAK",
-                   "OBS_COMMENT", "COMMENT", "UNIT_MULT", "DECIMALS", "TITLE", "TITLE_COMPL",
-                   "TIME_FORMAT", "COLLECTION", "COMPILATION", "EMBARGO_TIME", "SOURCE_AGENCY",
-                   "UNIT_MEASURE_TYPE", "BREAK", "NOTE")
-FLAG_COLUMNS = ("OBS_STATUS", "OBS_FLAG", "CONF_STATUS", "OBS_CONF")
 
 
 @dataclass
@@ -41,15 +35,20 @@ def describe(fmt: str, path: Path, shown: str, dataset: str | None, where: Locat
     if fmt == "json-stat":
         from missingstats.inputs.tables.jsonstat import describe_jsonstat
 
-        return describe_jsonstat(path, shown, dataset)
-    from missingstats.inputs.tables.sdmx import describe_sdmx_ml
+        names, flags = describe_jsonstat(path, shown, dataset)
+        return Described(shown, [*names, "value", "status"], names, ("value", "value"), flags)
+    from missingstats.inputs.tables.sdmx import FLAG_COLUMNS, SDMX_ATTRIBUTES, describe_sdmx_ml
 
-    return describe_sdmx_ml(path, shown)
+    keys, dims = describe_sdmx_ml(path, shown)
+    return Described(shown, keys + [a for a in SDMX_ATTRIBUTES if a not in keys], dims,
+                     ("value", "OBS_VALUE"), [c for c in FLAG_COLUMNS if c in keys], "DECIMALS")
 
 
 def _sdmx_csv(path: Path, shown: str) -> Described:
     """SDMX-CSV: structure columns, then dimensions, then OBS_VALUE, then attributes."""
     import csv
+
+    from missingstats.inputs.tables.sdmx import FLAG_COLUMNS
 
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:

@@ -27,6 +27,12 @@ from missingstats.core.errors import InputError, Location
 DATA_ROOTS = ("GenericData", "StructureSpecificData", "GenericTimeSeriesData",
               "StructureSpecificTimeSeriesData", "Data")
 EXTRA = "reading SDMX-ML needs the sdmx extra: pip install 'missingstats[sdmx]'"
+# Attributes of the SDMX cross-domain concepts (and Eurostat's OBS_FLAG): never dimensions.
+SDMX_ATTRIBUTES = ("OBS_STATUS", "OBS_FLAG", "OBS_CONF", "CONF_STATUS", "OBS_PRE_BREAK",
+                   "OBS_COMMENT", "COMMENT", "UNIT_MULT", "DECIMALS", "TITLE", "TITLE_COMPL",
+                   "TIME_FORMAT", "COLLECTION", "COMPILATION", "EMBARGO_TIME", "SOURCE_AGENCY",
+                   "UNIT_MEASURE_TYPE", "BREAK", "NOTE")
+FLAG_COLUMNS = ("OBS_STATUS", "OBS_FLAG", "CONF_STATUS", "OBS_CONF")
 
 
 def _etree():
@@ -111,11 +117,11 @@ def _values(el) -> dict[str, str]:
     return {v.get("id"): v.get("value", "") for v in el if _local(v.tag) == "Value" and v.get("id")}
 
 
-def describe_sdmx_ml(path: Path, shown: str):
-    """Dimensions: the series key and observation dimension (generic), or every value of a
-    Series and an Obs that is not OBS_VALUE or a cross-domain attribute (structure-specific)."""
+def describe_sdmx_ml(path: Path, shown: str) -> tuple[list[str], list[str]]:
+    """(every component id, the dimensions): the series key and observation dimension
+    (generic), or every value of a Series and an Obs that is not OBS_VALUE or a cross-domain
+    attribute (structure-specific)."""
     from missingstats.inputs.tables.jsonstat import column_name
-    from missingstats.inputs.tables.published import FLAG_COLUMNS, SDMX_ATTRIBUTES, Described
 
     walk = _Observations(path, shown)
     first = next(iter(walk), None)
@@ -127,19 +133,14 @@ def describe_sdmx_ml(path: Path, shown: str):
     bad = [k for k in keys if column_name(k) != k]
     if bad:
         raise InputError(f"has a component id {bad[0]!r} that is not a simple name", Location(shown))
-    return Described(shown, keys + [a for a in SDMX_ATTRIBUTES if a not in keys], dims,
-                     ("value", "OBS_VALUE"), [c for c in FLAG_COLUMNS if c in keys],
-                     "DECIMALS")
+    return keys, dims
 
 
-def read_sdmx_ml(defn):
-    """Every observation as a row: its columns (Arrow), its line as provenance."""
+def read_sdmx_ml(defn, needed: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Every observation as a row: its columns (Arrow), its line as provenance (`__row__`)."""
     import pyarrow as pa
 
-    from missingstats.inputs.tables.columns import needed_columns
-    from missingstats.inputs.tables.model import Locator
-
-    wanted = list(dict.fromkeys(needed_columns(defn) + ["DECIMALS"]))
+    wanted = list(dict.fromkeys(needed + ["DECIMALS"]))
     lists: dict[str, list] = {c: [] for c in wanted}
     lines: list[int] = []
     for line, series, obs in _Observations(defn.path, defn.file):  # one pass, per observation
@@ -163,17 +164,15 @@ def read_sdmx_ml(defn):
             columns[c] = pa.array(vals, type=pa.string())
     columns["__len__"] = len(lines)
     columns["__row__"] = np.asarray(lines, dtype=np.int64)
-    locator = Locator(defn.file, "sdmx-ml", 0, {c: 0 for c in wanted})
-    return columns, locator
+    return columns, {c: 0 for c in wanted}
 
 
 # --- structure messages ---------------------------------------------------------------------
 
 
-def structure_hierarchy(dim: str, path: Path, shown: str, wanted: str | None, where: Location):
-    """A hierarchy (with dated edges) or a code list (its codes) from a structure message."""
-    from missingstats.inputs.tables.spec import Hierarchy
-
+def structure_hierarchy(path: Path, shown: str, wanted: str | None, where: Location):
+    """(codes, edges, validity) of a hierarchy (with dated edges), or of a code list (its
+    codes, no edges), from a structure message."""
     if not path.is_file():
         raise InputError(f"structure message {shown} does not exist", where)
     try:
@@ -221,7 +220,7 @@ def structure_hierarchy(dim: str, path: Path, shown: str, wanted: str | None, wh
                 if start or end:
                     validity[(parent, code)] = (_day(start), _day(end))
             stack.extend((code, c) for c in reversed(hc.codes))
-    return Hierarchy(dim, list(codes), edges, where, source=shown, validity=validity)
+    return list(codes), edges, validity
 
 
 def _get(message, method: str) -> list:

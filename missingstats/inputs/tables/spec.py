@@ -139,8 +139,12 @@ FROM_TABLE = Table("fromTable", "a hierarchy from a table", "The hierarchy a pub
         required=True),
 ))
 PERIOD = {"anyOf": [kt.STRING, {"type": "integer"}]}
-DATED_PART = {"type": "object", "required": ["code"], "additionalProperties": False,
-              "properties": {"code": kt.CODE, "valid_from": PERIOD, "valid_to": PERIOD}}
+DATED_PART = Table("datedPart", "a dated part", "A part in force from and/or until a period of "
+                   "the time dimension.", (
+    Key("code", kt.CODE, "The part's code.", required=True),
+    Key("valid_from", PERIOD, "The first period it is a part in (2013, 2020-Q1 ...)."),
+    Key("valid_to", PERIOD, "The last period it is a part in."),
+))
 HIERARCHY = kt.Shared("hierarchy", {
     "description": "{total: [parts], ...} inline (a part may be {code, valid_from, valid_to}), "
                    "a parent/child code list file, or {from: dataset}.",
@@ -690,6 +694,26 @@ def _filter(dim: str, node: sy.Node, where: Location) -> Filter:
     return Filter(dim, [str(sy.expect_string(i, "a code")) for i in items], None, where)
 
 
+def parse_when(node: sy.Mapping, spec: TableSpec, rule_id: str) -> list[Filter]:
+    """A rule's `when:`: {dimension: code | [codes] | {not: ...} | {from: P, to: P}}."""
+    out = []
+    for dim, value in node.items():
+        if dim not in spec.dimensions:
+            raise InputError(f"rule {rule_id!r}: 'when' names {str(dim)!r}, which is not a "
+                             f"dimension{suggest(str(dim), spec.dimensions)}", dim.location)
+        negate = isinstance(value, sy.Mapping) and "not" in value
+        if negate:
+            if len(value) != 1:
+                raise InputError("{not: codes} has no other key", value.location)
+            value = value["not"]
+        f = _filter(str(dim), value, dim.location)
+        if f.level is not None and str(dim) not in spec.hierarchies:
+            raise InputError(f"'when' by level needs a hierarchy for {str(dim)!r}", dim.location)
+        f.negate = negate
+        out.append(f)
+    return out
+
+
 def period_range(node: sy.Mapping, where: str) -> tuple[str | None, str | None]:
     """`{from: 2015, to: 2020-Q2}` (either end may be left open)."""
     from missingstats.language import periods
@@ -747,8 +771,9 @@ def parse_hierarchy(dim: str, node: sy.Node, spec_path: str, base: Path, where: 
 
             rel = sy.expect_string(m["codelist"], "'codelist'")
             wanted = str(sy.expect_string(m["id"], "'id'")) if "id" in m else None
-            h = structure_hierarchy(dim, base / str(rel), shown_path(spec_path, str(rel)), wanted,
-                                    rel.location)
+            shown = shown_path(spec_path, str(rel))
+            codes, edges, validity = structure_hierarchy(base / str(rel), shown, wanted, rel.location)
+            h = Hierarchy(dim, codes, edges, m.location, source=shown, validity=validity)
             check_acyclic(h)
             return h
         return load_codelist(dim, m, spec_path, base)
@@ -788,12 +813,7 @@ def _dated_part(m: sy.Mapping) -> tuple[sy.Scalar, tuple[str | None, str | None]
     """`{code: HR, valid_from: 2013}`: a part in force from, or until, a period."""
     from missingstats.language import periods
 
-    for key in m:
-        if key not in ("code", "valid_from", "valid_to"):
-            raise InputError(f"unknown key {str(key)!r} in a dated part; valid keys: code, "
-                             "valid_from, valid_to", key.location)
-    if "code" not in m:
-        raise InputError("a dated part needs 'code'", m.location)
+    DATED_PART.check(m)
     bounds: list[str | None] = []
     for key in ("valid_from", "valid_to"):
         text = str(sy.expect_string(m[key], f"'{key}'")) if key in m else None
