@@ -11,8 +11,8 @@ coordinates that every failure with that item shares, so a pattern is a maximal 
 coordinate set, and its support is exactly the failures with the item. Patterns are kept
 when at least MIN_FAILURES failures share two coordinates or more (one coordinate alone:
 from MANY failures on, "year=2020" says little about three failures), largest first.
-Dimensions with one code in all tables (FREQ=A) say nothing and are left out. A hierarchy instance's coordinate on its
-own dimension is its total's code.
+Dimensions with one code in all tables (FREQ=A) say nothing and are left out. A hierarchy
+instance's coordinate on its own dimension is its total's code.
 """
 
 from __future__ import annotations
