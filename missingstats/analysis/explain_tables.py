@@ -300,7 +300,7 @@ def _joint_group(path: str, engine, table: str, by_dim: dict[str, list[lz.Check]
 
     kt = engine.keyed(table)
     book = engine.book
-    dims = list(by_dim)
+    dims = [d for d in kt.dims if d in by_dim]  # in the table's order
     codes = {d: list(dict.fromkeys(n for c in by_dim[d] for n in ex.names(c.node))) for d in dims}
     combos = list(itertools.product(*(codes[d] for d in dims)))
     if len(combos) > JOINT_LIMIT or not combos:

@@ -267,11 +267,11 @@ def read_jsonstat(defn) -> tuple[dict[str, Any], dict[str, int]]:
     ds, base = select(document(defn.path, shown), shown, defn.dataset)
     ids, size = structure(ds, shown, base)
     total = int(np.prod(size, dtype=np.int64)) if size else 1
+    every = [categories(ds, d, n, shown, base) for d, n in zip(ids, size)]
     positions, values = _positions(ds.get("value"), total, shown, base)
     digits = list(np.unravel_index(positions, size)) if size else []
     columns: dict[str, Any] = {}
-    for d, n, dig in zip(ids, size, digits):
-        codes = categories(ds, d, n, shown, base)
+    for d, codes, dig in zip(ids, every, digits):
         columns[column_name(d)] = pa.DictionaryArray.from_arrays(
             pa.array(dig.astype(np.int32)), pa.array(codes, type=pa.string()))
     columns["value"] = _numbers(values, shown, base, positions)

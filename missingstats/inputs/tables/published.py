@@ -41,7 +41,7 @@ def describe(fmt: str, path: Path, shown: str, dataset: str | None, where: Locat
 
     keys, dims = describe_sdmx_ml(path, shown)
     return Described(shown, keys + [a for a in SDMX_ATTRIBUTES if a not in keys], dims,
-                     ("value", "OBS_VALUE"), [c for c in FLAG_COLUMNS if c in keys], "DECIMALS")
+                     ("value", "OBS_VALUE"), list(FLAG_COLUMNS), "DECIMALS")  # on any Obs
 
 
 def _sdmx_csv(path: Path, shown: str) -> Described:
