@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,8 @@ from missingstats.inputs.tables.model import CodeBook
 from missingstats.inputs.tables.spec import load_spec
 
 runner = CliRunner()
+needs_sdmx = pytest.mark.skipif(not (find_spec("lxml") and find_spec("pysdmx")),
+                                reason="the sdmx extra (lxml, pysdmx) is not installed")
 
 JSONSTAT = {"version": "2.0", "class": "dataset", "id": ["geo", "sex"], "size": [2, 3],
             "dimension": {"geo": {"category": {"index": ["T", "A"]}},
@@ -99,6 +102,7 @@ XML_HEAD = ('<?xml version="1.0"?>\n<m:StructureSpecificData xmlns:m="http://www
             'resources/sdmxml/schemas/v2_1/message">\n<m:DataSet>\n')
 
 
+@needs_sdmx
 @pytest.mark.parametrize(("content", "said"), [
     ("<notxml", "is not an SDMX-ML data message"),
     (XML_HEAD + "<Series", "is not well-formed XML"),
@@ -151,6 +155,7 @@ def test_sdmx_csv_labels_and_nan(tmp_path):
     assert sex["missing"] == 1
 
 
+@needs_sdmx
 def test_sdmx_structure_message_errors(tmp_path):
     (tmp_path / "t.csv").write_text("DATAFLOW,geo,OBS_VALUE\nX:Y(1.0),X1,1\n")
     published = Path(__file__).parent / "fixtures" / "tables" / "published" / "areas-hcl.xml"
@@ -244,6 +249,7 @@ def test_sdmx_csv_round_trip(tmp_path_factory, cube, version):
     assert _cells_of(table, book) == want
 
 
+@needs_sdmx
 @SLOW
 @given(cube=CUBES, generic=st.booleans())
 def test_sdmx_ml_round_trip(tmp_path_factory, cube, generic):

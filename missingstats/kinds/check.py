@@ -37,6 +37,7 @@ On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`
         check: value >= 0                  # every cell
       - id: split
         check: total == female + male      # every combination of the other dimensions
+        when: {geo: {not: [EU27]}}         # only where geo is not EU27
 """
 
 from __future__ import annotations

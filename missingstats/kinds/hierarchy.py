@@ -25,6 +25,12 @@ cell's coordinates, file and line:
         male   = 45  sex.csv:7:3
         difference: -5 (left side minus right side)
 
+`when: {geo: {not: [EU27]}, year: {from: 2020}}` keeps only the instances at those
+coordinates. Half a rounding unit per cell widens `==` when the table is rounded
+(`rounded:`, SDMX `DECIMALS`, JSON-stat `unit.decimals`); a confidential cell makes an
+instance not evaluable, and a failure through an estimated or provisional cell is a
+warning (docs/tables.md: flags). Dated edges (`valid_from`, `valid_to`) apply per period.
+
 A missing total or part (an absent row, or a count that is not available) follows the
 spec's `missing_cells`: `not-evaluable` (default) makes the instance not evaluable, `zero`
 counts the cell as 0, `fail` fails the instance (the benchmark's reference counts a
