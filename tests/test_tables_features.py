@@ -219,3 +219,16 @@ def test_flag_texts_are_classified_once_each():
     assert spec.downgraded == ESTIMATED | PROVISIONAL
     spec.error.add("estimated")
     assert spec.downgraded == PROVISIONAL
+
+
+def test_flags_in_group_rules(spec):
+    """A group with a confidential cell is not evaluable; one failing through an estimate is a
+    warning."""
+    csv = "geo,sex,value,flag\nA,F,5,c\nA,M,6,\nB,F,5,e\nB,M,6,\nC,F,1,\nC,M,1,\n"
+    text = ("tables:\n  t: {path: t.csv, dimensions: [geo, sex], measure: value, flags: {column: flag}}\n"
+            "implied: false\nrules:\n  - id: ten\n    group: {check: sum(t.value) == 10, by: [geo]}\n")
+    result = spec(csv, text)
+    r = rule(result, "ten")
+    assert (r["checked"], r["failed"], r["missing"], r["flagged"]) == (3, 2, 1, 1)
+    assert result.exit_code == 1  # C fails as an error
+    assert r["missing_instances"][0]["message"] == "not evaluable: a cell is confidential"
