@@ -56,9 +56,8 @@ from missingstats.core.errors import InputError, Location, suggest
 from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status, Tally, Value
 from missingstats.core.results import Note, Results
 from missingstats.evaluate.tables import engine as arrays
-from missingstats.evaluate.tables import listing, marks
+from missingstats.evaluate.tables import listing
 from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, index_other
-from missingstats.evaluate.tables.failures import FailingSet
 from missingstats.evaluate.tables.plan import Plan, resolve
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.tables.spec import TableSpec, parse_when
@@ -366,6 +365,9 @@ def _sides_of(node: ex.Node, env: dict[str, iv.Interval], n: int) -> tuple[np.nd
 
 
 def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
+    from missingstats.evaluate.tables import marks  # tables only: sheets start faster
+    from missingstats.evaluate.tables.failures import FailingSet
+
     (name,) = plan.tables
     kt = engine.keyed(name)
     node = plan.instance.node
@@ -443,6 +445,9 @@ def _pivot_cells(engine: Engine, kt: Keyed, plan: PivotCheckPlan):
 
 
 def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
+    from missingstats.evaluate.tables import marks
+    from missingstats.evaluate.tables.failures import FailingSet
+
     (name,) = plan.tables
     kt = engine.keyed(name)
     dim = plan.dimension
@@ -517,5 +522,7 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
 
 
 def _conf_cell(kt: Keyed, pos: int) -> bool:
+    from missingstats.evaluate.tables import marks
+
     conf, _ = marks.flag_masks(kt, np.array([pos]))
     return bool(conf is not None and conf[0])
