@@ -143,7 +143,10 @@ class Table:
         i = int(self.flag[cell])
         if self.flag_bits is not None and not self.flag_bits[i]:
             return None
-        return self.flag_texts[i] or None
+        text = self.flag_texts[i]
+        if "," in text and self.defn.flags is not None:  # OBS_STATUS,CONF_STATUS: keep what matters
+            text = ",".join(p for p in text.split(",") if self.defn.flags.classify([p])[0]) or text
+        return text or None
 
     def cell_bits(self) -> np.ndarray | None:
         """Class bits per cell (None: no flags)."""
