@@ -223,6 +223,8 @@ def _status(status: Any, positions: np.ndarray, total: int, shown: str, base: st
         return pa.array(texts[positions], type=pa.string())
     if isinstance(status, dict):
         out = np.full(len(positions), "", dtype=object)
+        if not len(positions):  # a sparse cube with no value at all
+            return pa.array(out, type=pa.string())
         where = {int(k): str(v or "") for k, v in status.items() if str(k).isdigit()}
         if len(where) != len(status):
             raise InputError("'status' keys must be positions", _at(shown, f"{base}/status"))
