@@ -362,6 +362,16 @@ PROBES = [
      "        @\n", ["tables", "t", "filter", "geo"]),
     ("tables", "codelist", TABLE_T + "    measure: value\nhierarchies:\n  geo:\n    codelist: g.csv\n    @\n",
      ["hierarchies", "geo"]),
+    ("tables", "filterPeriod", TABLE_T + "    measure: value\n    filter:\n      geo:\n        from: 2020\n"
+     "        @\n", ["tables", "t", "filter", "geo"]),
+    ("tables", "flags", TABLE_T + "    measure: value\n    flags:\n      column: f\n      @\n",
+     ["tables", "t", "flags"]),
+    ("tables", "fromTable", TABLE_T + "    measure: value\nhierarchies:\n  geo:\n    from: t\n    @\n",
+     ["hierarchies", "geo"]),
+    ("tables", "datedPart", TABLE_T + "    measure: value\nhierarchies:\n  geo:\n    T:\n      - code: A\n"
+     "        @\n", ["hierarchies", "geo", "T", 0]),
+    ("tables", "missingCells", TABLE_T + "    measure: value\nmissing_cells:\n  absent: zero\n  @\n",
+     ["missing_cells"]),
 ]
 
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from missingstats.evaluate.options import CheckOptions
 from missingstats.evaluate.tables import engine as engine_mod
+from missingstats.evaluate.tables import gather as hierarchy_mod
 from missingstats.evaluate.tables.run import check_path
-from missingstats.kinds import hierarchy as hierarchy_mod
 from tests.conftest import counts, instances
 
 GEO_EDGES = [("C", "A"), ("C", "B"), ("A", "A1"), ("A", "A2"), ("B", "B1")]

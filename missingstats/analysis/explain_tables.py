@@ -243,6 +243,18 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
     tables = load_tables(spec, book)
     engine = Engine(tables, book, spec)
     groups: list[RecordGroup] = []
+    zero = spec.missing_cells == "zero"
+    by_table: dict[str, dict[str, list[lz.Check]]] = {}
+    for (table, dim), checks in layouts.items():
+        by_table.setdefault(table, {})[dim] = checks
+    for table, dims in by_table.items():
+        if len(dims) < 2:
+            continue
+        joint = _joint_group(path, engine, table, dims, cell_checks.get(table, []), zero)
+        if joint is not None:  # one record per block: a cell in two hierarchies, one suspect
+            groups.append(joint)
+            for dim in dims:
+                layouts.pop((table, dim))
     for (table, dim), checks in layouts.items():
         kt = engine.keyed(table)
         codes = list(dict.fromkeys(n for c in checks for n in ex.names(c.node)))
@@ -291,6 +303,84 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
         raise InputError("no rule of this spec relates cells of one table (a pivot check or a "
                          "hierarchy), so there is nothing to localise", Location(path))
     return _explain(path, "group", groups, severities, max_sets, skipped)
+
+
+JOINT_LIMIT = 400  # figures of one joint record (code combinations); beyond, one layout at a time
+
+
+def _joint_group(path: str, engine, table: str, by_dim: dict[str, list[lz.Check]],
+                 cell_plans: list, zero: bool) -> RecordGroup | None:
+    """One record per combination of the table's other dimensions, holding every cell of
+    the dimensions that have hierarchies or pivot checks (geo x sex), with all their checks
+    instantiated over each other: the solver then sees that one wrong cell breaks both
+    the geo sum at its sex and the sex sum at its geo, and names it once."""
+    import itertools
+
+    from missingstats.evaluate.tables.engine import compact
+
+    kt = engine.keyed(table)
+    book = engine.book
+    dims = [d for d in kt.dims if d in by_dim]  # in the table's order
+    codes = {d: list(dict.fromkeys(n for c in by_dim[d] for n in ex.names(c.node))) for d in dims}
+    combos = list(itertools.product(*(codes[d] for d in dims)))
+    if len(combos) > JOINT_LIMIT or not combos:
+        return None
+
+    def name(combo) -> str:
+        return ", ".join(f"{d}={c}" for d, c in zip(dims, combo))
+
+    names = [name(c) for c in combos]
+    checks: list[lz.Check] = []
+    for k, d in enumerate(dims):
+        others = [codes[e] for e in dims if e != d]
+        for rest in itertools.product(*others):  # per code combination of the other layouts
+            mapping = {c: name((*rest[:k], c, *rest[k:])) for c in codes[d]}
+            for chk in by_dim[d]:
+                node = _rename(chk.node, mapping)
+                checks.append(lz.Check(chk.rule, ex.to_text(node), node, chk.tolerance, chk.severity))
+    measure = kt.table.measure
+    for plan in cell_plans:  # per-cell checks hold for every figure
+        for var in names:
+            node = _rename(plan.instance.node, {measure: var})
+            checks.append(lz.Check(plan.rule.id, ex.to_text(node), node, plan.rule.tolerance,
+                                   plan.rule.severity))
+    local = np.zeros(len(kt), dtype=np.int64)
+    inside = np.ones(len(kt), dtype=bool)
+    other = kt.cell.copy()
+    for d in dims:  # mixed radix over the layouts' codes; the rest of the key is the record
+        ids = np.array([book.ids.get(d, {}).get(c, -1) for c in codes[d]], dtype=np.int64)
+        lookup = np.full(kt.radix[d], -1, dtype=np.int64)
+        lookup[ids[ids >= 0]] = np.flatnonzero(ids >= 0)
+        j = lookup[kt.codes[d]]
+        inside &= j >= 0
+        local = local * len(codes[d]) + np.maximum(j, 0)
+        other -= kt.codes[d].astype(np.int64) * kt.strides[d]
+    pos = np.flatnonzero(inside)
+    uniq, (kp,), size = compact([other[pos]], kt.space, len(kt))
+    present = np.zeros(size, dtype=bool)
+    present[kp] = True
+    sel = np.flatnonzero(present)
+    row_of = np.full(size, -1, dtype=np.int64)
+    row_of[sel] = np.arange(len(sel))
+    values = np.full((len(sel), len(names)), np.nan)
+    where = np.full((len(sel), len(names)), -1, dtype=np.int64)
+    values[row_of[kp], local[pos]] = kt.value[pos]
+    where[row_of[kp], local[pos]] = pos
+    keys = sel if uniq is None else uniq[sel]
+    extra = engine.table_coord(table)
+
+    def coords(i: int) -> dict:
+        out = kt.coordinates(int(keys[i]), book, extra)
+        for d in dims:
+            out.pop(d, None)
+        return out
+
+    def locate(i: int, j: int) -> Location | None:
+        at = int(where[i, j])
+        return kt.locate(at) if at >= 0 else None
+
+    return RecordGroup(f"{path} ({table}: {' x '.join(dims)}, jointly)", names, checks, values,
+                       coords, locate, zero_missing=zero)
 
 
 # --- --records CSV ---------------------------------------------------------------------

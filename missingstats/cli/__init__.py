@@ -14,7 +14,15 @@ from typing import Annotated
 import typer
 
 from missingstats import __version__
-from missingstats.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, choose_format, guarded, width
+from missingstats.cli.common import (
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    choose_format,
+    fail_input,
+    guarded,
+    width,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -83,6 +91,16 @@ def check(
         typer.Option("--skip-unknown", help="Skip files that are not sheets, table specs or "
                      "editions files (for pre-commit, which passes every YAML file)."),
     ] = False,
+    all_instances: Annotated[
+        bool,
+        typer.Option("--all-instances", help="List passing table instances too (JSON, JUnit), "
+                     "as VTL's 'all' output; each list is still capped by --max-failures."),
+    ] = False,
+    failures_out: Annotated[
+        str | None,
+        typer.Option("--failures-out", help="Write every failing instance, one row each with its "
+                     "coordinates and values, to FILE.parquet or FILE.csv (atomically)."),
+    ] = None,
 ) -> None:
     """Check figure sheets and tables against their rules."""
     from missingstats.cli.output import append_summary, emit
@@ -101,11 +119,18 @@ def check(
             typer.echo(f"missingstats: skipped {len(skipped)} file(s) that are not sheets, table "
                        f"specs or editions files: {', '.join(skipped)}", err=True)
         files = kept
+    if failures_out and not failures_out.lower().endswith((".parquet", ".csv")):
+        raise fail_input("--failures-out writes a .parquet or a .csv file")
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
+        all_instances=all_instances, collect_failures=bool(failures_out),
     )
     results = run(files, options)
+    if failures_out:
+        from missingstats.cli.output import write_failures
+
+        write_failures(failures_out, results)
     rep = report(results, max_failures=max_failures)
     ctx = RenderContext(color=color, verbose=verbose, width=width(), max_failures=max_failures)
     emit(render(name, rep, ctx), output)

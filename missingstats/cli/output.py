@@ -12,6 +12,27 @@ from missingstats.core.errors import InputError, Location
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write text so readers see the old file or the new one, never half of it."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+
+    write_atomic_with(path, write)
+
+
+def write_failures(path: str, results) -> None:
+    """--failures-out: one row per failing instance (render/failures.py), Parquet or CSV."""
+    from missingstats.render.failures import failures_frame
+
+    data = failures_frame(results)
+    if path.lower().endswith(".parquet"):
+        write_atomic_with(path, lambda tmp: data.to_parquet(tmp, index=False))
+    else:
+        write_atomic_with(path, lambda tmp: data.to_csv(tmp, index=False))
+
+
+def write_atomic_with(path: str | Path, write) -> None:
+    """Call `write(temporary path)` beside the target, then rename it over the target."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
@@ -20,9 +41,9 @@ def write_atomic(path: str | Path, text: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as exc:
         raise InputError(f"cannot write here: {exc.strerror}", Location(str(path))) from None
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        write(tmp)
         # mkstemp makes the file owner-only; a report is an ordinary file, so honour the umask.
         mask = os.umask(0)
         os.umask(mask)

@@ -16,6 +16,8 @@ class Location:
     page: int | None = None  # a page of a PDF document
 
     def __str__(self) -> str:
+        if self.cell is not None and self.cell.startswith("/"):
+            return f"{self.file}#{self.cell}"  # a JSON Pointer into the file
         parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))

@@ -101,6 +101,7 @@ class Figure:
     value: FigureValue = None
     location: Location | None = None
     listed: bool = True
+    flag: str | None = None  # the publisher's flag of a table cell ("e", "p", "c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ class Counts:
     failed: int = 0
     undetermined: int = 0
     missing: int = 0
+    flagged: int = 0  # of the failures: reported at warning level (estimated/provisional cells)
 
     def count(self, status: Status, n: int = 1) -> None:
         self.checked += n
@@ -168,7 +170,7 @@ class Counts:
         return out
 
     def add(self, other: Counts) -> None:
-        for key in ("checked", "passed", "failed", "undetermined", "missing"):
+        for key in ("checked", "passed", "failed", "undetermined", "missing", "flagged"):
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
     @property
@@ -200,7 +202,11 @@ class Outcome:
 
     counts: Counts = field(default_factory=Counts)
     findings: list[Finding] = field(default_factory=list)
+    failing: list[Any] = field(default_factory=list)  # tables: every failing instance, as arrays
+    notes: list[Any] = field(default_factory=list)  # results.Note records for the report
 
     def add(self, other: Outcome) -> None:
         self.counts.add(other.counts)
         self.findings.extend(other.findings)
+        self.failing.extend(other.failing)
+        self.notes.extend(other.notes)

@@ -47,6 +47,40 @@ class UnknownCode:
 
 
 @dataclass(frozen=True, slots=True)
+class Confidential:
+    """Cells the publisher marks confidential: the instance cannot be evaluated."""
+
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    """A failure that involves estimated or provisional cells, reported at `level`."""
+
+    cells: tuple[tuple[str, str], ...]  # (cell, its flag)
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class WithinRounding:
+    """Instances of a rule that hold only within the rounding of the published values."""
+
+    rule: str
+    count: int
+    example: tuple[tuple[str, str], ...]  # the coordinates of one of them
+
+
+@dataclass(frozen=True, slots=True)
+class CodeNotPublished:
+    """A rule names a declared code that a table does not publish: not evaluable there."""
+
+    rule: str
+    dimension: str
+    code: str
+    table: str
+
+
+@dataclass(frozen=True, slots=True)
 class NoRow:
     """A combination of codes that a complete table should have, and has no row for."""
 

@@ -72,6 +72,16 @@ class ChangeTable:
     changes: tuple[Any, ...]  # analysis.changes.Change rows
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """Coordinates that many failing table instances share, across rules (one likely cause)."""
+
+    file: str
+    where: tuple[tuple[str, str], ...]  # (dimension, code), in the tables' dimension order
+    failures: int
+    rules: tuple[str, ...]
+
+
 @dataclass
 class Results:
     findings: list[Finding] = field(default_factory=list)
@@ -82,6 +92,9 @@ class Results:
     prose: list[ProseSummary] = field(default_factory=list)
     timelines: list[Timeline] = field(default_factory=list)
     against: list[ChangeTable] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
+    failure_tables: list[Any] = field(default_factory=list)  # frames of every failing table
+    # instance (pandas), kept only when asked (check --failures-out)
 
     def extend(self, other: Results) -> None:
         """Add another part's findings, counts and sections (its files are the caller's)."""
@@ -92,6 +105,8 @@ class Results:
         self.prose.extend(other.prose)
         self.timelines.extend(other.timelines)
         self.against.extend(other.against)
+        self.patterns.extend(other.patterns)
+        self.failure_tables.extend(other.failure_tables)
 
     @classmethod
     def combine(cls, parts: list[Results]) -> Results:
@@ -117,12 +132,13 @@ class Results:
         for t in self.tallies:
             if strict and t.severity != "info" and (t.counts.failed or t.counts.undetermined):
                 return True
-            if t.severity == "error" and t.counts.failed:
+            if t.severity == "error" and t.counts.failed - t.counts.flagged:
                 return True
         return False
 
     def errors_failed(self) -> bool:
-        return any(t.severity == "error" and t.counts.failed for t in self.tallies)
+        return any(t.severity == "error" and t.counts.failed - t.counts.flagged
+                   for t in self.tallies)
 
     def frame(self):
         """The listed findings as a pandas frame (one row per finding) for pandas users."""

@@ -16,4 +16,6 @@ class CheckOptions:
     prose: bool = False  # check the prose a sheet names in `text:` (--prose, or --text PATH)
     against: str | None = None
     progress: bool = False
+    all_instances: bool = False  # list passing table instances too (--all-instances)
+    collect_failures: bool = False  # keep every failing table instance (--failures-out)
     extra: dict[str, Any] = field(default_factory=dict)

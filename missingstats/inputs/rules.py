@@ -57,6 +57,14 @@ COMMON = (
                                                            "minItems": 1}},
         "Template variables: each `{name}` in the check takes every listed value (cartesian "
         "product over several variables)."),
+    Key("when", {"type": "object", "additionalProperties": {"anyOf": [
+        kt.CODE, {"type": "array", "items": kt.CODE, "minItems": 1},
+        {"type": "object", "required": ["not"], "additionalProperties": False,
+         "properties": {"not": {"anyOf": [kt.CODE, {"type": "array", "items": kt.CODE}]}}},
+        {"type": "object", "properties": {"from": kt.TEXT, "to": kt.TEXT},
+         "additionalProperties": False}]}},
+        "Table rules (check, hierarchy): only where these dimensions have these codes, e.g. "
+        "{sex: T, geo: {not: [EU27]}, time: {from: 2020}}."),
 )
 COMMON_KEYS = {k.name for k in COMMON}
 KIND_KEYS = ("check", *sorted(k for k in BY_KEY if k != "check"))
@@ -190,6 +198,11 @@ def parse_rule(node: sy.Node, file: str, generic: bool = False) -> Rule:
         rule.tolerance = parse_tolerance(m["tolerance"])
     if "for" in m and rule.kind != "check":
         raise InputError(f"'for:' applies to 'check' rules, not {rule.kind}", m["for"].location)
+    if "when" in m:
+        if rule.kind not in ("check", "hierarchy"):
+            raise InputError(f"'when:' applies to check and hierarchy rules on tables, not "
+                             f"{rule.kind}", m["when"].location)
+        rule.when = sy.expect_mapping(m["when"], "'when'")
     module(rule.kind).parse(m, rule)
     return rule
 

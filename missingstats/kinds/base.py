@@ -48,6 +48,7 @@ class Rule:
     spec: dict[str, Any] = field(default_factory=dict)
     generic: bool = False  # from a pack with a vocabulary: absent names are "missing"
     source: str = ""
+    when: Any = None  # tables: the `when:` mapping (dimension -> codes), read by compile
 
 
 def names_or_all(node: sy.Node, what: str, allow_all: bool = True) -> list[str] | None:

@@ -37,6 +37,7 @@ On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`
         check: value >= 0                  # every cell
       - id: split
         check: total == female + male      # every combination of the other dimensions
+        when: {geo: {not: [EU27]}}         # only where geo is not EU27
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from missingstats.core import reasons
+from missingstats.core import reasons as reasons_
 from missingstats.core.errors import InputError, Location, suggest
 from missingstats.core.findings import (
     Counts,
@@ -62,13 +63,13 @@ from missingstats.core.findings import (
     Tally,
     Value,
 )
-from missingstats.core.results import Results
+from missingstats.core.results import Note, Results
 from missingstats.evaluate.tables import engine as arrays
 from missingstats.evaluate.tables import listing
-from missingstats.evaluate.tables.engine import Engine, cell_value, index_other
+from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, index_other
 from missingstats.evaluate.tables.plan import Plan, resolve
 from missingstats.inputs import yamlnodes as sy
-from missingstats.inputs.tables.spec import TableSpec
+from missingstats.inputs.tables.spec import TableSpec, parse_when
 from missingstats.kinds.base import Instance, Rule, expr_location
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
@@ -137,6 +138,7 @@ def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -
             raise InputError(f"rule {rule_id!r}: {err.message}{bound}", where) from None
         instances.append(Instance(ex.to_text(node), node, chosen))
     return instances
+
 
 
 
@@ -321,7 +323,8 @@ class CellCheckPlan(Plan):
     """A check evaluated per cell: names are the measure of one table."""
 
     instance: Instance = None  # type: ignore[assignment]
-    policy: str = "not-evaluable"
+    policy: str = "not-evaluable"  # an empty value (a cell check has no absent cells)
+    when: list = field(default_factory=list)  # spec.Filter list: the cells it applies to
 
 
 @dataclass
@@ -331,11 +334,15 @@ class PivotCheckPlan(Plan):
     instance: Instance = None  # type: ignore[assignment]
     dimension: str = ""
     names: dict[str, str] = field(default_factory=dict)  # name in the expression -> code
-    policy: str = "not-evaluable"
+    policy: str = "not-evaluable"  # absent cells (and empty ones when `empty` is "")
+    empty: str = ""  # empty cells: not-evaluable | zero | fail ("": as policy)
+    when: list = field(default_factory=list)  # spec.Filter list: the instances it applies to
 
 
 def compile(spec: TableSpec, rule: Rule) -> list[Plan]:
     plans: list[Plan] = []
+    when = parse_when(rule.when, spec, rule.id) if rule.when is not None else []
+    empty = spec.empty_cells if spec.empty_cells != spec.missing_cells else ""
     for inst in rule.instances:
         names = ex.names(inst.node)
         pinned = {n.split(".", 1)[0] for n in names if n.split(".", 1)[0] in spec.tables}
@@ -357,12 +364,13 @@ def compile(spec: TableSpec, rule: Rule) -> list[Plan]:
             kinds = {r[0] for r in resolved.values()}  # type: ignore[index]
             dims = {r[1] for r in resolved.values() if r[0] == "code"}  # type: ignore[index]
             if kinds == {"measure"}:
-                plans.append(CellCheckPlan(rule, [table], instance=inst, policy=spec.missing_cells))
+                plans.append(CellCheckPlan(rule, [table], instance=inst, when=when,
+                                           policy=spec.empty_cells))
             elif kinds == {"code"} and len(dims) == 1:
                 plans.append(PivotCheckPlan(
                     rule, [table], instance=inst, dimension=dims.pop(),
                     names={n: r[2] for n, r in resolved.items()},  # type: ignore[index]
-                    policy=spec.missing_cells,
+                    policy=spec.missing_cells, empty=empty, when=when,
                 ))
             else:
                 reasons.append(
@@ -385,52 +393,86 @@ BLOCK = 1 << 20  # cells evaluated at a time: temporaries stay in cache-friendly
 
 
 def _finding(plan: Plan, status: Status, figures: tuple[Figure, ...], coords: dict,
-             sides: tuple, relation: Relation | None, reason: Any = None) -> Finding:
+             sides: tuple, reason: Any = None, flagged: bool = False) -> Finding:
     lhs, rhs, diff = sides
     rule = plan.rule
+    severity = rule.severity
+    if reason is None and flagged and status == Status.FAIL:
+        severity = "warning" if severity == "error" else severity
+        reason = reasons_.Flagged(tuple((f.name, f.flag) for f in figures if f.flag), severity)
     return Finding(
-        rule.id, rule.severity, status, "", plan.instance.text, figures, lhs, rhs,
+        rule.id, severity, status, "", plan.instance.text, figures, lhs, rhs,
         diff if status == Status.FAIL else None, coords, rule.message, reason,
-        relation=relation,
+        relation=relation_of(plan.instance.node),
     )
 
 
+def _sides_of(node: ex.Node, env: dict[str, iv.Interval], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Left and right side of every row (the lower ends; NaN where not exact)."""
+    got = iv.top_difference(node, env, n)
+    if got is None:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    left, right = got
+    return (np.where(left.lo == left.hi, left.lo, np.nan),
+            np.where(right.lo == right.hi, right.lo, np.nan))
+
+
 def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
+    from missingstats.evaluate.tables import marks  # tables only: sheets start faster
+    from missingstats.evaluate.tables.failures import FailingSet
+
     (name,) = plan.tables
     kt = engine.keyed(name)
     node = plan.instance.node
     names = ex.names(node)
-    raw = kt.value
-    out = Outcome()
-    found: dict[Status, list[np.ndarray]] = {s: [] for s in listing.LISTED}
-    for start in range(0, len(raw), BLOCK):  # a loop over blocks of a million cells
+    sel = None
+    if plan.when:
+        keep = marks.when_mask(engine, kt, plan.when, lambda d: kt.codes[d])
+        sel = None if keep is None else np.flatnonzero(keep)
+    raw = kt.value if sel is None else kt.value[sel]
+    n = len(raw)
+    masks = {s: np.zeros(n, dtype=bool) for s in Status}
+    for start in range(0, n, BLOCK):  # a loop over blocks of a million cells
         part = raw[start:start + BLOCK]
-        env = listing.environment({n: part for n in names}, plan.policy)
+        env = listing.environment({nm: part for nm in names}, plan.policy)
         truth = iv.evaluate(node, env, len(part), plan.rule.tolerance)
         assert isinstance(truth, iv.Truth)
-        masks = truth.masks(plan.policy)
-        out.counts.add(Counts.of_masks(masks))
-        for status, got in found.items():
-            if sum(len(g) for g in got) < cap:
-                got.append(np.flatnonzero(masks[status])[:cap] + start)
+        for status, got in truth.masks(plan.policy).items():
+            masks[status][start:start + len(part)] = got
+    conf, soft = marks.flag_masks(kt, sel)
+    marks.confidential(masks, conf)
+    out = Outcome(Counts.of_masks(masks))
+    flagged = None if soft is None else masks[Status.FAIL] & soft
+    out.counts.flagged = 0 if flagged is None else int(flagged.sum())
     measure = kt.table.measure
-    relation = relation_of(node)
-    for status, got in found.items():
-        for i in (np.concatenate(got) if got else [])[: max(cap - len(out.findings), 0)]:
-            i = int(i)
-            env = listing.environment({n: raw[i:i + 1] for n in names}, plan.policy)
-            coords = kt.coordinates(int(kt.cell[i]), engine.book, engine.table_coord(name))
-            figures = (Figure(measure, cell_value(raw[i]), kt.locate(i)),)
-            out.findings.append(_finding(plan, status, figures, coords, listing.sides(node, env),
-                                         relation))
+
+    def pos(i):
+        return i if sel is None else sel[i]
+
+    def build(i: int, status: Status) -> Finding:
+        p = int(pos(i))
+        env = listing.environment({nm: raw[i:i + 1] for nm in names}, plan.policy)
+        coords = kt.coordinates(int(kt.cell[p]), engine.book, engine.table_coord(name))
+        figures = (Figure(measure, cell_value(raw[i]), kt.locate(p), flag=kt.flag_text(p)),)
+        reason = reasons_.Confidential((measure,)) if conf is not None and conf[i] else None
+        return _finding(plan, status, figures, coords, listing.sides(node, env), reason,
+                        bool(flagged is not None and flagged[i]))
+
+    out.findings = listing.listed(masks, cap, build, marks.listed_statuses(engine))
+    failing = np.flatnonzero(masks[Status.FAIL])
+    if len(failing):
+        env = listing.environment({nm: raw[failing] for nm in names}, plan.policy)
+        left, right = _sides_of(node, env, len(failing))
+        out.failing.append(FailingSet(plan.rule.id, plan.rule.severity, name,
+                                      kt.cell[pos(failing)], left, right,
+                                      None if flagged is None else flagged[failing]))
     return out
 
 
-def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
-    (name,) = plan.tables
-    kt = engine.keyed(name)
+def _pivot_cells(engine: Engine, kt: Keyed, plan: PivotCheckPlan):
+    """Per instance (combination of the other dimensions) and code: the cell's position
+    (-1: absent). Returns (ids, positions per code, instance keys)."""
     dim = plan.dimension
-    node = plan.instance.node
     codes = list(dict.fromkeys(plan.names.values()))
     ids = np.array([engine.code_id(plan.rule, dim, c) for c in codes], dtype=np.int64)
     stride = kt.strides[dim]
@@ -446,37 +488,94 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
     present[kp] = True
     sel = np.flatnonzero(present)
     del present
-    by_code: dict[str, np.ndarray] = {}
+    at: dict[str, np.ndarray] = {}
     for j, code in enumerate(codes):  # a loop over the rule's few codes
-        arr = np.full(size, np.nan)
+        where = np.full(size, -1, dtype=np.int64)
         m = which == j
-        arr[kp[m]] = kt.value[pos[m]]
-        by_code[code] = arr[sel]
-    keys = o_key(sel)
-    raw = {n: by_code[c] for n, c in plan.names.items()}
-    env = listing.environment(raw, plan.policy)
-    truth = iv.evaluate(node, env, len(sel), plan.rule.tolerance)
+        where[kp[m]] = pos[m]
+        at[code] = where[sel]
+    return ids, at, o_key(sel)
+
+
+def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
+    from missingstats.evaluate.tables import marks
+    from missingstats.evaluate.tables.failures import FailingSet
+
+    (name,) = plan.tables
+    kt = engine.keyed(name)
+    dim = plan.dimension
+    node = plan.instance.node
+    ids, at, keys = _pivot_cells(engine, kt, plan)
+    out = Outcome()
+    for code, where in at.items():
+        if not (where >= 0).any():
+            out.notes.append(Note(plan.rule.location, reasons_.CodeNotPublished(
+                plan.rule.id, dim, code, name)))
+    if plan.when:
+        keep = marks.when_mask(engine, kt, plan.when, lambda d: None if d == dim else
+                               (keys // kt.strides[d]) % kt.radix[d])
+        if keep is not None:
+            at = {c: w[keep] for c, w in at.items()}
+            keys = keys[keep]
+    empty_policy = plan.empty or plan.policy
+    raw, absent, empty = {}, None, None
+    for n_, code in plan.names.items():
+        where = at[code]
+        v = np.where(where >= 0, kt.value[np.maximum(where, 0)], np.nan) if len(where) else np.empty(0)
+        gone, blank = where < 0, (where >= 0) & np.isnan(v)
+        v = np.where(gone & (plan.policy == "zero"), 0.0, v)
+        raw[n_] = np.where(blank & (empty_policy == "zero"), 0.0, v)
+        absent = gone if absent is None else absent | gone
+        empty = blank if empty is None else empty | blank
+    env = listing.environment(raw, "not-evaluable")
+    truth = iv.evaluate(node, env, len(keys), plan.rule.tolerance)
     assert isinstance(truth, iv.Truth)
-    masks = truth.masks(plan.policy)
-    out = Outcome(Counts.of_masks(masks))
-    relation = relation_of(node)
+    masks = truth.masks("not-evaluable")
+    marks.missing_policy(masks, absent, empty, plan.policy, empty_policy)
+    conf = soft = None
+    for where in at.values():  # a loop over the rule's few codes
+        c, s_ = marks.flag_masks(kt, np.maximum(where, 0))
+        if c is not None:
+            conf = (c & (where >= 0)) if conf is None else conf | (c & (where >= 0))
+        if s_ is not None:
+            soft = (s_ & (where >= 0)) if soft is None else soft | (s_ & (where >= 0))
+    marks.confidential(masks, conf)
+    out.counts = Counts.of_masks(masks)
+    flagged = None if soft is None else masks[Status.FAIL] & soft
+    out.counts.flagged = 0 if flagged is None else int(flagged.sum())
 
     def build(i: int, status: Status) -> Finding:
-        key = int(keys[i])
-        found = kt.find(np.array([key + int(x) * stride for x in ids], dtype=np.int64))
-        where = dict(zip(codes, found))
-        coords = kt.coordinates(key, engine.book, engine.table_coord(name))
+        coords = kt.coordinates(int(keys[i]), engine.book, engine.table_coord(name))
         coords.pop(dim, None)
-        absent = tuple(n for n, c in plan.names.items() if where[c] < 0)
+        absent_names = tuple(n_ for n_, c in plan.names.items() if at[c][i] < 0)
         reason = None
-        if status == Status.NOT_EVALUABLE:
-            reason = reasons.NotReported(absent) if absent else reasons.NotAvailable()
+        if conf is not None and conf[i]:
+            reason = reasons_.Confidential(tuple(
+                n_ for n_, c in plan.names.items() if at[c][i] >= 0 and _conf_cell(kt, at[c][i])))
+        elif status == Status.NOT_EVALUABLE or (status == Status.FAIL and (
+                absent_names or empty[i]) and "fail" in (plan.policy, empty_policy)):
+            reason = reasons_.NotReported(absent_names) if absent_names else reasons_.NotAvailable()
         figures = tuple(
-            Figure(n, cell_value(raw[n][i]), kt.locate(int(where[c])) if where[c] >= 0 else None)
-            for n, c in plan.names.items()
+            Figure(n_, cell_value(raw[n_][i]), kt.locate(int(at[c][i])) if at[c][i] >= 0 else None,
+                   flag=kt.flag_text(int(at[c][i])) if at[c][i] >= 0 else None)
+            for n_, c in plan.names.items()
         )
         return _finding(plan, status, figures, coords, listing.sides(node, listing.row(env, i)),
-                        relation, reason)
+                        reason, bool(flagged is not None and flagged[i]))
 
-    out.findings = listing.listed(masks, cap, build)
+    out.findings = listing.listed(masks, cap, build, marks.listed_statuses(engine))
+    failing = np.flatnonzero(masks[Status.FAIL])
+    if len(failing):
+        left, right = _sides_of(node, {k: iv.Interval(e.lo[failing], e.hi[failing])
+                                       for k, e in env.items()}, len(failing))
+        out.failing.append(FailingSet(plan.rule.id, plan.rule.severity, name, keys[failing],
+                                      left, right, None if flagged is None else flagged[failing],
+                                      dropped=dim))
     return out
+
+
+def _conf_cell(kt: Keyed, pos: int) -> bool:
+    from missingstats.evaluate.tables import marks
+
+    conf, _ = marks.flag_masks(kt, np.array([pos]))
+    return bool(conf is not None and conf[0])

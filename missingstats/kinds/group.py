@@ -38,7 +38,7 @@ import numpy as np
 from missingstats.core import reasons
 from missingstats.core.errors import InputError
 from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
-from missingstats.evaluate.tables import listing
+from missingstats.evaluate.tables import listing, marks
 from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, compact
 from missingstats.evaluate.tables.plan import Plan, dims_known, map_children, resolve, rule_where
 from missingstats.inputs import keys as kt
@@ -205,9 +205,17 @@ def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
     keys = sel if uniq is None else uniq[sel]
     raw: dict[str, np.ndarray] = {}
     single_pos: dict[str, np.ndarray] = {}
+    conf = soft = None
     for n, gp in zip(names, positions):
         pos, _, kt = groups[n]
         vals = kt.value[pos]
+        c, f = marks.flag_masks(kt, pos)  # flags of the group's cells, per group
+        if c is not None:
+            got = np.bincount(gp, weights=c, minlength=size)[sel] > 0
+            conf = got if conf is None else conf | got
+        if f is not None:
+            got = np.bincount(gp, weights=f, minlength=size)[sel] > 0
+            soft = got if soft is None else soft | got
         count = np.bincount(gp, minlength=size)[sel]
         na = np.isnan(vals)
         if n in plan.summed:
@@ -235,24 +243,35 @@ def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
     truth = iv.evaluate(plan.node, env, len(sel), plan.rule.tolerance)
     assert isinstance(truth, iv.Truth)
     masks = truth.masks(plan.policy)
+    marks.confidential(masks, conf)
     out = Outcome(Counts.of_masks(masks))
+    flagged = None if soft is None else masks[Status.FAIL] & soft
+    out.counts.flagged = 0 if flagged is None else int(flagged.sum())
     rule = plan.rule
+
     relation = relation_of(plan.node)
 
     def build(i: int, status: Status) -> Finding:
         located = {n: groups[n][2].locate(int(at[i])) for n, at in single_pos.items() if at[i] >= 0}
         absent = tuple(n for n in names if np.isnan(raw[n][i]))
         lhs, rhs, diff = listing.sides(plan.node, listing.row(env, i))
+        severity, reason = rule.severity, None
+        if conf is not None and conf[i]:
+            reason = reasons.Confidential()
+        elif status == Status.NOT_EVALUABLE:
+            reason = reasons.NotAvailable(absent)
+        elif flagged is not None and flagged[i]:
+            severity = "warning" if severity == "error" else severity
+            reason = reasons.Flagged((), severity)
         return Finding(
-            rule.id, rule.severity, status, "", plan.text,
+            rule.id, severity, status, "", plan.text,
             tuple(Figure(n, cell_value(raw[n][i]), located.get(n)) for n in names),
             lhs, rhs, diff if status == Status.FAIL else None,
-            _group_coords(book, by, gstride, int(keys[i])), rule.message,
-            reasons.NotAvailable(absent) if status == Status.NOT_EVALUABLE else None,
+            _group_coords(book, by, gstride, int(keys[i])), rule.message, reason,
             relation=relation,
         )
 
-    out.findings = listing.listed(masks, cap, build)
+    out.findings = listing.listed(masks, cap, build, marks.listed_statuses(engine))
     return out
 
 

@@ -25,6 +25,12 @@ cell's coordinates, file and line:
         male   = 45  sex.csv:7:3
         difference: -5 (left side minus right side)
 
+`when: {geo: {not: [EU27]}, year: {from: 2020}}` keeps only the instances at those
+coordinates. Half a rounding unit per cell widens `==` when the table is rounded
+(`rounded:`, SDMX `DECIMALS`, JSON-stat `unit.decimals`); a confidential cell makes an
+instance not evaluable, and a failure through an estimated or provisional cell is a
+warning (docs/tables.md: flags). Dated edges (`valid_from`, `valid_to`) apply per period.
+
 A missing total or part (an absent row, or a count that is not available) follows the
 spec's `missing_cells`: `not-evaluable` (default) makes the instance not evaluable, `zero`
 counts the cell as 0, `fail` fails the instance (the benchmark's reference counts a
@@ -40,27 +46,28 @@ totals one scatter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from missingstats.core import reasons
 from missingstats.core.errors import InputError
 from missingstats.core.findings import Counts, Figure, Finding, Outcome, Relation, Status
-from missingstats.evaluate.tables import engine as arrays
-from missingstats.evaluate.tables.engine import (
-    Engine,
-    Keyed,
-    cell_value,
-    index_other,
-    pick,
-    tolerance_ok,
+from missingstats.core.results import Note
+from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, pick, tolerance_ok
+from missingstats.evaluate.tables.failures import FailingSet
+from missingstats.evaluate.tables.gather import (
+    Gathered,
+    HierarchyIndex,
+    gather_dense,
+    gather_keys,
 )
 from missingstats.evaluate.tables.plan import Plan, rule_where, tables_for
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.keys import Key, Table
+from missingstats.inputs.tables.spec import parse_when
+from missingstats.inputs.tables.units import unit as unit_of
 from missingstats.kinds.base import NAMES_OR_ALL, Rule, names_or_all
 
 ID = "hierarchy"
@@ -75,7 +82,11 @@ PARTS_SPELLED = 6  # up to this many parts the expression names them: total == a
 class HierarchyPlan(Plan):
     dimension: str = ""
     relation: str = "=="
-    policy: str = "not-evaluable"
+    policy: str = "not-evaluable"  # absent cells (and empty ones when `empty` is "")
+    empty: str = ""  # empty cells (a row without a value): not-evaluable | zero | fail
+    when: list = field(default_factory=list)  # spec.Filter list: the instances the rule keeps
+    time: str | None = None  # the time dimension, when the hierarchy has dated edges
+    rounding: bool = True  # widen == by half a rounding unit per cell (`rounded:`, DECIMALS)
 
 
 TABLE = Table("hierarchyRule", "'hierarchy'", "Which hierarchy, how its parts relate, where.", (
@@ -125,61 +136,16 @@ def compile(spec, rule: Rule) -> list[Plan]:
             "under 'hierarchies:'", rule_where(rule),
         )
     tables = tables_for(spec, rule, rule.spec.get("tables"), [dim])
+    when = parse_when(rule.when, spec, rule.id) if rule.when is not None else []
+    time = spec.time if spec.hierarchies[dim].validity else None
+    empty = spec.empty_cells if spec.empty_cells != spec.missing_cells else ""
     return [HierarchyPlan(rule, tables, dimension=dim, relation=rule.spec["relation"],
-                          policy=spec.missing_cells)]
+                          policy=spec.missing_cells, empty=empty, when=when, time=time)]
 
-
-
-@dataclass
-class HierarchyIndex:
-    """A hierarchy as arrays over a dimension's code ids."""
-
-    size: int
-    parents: np.ndarray  # edge parent ids
-    children: np.ndarray  # edge child ids
-    is_parent: np.ndarray  # bool per code
-    n_children: np.ndarray  # declared children per code
-    parent_of: np.ndarray | None  # per code, -1 if none (when every code has <= 1 parent)
-
-    @classmethod
-    def build(cls, engine: Engine, dim: str) -> HierarchyIndex:
-        h = engine.spec.hierarchies[dim]
-        ids = engine.book.ids[dim]
-        size = engine.book.size(dim)
-        parents = np.array([ids[p] for p, _ in h.edges], dtype=np.int64)
-        children = np.array([ids[c] for _, c in h.edges], dtype=np.int64)
-        is_parent = np.zeros(size, dtype=bool)
-        is_parent[parents] = True
-        n_children = np.bincount(parents, minlength=size)
-        n_parents = np.bincount(children, minlength=size)
-        parent_of = None
-        if len(children) == 0 or n_parents.max() <= 1:
-            parent_of = np.full(size, -1, dtype=np.int64)
-            parent_of[children] = parents
-        return cls(size, parents, children, is_parent, n_children, parent_of)
-
-    def kids(self, parent: int) -> np.ndarray:
-        return self.children[self.parents == parent]
-
-    def child_rows(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(positions of child cells, their parent id), one row per (cell, parent) edge."""
-        if self.parent_of is not None:
-            pc = self.parent_of[codes]
-            pos = np.flatnonzero(pc >= 0)
-            return pos, pc[pos]
-        order = np.argsort(self.children, kind="stable")
-        child_sorted = self.children[order]
-        start = np.searchsorted(child_sorted, np.arange(self.size))
-        count = np.bincount(self.children, minlength=self.size)
-        reps = count[codes]
-        pos = np.repeat(np.arange(len(codes)), reps)
-        offset = np.arange(len(pos)) - np.repeat(np.cumsum(reps) - reps, reps)
-        parent = self.parents[order][start[codes[pos]] + offset]
-        return pos, parent
 
 
 def run(engine: Engine, plan: HierarchyPlan, cap: int) -> Outcome:
-    index = HierarchyIndex.build(engine, plan.dimension)
+    index = HierarchyIndex.build(engine, plan.dimension, plan.time)
     out = Outcome()
     for name in plan.tables:
         kt = engine.keyed(name)
@@ -187,214 +153,194 @@ def run(engine: Engine, plan: HierarchyPlan, cap: int) -> Outcome:
     return out
 
 
+def _gather(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan) -> Gathered:
+    """The dense slice-by-slice path when nothing but values matters; else by keys."""
+    flags = kt.table.defn.flags
+    plain = (kt.bits() is None and not _rounded(kt, plan) and hx.valid is None)
+    if kt.dense and plain:
+        return gather_dense(kt, hx, plan.dimension, plan.relation)
+    return gather_keys(kt, hx, plan.dimension, plan.relation,
+                       flags.downgraded if flags is not None else 0, plan.time)
+
+
+def _rounded(kt: Keyed, plan: HierarchyPlan) -> bool:
+    return plan.rounding and (isinstance(kt.half, np.ndarray) or bool(kt.half))
+
+
 @dataclass
-class Gathered:
-    """Per instance (parent key): the total, its parts' aggregate, and whether it is complete.
+class Verdicts:
+    """Per instance: the two sides compared, and the masks every engine must agree on."""
 
-    `keys(idx)` and `parents(idx)` give instance keys and parent codes for selected instances
-    only (the listed ones), so a complete cube never materialises millions of keys."""
-
-    total: np.ndarray  # NaN when absent or not available
-    parts: np.ndarray  # sum of the known parts (max for relation "<=", -inf if none)
-    complete: np.ndarray | None  # total and every declared part known (None: all are)
-    short: np.ndarray | None  # fewer known parts than declared (None: none is)
-    any_part: np.ndarray | None  # at least one part present (None: all have one)
-    keys: Callable[[np.ndarray], np.ndarray]
-    parents: Callable[[np.ndarray], np.ndarray]
+    lhs: np.ndarray
+    rhs: np.ndarray
+    fail: np.ndarray
+    missing: np.ndarray | None
+    flagged: np.ndarray | None  # failures reported at warning level (estimated cells)
+    rounding: np.ndarray | None  # passes that hold only within the rounding tolerance
+    confidential: np.ndarray | None
 
 
-def other_limit(n: int) -> int:
-    """Largest index space over (other dimensions, parent) used without hashing."""
-    return arrays.dense_limit(n)
+def verdicts(g: Gathered, plan: HierarchyPlan, tol, exact: bool) -> Verdicts:
+    """Pass, fail or not evaluable for every instance, from the gathered sides and masks.
 
-
-def gather_keys(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathered:
-    """A sparse table: instances indexed by (other dimensions, parent slot); parts summed
-    with bincount. The other dimensions' key is used directly when its space is small, and
-    hashed (pandas.factorize, one pass) otherwise."""
-    codes = kt.codes[dim]
-    stride = kt.strides[dim]
-    n = len(kt)
-    value = kt.value
-    pids = np.flatnonzero(hx.is_parent)
-    npar = max(len(pids), 1)
-    slot = np.full(kt.radix[dim], -1, dtype=np.int64)
-    slot[pids] = np.arange(len(pids))
-    other = kt.cell - codes.astype(np.int64) * stride  # the cell key with this digit zeroed
-    o_index, o_size, o_key = index_other(other, kt, dim, other_limit(n) // npar)
-    del other
-    tmask = hx.is_parent[codes]
-    tinst = o_index[tmask] * npar + slot[codes[tmask]]
-    tval = value[tmask]
-    del tmask
-    cpos, cparent = hx.child_rows(codes)
-    cinst = o_index[cpos] * npar + slot[cparent]
-    cval = value[cpos]
-    del cpos, cparent, o_index
-    size = o_size * npar
-
-    has_total = np.zeros(size, dtype=bool)
-    has_total[tinst] = True
-    total = np.full(size, np.nan)
-    total[tinst] = tval
-    na_parts = np.isnan(cval)
-    any_na = bool(na_parts.any())
-    n_parts = np.bincount(cinst, minlength=size)
-    if relation == "<=":
-        parts = np.full(size, -np.inf)
-        np.fmax.at(parts, cinst, cval)
+    A missing cell follows its policy: absent (no row) `plan.policy`, empty (a row without
+    a value) `plan.empty`; each is not evaluable, zero, or a failure. A confidential cell
+    makes the instance not evaluable whatever the policy. Half a rounding unit per cell
+    involved widens the tolerance of `==`."""
+    absent_pol, empty_pol = plan.policy, plan.empty or plan.policy
+    total, rhs = g.total, g.parts
+    if g.total_absent is None:  # a full cube: nothing is missing
+        absent_any = empty_any = None
+        lhs = total
     else:
-        parts = np.bincount(cinst, weights=np.where(na_parts, 0.0, cval) if any_na else cval,
-                            minlength=size).astype(float, copy=False)  # (int when empty)
-    na_count = np.bincount(cinst, weights=na_parts, minlength=size) if any_na else None
-    del tinst, cinst, cval, na_parts
+        total_empty = ~g.total_absent & np.isnan(total)
+        part_absent = g.n_present < g.expected
+        part_empty = g.n_known < g.n_present
+        absent_any = g.total_absent | part_absent
+        empty_any = total_empty | part_empty
+        zero_total = (g.total_absent & (absent_pol == "zero")) | (total_empty & (empty_pol == "zero"))
+        lhs = np.where(zero_total, 0.0, total)
+        if plan.relation == "<=":  # a missing part counted as 0 also bounds the largest part
+            zero_part = (part_absent & (absent_pol == "zero")) | (part_empty & (empty_pol == "zero"))
+            rhs = np.where(zero_part, np.maximum(np.where(np.isinf(rhs), 0.0, rhs), 0.0), rhs)
+    unresolved = None
+    if absent_any is not None:
+        unresolved = ((absent_any if absent_pol != "zero" else False)
+                      | (empty_any if empty_pol != "zero" else False))
+        if not isinstance(unresolved, np.ndarray):
+            unresolved = None
+    if g.confidential is not None:
+        unresolved = g.confidential if unresolved is None else unresolved | g.confidential
+    with np.errstate(invalid="ignore"):
+        holds = _holds(lhs, rhs, tol, plan.relation, None, exact)
+        rounding = None
+        if g.half is not None and plan.rounding:
+            exact_holds = holds
+            holds = _holds(lhs, rhs, tol, plan.relation, g.half, exact)
+            rounding = holds & ~exact_holds
+    fail = ~holds if unresolved is None else ~unresolved & ~holds
+    if plan.relation == "<=" and unresolved is not None:
+        # a part known to exceed the total fails even when other parts are missing
+        known = ~np.isnan(lhs) & ~holds & np.isfinite(rhs)
+        if g.n_present is not None:
+            known &= g.n_present > 0
+        if g.confidential is not None:
+            known &= ~g.confidential
+        fail |= known
+    missing = None if unresolved is None else unresolved & ~fail
+    if missing is not None and absent_any is not None and "fail" in (absent_pol, empty_pol):
+        as_fail = missing & (((absent_any & (absent_pol == "fail")) if absent_pol == "fail" else False)
+                             | ((empty_any & (empty_pol == "fail")) if empty_pol == "fail" else False))
+        if g.confidential is not None:
+            as_fail &= ~g.confidential
+        fail, missing = fail | as_fail, missing & ~as_fail
+    if rounding is not None:
+        rounding &= ~fail if missing is None else ~fail & ~missing
+    flagged = None if g.soft is None else fail & g.soft
+    return Verdicts(lhs, rhs, fail, missing, flagged, rounding, g.confidential)
 
-    sel = np.flatnonzero(has_total | (n_parts > 0))
-    n_parts = n_parts[sel]
-    known = n_parts - (na_count[sel].astype(np.int64) if na_count is not None else 0)
-    parent = pids[sel % npar]
-    total = total[sel]
-    short = known < hx.n_children[parent]
 
-    def keys(idx: np.ndarray) -> np.ndarray:
-        return o_key(sel[idx] // npar) + pids[sel[idx] % npar] * stride
-
-    return Gathered(total, parts[sel], ~np.isnan(total) & ~short, short, n_parts > 0,
-                    keys, lambda idx: parent[idx])
-
-
-EDGE_LOOP = 256  # up to this many edges, add slices per edge; beyond, gather + reduceat
-
-
-def gather_dense(kt: Keyed, hx: HierarchyIndex, dim: str, relation: str) -> Gathered:
-    """A dense table: the cube as (before, codes, after); parts added slice by slice."""
-    val, zeroed, present, known, full = kt.cube()
-    n_dim = kt.radix[dim]
-    after = kt.strides[dim]
-    before = kt.space // (n_dim * after)
-    shape = (before, n_dim, after)
-    V = (val if relation == "<=" else zeroed).reshape(shape)
-    pids = np.flatnonzero(hx.is_parent)
-    slot = np.full(n_dim, -1, dtype=np.int64)
-    slot[pids] = np.arange(len(pids))
-    total = val.reshape(shape)[:, pids, :]
-    out_shape = (before, len(pids), after)
-    edges_p, edges_c = slot[hx.parents], hx.children
-    counts = not full
-    parts = np.full(out_shape, -np.inf) if relation == "<=" else np.zeros(out_shape)
-    n_parts = np.zeros(out_shape, dtype=np.int32) if counts else None
-    n_known = np.zeros(out_shape, dtype=np.int32) if counts else None
-    P = present.reshape(shape) if counts else None
-    K = known.reshape(shape) if counts else None
-    if len(edges_c) <= EDGE_LOOP:
-        for j, c in zip(edges_p, edges_c):  # a loop over the hierarchy's few edges
-            if relation == "<=":
-                np.fmax(parts[:, j, :], V[:, c, :], out=parts[:, j, :])
-            else:
-                parts[:, j, :] += V[:, c, :]
-            if counts:
-                n_parts[:, j, :] += P[:, c, :]
-                n_known[:, j, :] += K[:, c, :]
-    else:
-        order = np.argsort(edges_p, kind="stable")
-        kids = edges_c[order]
-        starts = np.searchsorted(edges_p[order], np.arange(len(pids)))
-        red = np.fmax if relation == "<=" else np.add
-        parts = red.reduceat(V.take(kids, axis=1), starts, axis=1)
-        if relation == "<=":
-            parts = np.where(np.isnan(parts), -np.inf, parts)
-        if counts:
-            n_parts = np.add.reduceat(P.take(kids, axis=1), starts, axis=1, dtype=np.int32)
-            n_known = np.add.reduceat(K.take(kids, axis=1), starts, axis=1, dtype=np.int32)
-    npar = len(pids)
-
-    def keys_of(flat: np.ndarray) -> np.ndarray:
-        b, rest = np.divmod(flat, npar * after)
-        j, a = np.divmod(rest, after)
-        return b * (n_dim * after) + pids[j] * after + a
-
-    def parents_of(flat: np.ndarray) -> np.ndarray:
-        return pids[(flat // after) % npar]
-
-    if full:  # every cell present and known: every instance exists and is complete
-        return Gathered(total.reshape(-1), parts.reshape(-1), None, None, None,
-                        keys_of, parents_of)
-    expected = np.broadcast_to(hx.n_children[pids].astype(np.int32)[None, :, None], out_shape)
-    has_total = present.reshape(shape)[:, pids, :]
-    sel = np.flatnonzero(has_total | (n_parts > 0))
-    short = (n_known < expected).reshape(-1)[sel]
-    total = total.reshape(-1)[sel]
-    return Gathered(total, parts.reshape(-1)[sel], ~np.isnan(total) & ~short, short,
-                    n_parts.reshape(-1)[sel] > 0,
-                    lambda idx: keys_of(sel[idx]), lambda idx: parents_of(sel[idx]))
+def _holds(lhs: np.ndarray, rhs: np.ndarray, tol, relation: str, half: np.ndarray | None,
+           exact: bool) -> np.ndarray:
+    """The relation within tolerance (plus rounding half-units; plus float noise for
+    decimal units, where 1726.1 + 1304.8 is not 3030.9 in binary)."""
+    slack = None
+    if half is not None:
+        slack = half
+    if not exact:
+        noise = 1e-9 * np.maximum(np.abs(lhs), np.abs(rhs))
+        slack = noise if slack is None else slack + noise
+    ok = tolerance_ok(lhs, rhs, tol) if slack is None else (
+        np.abs(lhs - rhs) <= tol.absolute + tol.relative * np.maximum(np.abs(lhs), np.abs(rhs))
+        + slack)
+    if relation == "==":
+        return ok
+    return (rhs <= lhs) | ok  # "sum <=" and "<=": parts (sum or largest) at most the total
 
 
 def _one_table(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, cap: int) -> Outcome:
-    dim = plan.dimension
-    if kt.dense:
-        g = gather_dense(kt, hx, dim, plan.relation)
-    else:
-        g = gather_keys(kt, hx, dim, plan.relation)
-    total, parts = g.total, g.parts
-    n = len(total)
-    if plan.policy == "zero":
-        lhs = np.where(np.isnan(total), 0.0, total)
-        rhs = parts
-        if plan.relation == "<=":  # absent parts count as 0 in the largest part too
-            rhs = np.where(np.isinf(parts), 0.0, parts)
-            if g.short is not None:
-                rhs = np.where(g.short, np.maximum(rhs, 0.0), rhs)
-        evaluable = None
-    else:
-        lhs, rhs, evaluable = total, parts, g.complete
-    tol = plan.rule.tolerance
-    with np.errstate(invalid="ignore"):
-        if plan.relation == "==":
-            holds = tolerance_ok(lhs, rhs, tol)
-        else:  # "sum <=" and "<=": parts (sum or largest) at most the total
-            holds = (rhs <= lhs) | tolerance_ok(lhs, rhs, tol)
-    fail = ~holds if evaluable is None else evaluable & ~holds
-    if plan.relation == "<=" and plan.policy != "zero" and evaluable is not None:
-        # a part known to exceed the total fails even when other parts are missing
-        known_violation = ~np.isnan(total) & ~holds & np.isfinite(rhs)
-        if g.any_part is not None:
-            known_violation &= g.any_part
-        fail |= known_violation
-    missing = None if evaluable is None else ~evaluable & ~fail
-    if plan.policy == "fail" and missing is not None:
-        fail, missing = fail | missing, None
-
-    counts = Counts(n, failed=int(np.count_nonzero(fail)),
-                    missing=0 if missing is None else int(np.count_nonzero(missing)))
+    g = _gather(engine, kt, hx, plan)
+    if plan.when:
+        g = _when(engine, kt, g, plan)
+    exact = unit_of(kt.table.defn.unit).whole
+    v = verdicts(g, plan, plan.rule.tolerance, exact)
+    n = len(v.lhs)
+    counts = Counts(n, failed=int(np.count_nonzero(v.fail)),
+                    missing=0 if v.missing is None else int(np.count_nonzero(v.missing)))
     counts.passed = counts.checked - counts.failed - counts.missing
+    counts.flagged = 0 if v.flagged is None else int(np.count_nonzero(v.flagged))
     out = Outcome(counts)
-    for status, mask in ((Status.FAIL, fail), (Status.NOT_EVALUABLE, missing)):
+    statuses = [(Status.FAIL, v.fail), (Status.NOT_EVALUABLE, v.missing)]
+    if engine.list_passes:
+        passed = ~v.fail if v.missing is None else ~v.fail & ~v.missing
+        statuses.append((Status.PASS, passed))
+    for status, mask in statuses:
         if mask is None:
             continue
-        chosen = pick(mask, cap - len(out.findings))
+        chosen = pick(mask, cap - len(out.findings) if status != Status.PASS else cap)
         if len(chosen):
-            out.findings.extend(_listed(engine, kt, hx, plan, g.keys(chosen), g.parents(chosen),
-                                        lhs[chosen], rhs[chosen], status))
+            out.findings.extend(_listed(engine, kt, hx, plan, g, chosen, v, status))
+    failing = np.flatnonzero(v.fail)
+    if len(failing):
+        out.failing.append(FailingSet(plan.rule.id, plan.rule.severity, kt.table.name,
+                                      g.keys(failing), v.lhs[failing], v.rhs[failing],
+                                      None if v.flagged is None else v.flagged[failing]))
+    if v.rounding is not None and v.rounding.any():
+        first = int(np.flatnonzero(v.rounding)[0])
+        coords = kt.coordinates(int(g.keys(np.array([first]))[0]), engine.book,
+                                engine.table_coord(kt.table.name))
+        out.notes.append(Note(plan.rule.location, reasons.WithinRounding(
+            plan.rule.id, int(np.count_nonzero(v.rounding)), tuple(coords.items()))))
     return out
 
 
-def _listed(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, keys: np.ndarray,
-            parents: np.ndarray, lhs: np.ndarray, rhs: np.ndarray, status: Status) -> list[Finding]:
+def _when(engine: Engine, kt: Keyed, g: Gathered, plan: HierarchyPlan) -> Gathered:
+    """Only the instances whose coordinates the rule's `when:` keeps."""
+    n = len(g.total)
+    keys = g.keys(np.arange(n))
+    keep = np.ones(n, dtype=bool)
+    for f in plan.when:
+        if f.dimension not in kt.strides:
+            continue  # a table without the dimension is not restricted by it
+        allowed = engine.allowed(f)
+        digit = (keys // kt.strides[f.dimension]) % kt.radix[f.dimension]
+        ok = np.zeros(len(digit), dtype=bool)
+        inside = digit < len(allowed)
+        ok[inside] = allowed[digit[inside]]
+        keep &= ok
+    idx = np.flatnonzero(keep)
+
+    def cut(a):
+        return None if a is None else a[idx]
+
+    return Gathered(
+        g.total[idx], g.parts[idx], cut(g.total_absent), cut(g.n_present), cut(g.n_known),
+        cut(g.expected), lambda i: keys[idx[i]], lambda i: g.parents(idx[i]),
+        cut(g.confidential), cut(g.soft), cut(g.half),
+        None if g.period is None else (lambda i: g.period(idx[i])),
+    )
+
+
+def _listed(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, g: Gathered,
+            chosen: np.ndarray, v: Verdicts, status: Status) -> list[Finding]:
     """Findings for a few instances: coordinates, the total and its parts, where they are."""
     dim = plan.dimension
     book = engine.book
     stride = kt.strides[dim]
     rule = plan.rule
+    periods = g.period(chosen) if g.period is not None else [None] * len(chosen)
     out = []
-    for key, parent, left, right in zip(keys, parents, lhs, rhs):
-        kids = hx.kids(int(parent))
+    for i, key, parent, period in zip(chosen, g.keys(chosen), g.parents(chosen), periods):
+        left, right = v.lhs[i], v.rhs[i]
+        kids = hx.kids(int(parent), None if period is None else int(period))
         ptext = book.label(dim, parent)
         labels = [book.label(dim, k) for k in kids]
         shown = kids[:PARTS_LISTED]
         found = kt.find(np.concatenate([[key], key + (shown - parent) * stride]))
         figures = [
             Figure(label, cell_value(kt.value[pos]) if pos >= 0 else None,
-                   kt.locate(int(pos)) if pos >= 0 else None)
+                   kt.locate(int(pos)) if pos >= 0 else None,
+                   flag=kt.flag_text(int(pos)) if pos >= 0 else None)
             for label, pos in zip([ptext] + labels[:PARTS_LISTED], found)
         ]
         if len(kids) > PARTS_LISTED:
@@ -402,15 +348,24 @@ def _listed(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, 
             figures.append(Figure(f"sum of the {len(kids)} parts", total))
         absent = tuple(lb for lb, pos in zip([ptext] + labels, found) if pos < 0)
         reason = None
-        if status == Status.NOT_EVALUABLE or (status == Status.FAIL and absent and plan.policy == "fail"):
+        severity = rule.severity
+        if v.confidential is not None and v.confidential[i] and status != Status.FAIL:
+            reason = reasons.Confidential(tuple(f.name for f in figures if _is_conf(kt, f)))
+        elif status == Status.NOT_EVALUABLE or (status == Status.FAIL and absent and "fail" in (
+                plan.policy, plan.empty)):
             reason = reasons.NotReported(absent[:5]) if absent else reasons.NotAvailable()
+        elif status == Status.FAIL and v.flagged is not None and v.flagged[i]:
+            severity = "warning" if rule.severity == "error" else rule.severity
+            reason = reasons.Flagged(tuple((f.name, f.flag) for f in figures if f.flag), severity)
+        elif status == Status.PASS and v.rounding is not None and v.rounding[i]:
+            reason = reasons.WithinRounding(rule.id, 1, ())
         right_v = cell_value(right)
         left_v = cell_value(left)
         relation = None  # each part at most the total ("<=") is no sum: nothing to stack
         if plan.relation != "<=" and len(kids) <= PARTS_LISTED:
             relation = Relation("==" if plan.relation == "==" else "<=", tuple(labels), ptext)
         out.append(Finding(
-            rule.id, rule.severity, status, "", _expression(dim, ptext, labels, plan.relation),
+            rule.id, severity, status, "", _expression(dim, ptext, labels, plan.relation),
             tuple(figures), left_v, right_v,
             left - right if left_v is not None and right_v is not None and status == Status.FAIL
             else None,
@@ -418,6 +373,14 @@ def _listed(engine: Engine, kt: Keyed, hx: HierarchyIndex, plan: HierarchyPlan, 
             reason, relation=relation,
         ))
     return out
+
+
+def _is_conf(kt: Keyed, figure: Figure) -> bool:
+    from missingstats.inputs.tables.flags import CONFIDENTIAL
+
+    if not figure.flag or kt.table.defn.flags is None:
+        return False
+    return bool(kt.table.defn.flags.classify([figure.flag])[0] & CONFIDENTIAL)
 
 
 def _expression(dim: str, parent: str, kids: list[str], relation: str) -> str:

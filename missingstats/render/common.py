@@ -103,7 +103,9 @@ def figure_rows(inst: dict) -> list[tuple[str, str, dict | None]]:
     rows: list[tuple[str, str, dict | None]] = []
     values = inst.get("values") or {}
     for name, v in values.items():
-        rows.append((str(name), value_text(v), locs.get(name)))
+        loc = locs.get(name)
+        flag = f" ({loc['flag']})" if loc and loc.get("flag") else ""
+        rows.append((str(name), value_text(v) + flag, loc))
     for loc in inst.get("locations") or []:
         if loc.get("figure") not in values:
             rows.append((str(loc.get("figure") or ""), "", loc))
@@ -126,6 +128,17 @@ def instance_lines(res: dict, inst: dict, status: str) -> list[str]:
     if present(inst.get("decides")):
         lines.append(str(inst["decides"]))
     return lines
+
+
+def pattern_lines(report: dict) -> list[str]:
+    """'60 failures involve cells with age=90, gender=T, time=2001 (rules: ...)'."""
+    out = []
+    for p in report.get("patterns", []):
+        where_text = ", ".join(f"{k}={v}" for k, v in p["where"].items())
+        rules = ", ".join(p["rules"])
+        out.append(f"{p['failures']:,} failures involve cells with {where_text} "
+                   f"(rule{'s' if len(p['rules']) > 1 else ''}: {rules})")
+    return out
 
 
 def difference_text(diff: Any) -> str:

@@ -84,7 +84,8 @@ def render(report: dict, ctx: RenderContext) -> str:
             if res.get("description"):
                 body.append(f"rule: {res['description']}")
             loc = primary_location(res, inst)
-            lines.append(command(kind_for(severity, status), "\n".join(body),
+            level = str(inst.get("severity") or severity)  # a flagged table failure: warning
+            lines.append(command(kind_for(level, status), "\n".join(body),
                                  **_location_props(loc, root), title=title))
         more = unlisted_failures(res)
         if more:

@@ -21,6 +21,7 @@ from missingstats.render.common import (
     difference_text,
     figure_rows,
     number_text,
+    pattern_lines,
     plural,
     present,
     side_notes,
@@ -370,6 +371,10 @@ def render(report: dict, ctx: RenderContext) -> str:
         body.append('<div class="hints">' + "".join(
             f'<p><strong>{escape(kind)}</strong> <code>{escape(file)}</code>: {escape(text)}</p>'
             for kind, file, text in extras) + "</div>")
+    patterns = pattern_lines(report)
+    if patterns:
+        body.append('<h2>Failures share coordinates</h2><ul class="patterns">' + "".join(
+            f"<li>{escape(line)}</li>" for line in patterns) + "</ul>")
     if failing:
         body.append("<h2>Failing rules</h2><ul class=\"plain\">" + "".join(
             f'<li><a href="#{_anchor(r, i)}"><code>{escape(str(r.get("rule", "")))}</code></a> '

@@ -53,7 +53,7 @@ def _case(suite: ET.Element, res: dict, inst: dict | None, status: str, name: st
     else:
         attrs["file"] = _clean(res.get("file", ""))
     case = ET.SubElement(suite, "testcase", attrs)
-    severity = str(res.get("severity", "error"))
+    severity = str((inst or {}).get("severity") or res.get("severity", "error"))
     body = "\n".join(instance_lines(res, inst, status)) if inst is not None else name
     if status == "error" and inst is None:
         body = str(res.get("message") or "the rule could not run")

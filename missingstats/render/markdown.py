@@ -51,7 +51,7 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _instance_rows(res: dict, inst: dict, status: str) -> list[list[str]]:
-    severity = str(res.get("severity", ""))
+    severity = str(inst.get("severity") or res.get("severity", ""))
     sev = severity if status == "fail" else f"{severity}, {STATUS_LABEL.get(status, status)}"
     check = code(inst.get("expression", ""))
     coords = ", ".join(f"{k}={v}" for k, v in (inst.get("coordinates") or {}).items())

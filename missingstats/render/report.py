@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from missingstats import __version__
+from missingstats.core import reasons
 from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Relation, Status
 from missingstats.core.results import REPORT_VERSION, Results
 from missingstats.render.values import figures_json, json_number, side_json, value_json
@@ -27,6 +28,8 @@ LIST_KEYS = {Status.FAIL: "failures", Status.UNDETERMINED: "undetermined_instanc
 
 def finding_json(f: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {"expression": f.expression, "status": str(f.status)}
+    if isinstance(f.reason, reasons.Flagged):
+        out["severity"] = f.severity  # a failure its flags make a warning
     message = f.message or (words(f.reason) if f.reason is not None else None)
     if message:
         out["message"] = message
@@ -74,6 +77,8 @@ def rule_results(results: Results, max_failures: int | None) -> list[dict[str, A
             "failed": c.failed, "undetermined": c.undetermined, "missing": c.missing,
             "failures": lists[Status.FAIL],
         }
+        if c.flagged:
+            entry["flagged"] = c.flagged  # failures reported at warning level (their flags)
         for status in (*LISTED_ORDER[1:], Status.PASS):
             if lists[status]:
                 entry[LIST_KEYS[status]] = lists[status]
@@ -93,7 +98,9 @@ def summary(results: Results) -> dict[str, int]:
         "missing": sum(t.counts.missing for t in tallies),
     }
     for sev in SEVERITIES:
-        out[f"{sev}s_failed"] = sum(t.counts.failed for t in tallies if t.severity == sev)
+        out[f"{sev}s_failed"] = sum(t.counts.failed - t.counts.flagged for t in tallies
+                                    if t.severity == sev)
+    out["warnings_failed"] += sum(t.counts.flagged for t in tallies if t.severity == "error")
     return out
 
 
@@ -111,6 +118,9 @@ def sections(results: Results) -> dict[str, Any]:
     hints = [h for h in (hint_json(h) for h in results.hints) if h is not None]
     if hints:
         out["hints"] = hints
+    if results.patterns:
+        out["patterns"] = [{"file": p.file, "where": dict(p.where), "failures": p.failures,
+                            "rules": list(p.rules)} for p in results.patterns]
     return out
 
 

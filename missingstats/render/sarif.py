@@ -106,7 +106,7 @@ def render(report: dict, ctx: RenderContext) -> str:
         primary = primary_location(res, inst)
         result: dict = {"ruleId": rid, "ruleIndex": index[rid]}
         if status == "fail":
-            result["level"] = LEVEL.get(str(res.get("severity")), "warning")
+            result["level"] = LEVEL.get(str(inst.get("severity") or res.get("severity")), "warning")
         else:
             result["kind"] = "review"
             result["level"] = "none"

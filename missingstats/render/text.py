@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 
+from missingstats.render.common import pattern_lines, summary_line
 from missingstats.render.common import plural as _plural
-from missingstats.render.common import summary_line
 from missingstats.render.common import value_text as _value
 from missingstats.render.common import where as _where
 from missingstats.render.context import RenderContext
@@ -33,6 +33,10 @@ def _unreported(res: dict) -> str:
             if value is None:
                 names.setdefault(name, None)
     count = f"{res['missing']} of {res['checked']}"
+    if not names:  # present but unusable (confidential, no value): say why, once
+        why = next((i["message"] for i in res.get("missing_instances", []) if i.get("message")), "")
+        if why:
+            return f"{res['rule']} ({count}): {why}"
     shown = list(names)[:MAX_NAMES]
     lacking = ", ".join(shown) if shown else "figures"
     if len(names) > MAX_NAMES:
@@ -70,7 +74,8 @@ def _instance(out, inst: dict, status: str) -> None:
     for name, v in values.items():
         loc = locs.get(name)
         where = f"  [dim]{escape(_where(loc))}[/]" if loc else ""
-        out.print(f"    {escape(name.ljust(width))} = {escape(_value(v))}{where}")
+        flag = f" ({loc['flag']})" if loc and loc.get("flag") else ""
+        out.print(f"    {escape(name.ljust(width))} = {escape(_value(v) + flag)}{where}")
     for loc in inst.get("locations", []):
         if loc.get("figure") not in values:
             out.print(f"    [dim]{escape(_where(loc))}[/]")
@@ -112,6 +117,8 @@ def render(report: dict, ctx: RenderContext) -> str:
         out.print()
         counts = f"{res['failed']} of {res['checked']} failed" if res["failed"] else (
             f"{res['checked']} checked")
+        if res.get("flagged"):
+            counts += f", {res['flagged']} reported as warnings (flagged cells)"
         sev = res["severity"]
         out.print(
             f"[{STATUS_STYLE[status]}]{STATUS_WORD[status]}[/] [bold]{escape(res['rule'])}[/] "
@@ -136,6 +143,12 @@ def render(report: dict, ctx: RenderContext) -> str:
         names = ", ".join(r["rule"] for r in passed)
         out.print(f"[green]{_plural(len(passed), 'rule')} passed[/] [dim]({escape(names)}; "
                   "--verbose lists them)[/]")
+    patterns = pattern_lines(report)
+    if patterns:
+        out.print()
+        out.print("[bold]Failures share coordinates[/] [dim](one likely cause each)[/]")
+        for line in patterns:
+            out.print(f"  {escape(line)}")
     if unreported:
         out.print()
         out.print("[blue]Not evaluable, figures not reported:[/]")

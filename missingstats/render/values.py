@@ -110,7 +110,8 @@ def figures_json(figures: tuple[Figure, ...], primary: str | None = None
     values = {f.name: value_json(f.value) for f in figures if f.listed}
     located = [f for f in figures if f.location is not None]
     located.sort(key=lambda f: f.name != primary)
-    return values, [location_json(f.location, f.name) for f in located]
+    return values, [{**location_json(f.location, f.name), **({"flag": f.flag} if f.flag else {})}
+                    for f in located]
 
 
 # --- words, read from the report's JSON forms ------------------------------------------------
@@ -138,6 +139,8 @@ def where(loc: dict | None) -> str:
     if not loc:
         return ""
     file = str(loc.get("file", ""))
+    if loc.get("cell") and str(loc["cell"]).startswith("/"):
+        return f"{file}#{loc['cell']}"  # a JSON Pointer: a JSON-stat value's position
     if loc.get("cell"):
         return f"{file}!{loc['cell']}" if "!" not in str(loc["cell"]) else f"{file} {loc['cell']}"
     parts = [file]
@@ -170,6 +173,8 @@ def interval_text(lo: float | None, hi: float | None,
 
 def row_text(loc: Location) -> str:
     """A table row as an editor finds it: 'line 7' of a CSV, 'row 7' of Parquet, or a cell."""
+    if loc.cell and loc.cell.startswith("/"):
+        return f"value {loc.cell.rsplit('/', 1)[-1]}"
     if loc.cell:
         return loc.cell
     if loc.file.lower().endswith((".csv", ".tsv", ".txt")):

@@ -45,6 +45,36 @@ def _(x: r.UnknownCode) -> str:
 
 
 @words.register
+def _(x: r.Confidential) -> str:
+    if not x.names:
+        return "not evaluable: a cell is confidential"
+    return f"not evaluable: {', '.join(x.names)} {'is' if len(x.names) == 1 else 'are'} confidential"
+
+
+@words.register
+def _(x: r.Flagged) -> str:
+    cells = ", ".join(f"{name} ({flag})" for name, flag in x.cells) or "a flagged cell"
+    return (f"reported as {x.level}: the failure involves estimated or provisional values: "
+            f"{cells}")
+
+
+@words.register
+def _(x: r.WithinRounding) -> str:
+    if not x.example:
+        return "holds only within the rounding of the published values"
+    at = ", ".join(f"{k}={v}" for k, v in x.example)
+    many = "instance holds" if x.count == 1 else "instances hold"
+    return (f"{x.rule}: {x.count:,} {many} only within the rounding of the published values "
+            f"(half a rounding unit per cell), e.g. at {at}")
+
+
+@words.register
+def _(x: r.CodeNotPublished) -> str:
+    return (f"rule {x.rule!r} names {x.dimension}={x.code}, a declared code that table "
+            f"{x.table!r} does not publish: its instances there are not evaluable")
+
+
+@words.register
 def _(x: r.NoRow) -> str:
     return "this combination of codes has no row"
 

@@ -20,7 +20,7 @@ import numpy as np
 from missingstats.core.errors import InputError, Location, suggest
 from missingstats.core.findings import Value
 from missingstats.inputs.tables.model import CodeBook, Table
-from missingstats.inputs.tables.spec import Filter, TableSpec, levels
+from missingstats.inputs.tables.spec import Filter, TableSpec
 
 MAX_KEY = 2**62
 
@@ -82,6 +82,7 @@ class Keyed:
                 self.dup = order[same]
                 self.dup_first = order[group_start[same]]
             self._order = order
+        half = table.half
         if len(self.dup):
             keep = np.ones(n, dtype=bool)
             keep[self.dup] = False
@@ -90,11 +91,14 @@ class Keyed:
             self.codes = {d: c[keep] for d, c in table.codes.items()}
             self.value = table.value[keep]
             self._order = None
+            half = half[keep] if isinstance(half, np.ndarray) else half
         else:
             self.index = None
             self.cell = cell
             self.codes = table.codes
             self.value = table.value
+        self.half: np.ndarray | float = half  # half the rounding unit of each cell (or all)
+        self._bits: np.ndarray | None | bool = False  # flag class bits per cell, built once
         self._lookup: np.ndarray | None = None
         self._cube: tuple | None = None
 
@@ -127,6 +131,16 @@ class Keyed:
 
     def __len__(self) -> int:
         return len(self.cell)
+
+    def bits(self) -> np.ndarray | None:
+        """Flag class bits per (deduplicated) cell; None when no cell carries a flag."""
+        if self._bits is False:
+            bits = self.table.cell_bits()
+            self._bits = bits if bits is None or self.index is None else bits[self.index]
+        return self._bits  # type: ignore[return-value]
+
+    def flag_text(self, pos: int) -> str | None:
+        return self.table.flag_text(int(self.origin(pos)))
 
     def origin(self, i: np.ndarray | int):
         """Table cell index of a (deduplicated) position."""
@@ -235,6 +249,7 @@ class Engine:
         self.spec = spec
         self.multi = len(tables) > 1 if multi is None else multi
         self._keyed: dict[str, Keyed] = {}
+        self.list_passes = False  # --all-instances: kinds list passing instances too
 
     def keyed(self, name: str) -> Keyed:
         if name not in self._keyed:
@@ -246,25 +261,8 @@ class Engine:
 
     def allowed(self, f: Filter) -> np.ndarray:
         """Bool per code id of the filter's dimension: which codes a filter keeps."""
-        size = max(self.book.size(f.dimension), 1)
-        keep = np.zeros(size, dtype=bool)
-        if f.level is not None:
-            depth = levels(self.spec.hierarchies[f.dimension])
-            codes = [c for c, d in depth.items() if d == f.level]
-            if not codes:
-                raise InputError(f"the hierarchy of {f.dimension!r} has no level {f.level} "
-                                 f"(levels 0 to {max(depth.values())})", f.location)
-        else:
-            codes = f.codes or []
-        ids = self.book.ids.get(f.dimension, {})
-        unknown = [c for c in codes if c not in ids]
-        if unknown and f.level is None:
-            raise InputError(
-                f"{unknown[0]!r} is not a code of {f.dimension!r}{suggest(unknown[0], ids)}",
-                f.location,
-            )
-        keep[[ids[c] for c in codes if c in ids]] = True
-        return keep
+        keep = self.book.allowed(f, self.spec.hierarchies)
+        return ~keep if f.negate else keep
 
     def code_id(self, rule, dim: str, code: str) -> int:
         """The id of a code a rule names (an input error when the tables do not have it)."""

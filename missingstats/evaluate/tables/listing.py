@@ -48,10 +48,13 @@ def sides(node: ex.Node, env: dict[str, iv.Interval]) -> tuple[Value | None, Val
 
 
 def listed(masks: dict[Status, np.ndarray], cap: int,
-           build: Callable[[int, Status], Finding]) -> list[Finding]:
-    """Findings for the first instances of each non-passing status, `cap` in all."""
+           build: Callable[[int, Status], Finding],
+           statuses: tuple[Status, ...] = LISTED) -> list[Finding]:
+    """Findings for the first instances of each non-passing status, `cap` in all (passes,
+    when asked for, have a cap of their own)."""
     out: list[Finding] = []
-    for status in LISTED:
-        for i in pick(masks[status], cap - len(out)):
+    for status in statuses:
+        room = cap if status == Status.PASS else cap - len(out)
+        for i in pick(masks[status], room):
             out.append(build(int(i), status))
     return out

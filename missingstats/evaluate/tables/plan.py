@@ -139,7 +139,9 @@ def map_children(n: ex.Node, fn) -> ex.Node:
 def describe_plan(plan: Plan) -> dict[str, Any]:
     """A plain description (for debugging and for a future engine's tests)."""
     out = {"kind": type(plan).__name__, "rule": plan.rule.id, "tables": plan.tables}
-    for key in ("dimension", "relation", "policy", "dimensions", "by", "text"):
+    for key in ("dimension", "relation", "policy", "empty", "dimensions", "by", "text", "time"):
         if hasattr(plan, key):
             out[key] = getattr(plan, key)
+    if getattr(plan, "when", None):
+        out["when"] = [(f.dimension, f.codes, f.level, f.period, f.negate) for f in plan.when]
     return out

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
+from missingstats.analysis.patterns import find_patterns
 from missingstats.core.errors import InputError
 from missingstats.core.findings import Outcome, Tally
 from missingstats.core.results import Results
 from missingstats.evaluate.tables.engine import Engine
+from missingstats.evaluate.tables.failures import frame
 from missingstats.evaluate.tables.plan import Plan
 from missingstats.evaluate.tables.progress import LONG_INPUT_BYTES, steps
 from missingstats.inputs import yamlnodes as sy
@@ -71,17 +73,23 @@ def load_tables(spec: TableSpec, book: CodeBook, tick=None) -> dict[str, Table]:
     for name, defn in spec.tables.items():
         if tick:
             tick.start(f"reading {defn.file}")
-        tables[name] = load_table(defn, book)
+        tables[name] = load_table(defn, book, spec.hierarchies)
         if tick:
             tick.done()
     engine = Engine(tables, book, spec)
     for name, defn in spec.tables.items():
-        if defn.filters:
+        if defn.filters:  # rows were filtered while reading; this catches wide dimensions
             t = tables[name]
             keep = np.ones(len(t), dtype=bool)
             for f in defn.filters:
-                keep &= engine.allowed(f)[t.codes[f.dimension]]
-            tables[name] = t.subset(keep)
+                allowed = engine.allowed(f)
+                ids = t.codes[f.dimension]
+                ok = np.zeros(len(ids), dtype=bool)
+                inside = ids < len(allowed)
+                ok[inside] = allowed[ids[inside]]
+                keep &= ok
+            if not keep.all():
+                tables[name] = t.subset(keep)
     return tables
 
 
@@ -103,13 +111,20 @@ def check_table_spec(path: str, top: sy.Mapping, options) -> Results:
     with steps(long, len(spec.tables) + len(plans)) as tick:
         tables = load_tables(spec, book, tick)
         engine = Engine(tables, book, spec)
+        engine.list_passes = options.all_instances
         outcomes: dict[str, Outcome] = {r.id: Outcome() for r in rules}
         for plan in plans:
             tick.start(f"rule {plan.rule.id}")
             got = module(plan.rule.kind).run(engine, plan, cap - len(outcomes[plan.rule.id].findings))
             outcomes[plan.rule.id].add(got)
             tick.done()
-    return to_results(path, rules, outcomes, tables)
+    results = to_results(path, rules, outcomes, tables)
+    failing = [fs for o in outcomes.values() for fs in o.failing]
+    results.notes.extend(n for o in outcomes.values() for n in o.notes)
+    results.patterns = find_patterns(failing, engine, path)
+    if options.collect_failures:
+        results.failure_tables.append(frame(failing, engine, path))
+    return results
 
 
 def to_results(path: str, rules: list[Rule], outcomes: dict[str, Outcome],

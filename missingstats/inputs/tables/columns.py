@@ -14,6 +14,14 @@ def needed_columns(defn: TableDef) -> list[str]:
         cols.append(defn.measure_column)
     if defn.wide:
         cols.extend(defn.wide.cells)
+    return cols + [c for c in attribute_columns(defn) if c not in cols]
+
+
+def attribute_columns(defn: TableDef) -> list[str]:
+    """Flag columns and the DECIMALS column, read beside the measure."""
+    cols = list(defn.flags.columns) if defn.flags is not None else []
+    if defn.decimals_column:
+        cols.append(defn.decimals_column)
     return cols
 
 
@@ -51,10 +59,12 @@ def grouped_pattern(sep: str) -> str:
 def count_problem(raw: str | None, defn: TableDef) -> str:
     text = (raw or "").strip()
     if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.[0-9]*", text):
-        return f"{text!r} is not a whole number"
+        return (f"{text!r} is not a whole number (for decimal quantities say measure: "
+                "{name: column, unit: amount})")
     if re.fullmatch(r"[0-9]{1,3}([,\u00a0\u202f' ][0-9]{3})+", text):
         return (f"{text!r} has thousands separators; declare them (thousands: ',') or write the "
                 "count with digits only")
     markers = ", ".join(repr(m) for m in defn.missing_values)
-    return (f"text {text!r} is not a count (cells meaning 'not available': {markers}; add "
+    what = "a count" if defn.unit == "count" else f"an {defn.unit}"
+    return (f"text {text!r} is not {what} (cells meaning 'not available': {markers}; add "
             f"others under missing_values)")

@@ -23,8 +23,10 @@ from missingstats.inputs.tables.columns import (
 )
 from missingstats.inputs.tables.model import Locator
 from missingstats.inputs.tables.spec import TableDef, column_letters
+from missingstats.inputs.tables.units import unit as unit_of
 
 INTEGRAL = re.compile(r"[+-]?[0-9]+(\.0*)?\Z")
+DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
 
 
 def read_excel(defn: TableDef) -> tuple[dict, Locator]:
@@ -97,6 +99,7 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
 
         grouped = re.compile(grouped_pattern(defn.thousands))
     decimal = False
+    whole = unit_of(defn.unit).whole
     for i, v in enumerate(values):
         problem = None
         if v is None:
@@ -106,7 +109,7 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
         elif isinstance(v, int):
             out[i] = v
         elif isinstance(v, float):
-            if v != v or v in (float("inf"), float("-inf")) or not v.is_integer():
+            if v != v or v in (float("inf"), float("-inf")) or (whole and not v.is_integer()):
                 problem = f"{v!r} is not a whole number"
             else:
                 out[i] = v
@@ -114,7 +117,8 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
             text = v.strip()
             if text in markers:
                 out[i] = np.nan
-            elif INTEGRAL.match(text) or (grouped is not None and grouped.match(text)):
+            elif (INTEGRAL.match(text) or (not whole and DECIMAL.match(text))
+                  or (grouped is not None and grouped.match(text))):
                 clean = text.replace(defn.thousands, "") if defn.thousands else text
                 out[i] = float(clean)
                 decimal = decimal or "." in clean
@@ -126,7 +130,7 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
         if problem:
             cell = f"{locator.sheet}!{column_letters(col)}{locator.first_line + int(rows[i])}"
             raise InputError(f"count column {column!r}: {problem}", Location(f"{defn.file}!{cell}"))
-    if decimal:
+    if decimal and whole:
         notes.append(Note(Location(defn.file), f"counts in column {column!r} written as text with "
                                                "a zero decimal part were read as whole numbers"))
     return out

@@ -16,6 +16,7 @@ import numpy as np
 from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
 from missingstats.inputs.tables.columns import (
+    attribute_columns,
     code_text,
     count_problem,
     grouped_pattern,
@@ -24,11 +25,15 @@ from missingstats.inputs.tables.columns import (
 )
 from missingstats.inputs.tables.model import CodeBook, Locator, Table
 from missingstats.inputs.tables.spec import TableDef, column_letters
+from missingstats.inputs.tables.units import unit as unit_of
 
 ARROW_INTEGRAL = r"^[+-]?[0-9]+(\.0*)?$"  # after trimming whitespace
+ARROW_DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
 
 
-def load_table(defn: TableDef, book: CodeBook) -> Table:
+def load_table(defn: TableDef, book: CodeBook, hierarchies: dict | None = None) -> Table:
+    """The one entry for every format: the file's columns, then `build` (codes to ids, rows
+    a filter excludes dropped, then the values parsed, flags and rounding attached)."""
     if not defn.path.exists():
         raise InputError(f"table file {defn.file} does not exist (paths are relative to the spec)",
                          _spec_where(defn))
@@ -38,9 +43,19 @@ def load_table(defn: TableDef, book: CodeBook) -> Table:
         from missingstats.inputs.tables.excel import read_excel
 
         columns, locator = read_excel(defn)
+    elif defn.format == "json-stat":
+        from missingstats.inputs.tables.jsonstat import read_jsonstat
+
+        columns, numbers = read_jsonstat(defn)
+        locator = Locator(defn.file, "json-stat", 0, numbers)
+    elif defn.format == "sdmx-ml":
+        from missingstats.inputs.tables.sdmx import read_sdmx_ml
+
+        columns, numbers = read_sdmx_ml(defn, needed_columns(defn))
+        locator = Locator(defn.file, "sdmx-ml", 0, numbers)
     else:
         columns, locator = read_arrow(defn)
-    return build(defn, columns, locator, book)
+    return build(defn, columns, locator, book, hierarchies or {})
 
 
 def _spec_where(defn: TableDef) -> Location:
@@ -60,6 +75,8 @@ def read_arrow(defn: TableDef):
     else:
         table, header = _read_csv(defn, cols)
         locator = Locator(defn.file, "csv", defn.header_row + 1, {})
+    if defn.format == "sdmx-csv":
+        header = [_sdmx_id(h) for h in header]
     locator.columns = {c: header.index(c) + 1 for c in cols}
     if defn.format == "parquet":
         return table, locator  # columns read one at a time while building (less memory)
@@ -67,6 +84,11 @@ def read_arrow(defn: TableDef):
     out["__len__"] = table.num_rows
     del table
     return _drop_blank_rows(out, cols), locator
+
+
+def _sdmx_id(column: str) -> str:
+    """SDMX-CSV with labels writes 'geo: Geopolitical entity'; the id is before the colon."""
+    return column.split(":", 1)[0].strip()
 
 
 def _read_parquet(defn: TableDef, cols: list[str]):
@@ -108,11 +130,20 @@ class ParquetColumns:
     def pop(self, key: str, default=None):
         return default
 
+    def get(self, key: str, default=None):
+        return self[key] if key in self else default
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.pf.schema_arrow.names
+
 
 def _read_csv(defn: TableDef, cols: list[str]):
     import pyarrow as pa
 
     header = list(defn.header) if defn.header else _csv_header(defn)
+    if defn.format == "sdmx-csv" and any(":" in h for h in header):
+        defn = _with_header(defn, [_sdmx_id(h) for h in header])
+        header = list(defn.header)
     missing_columns(defn, header, cols)
     dup = sorted({h for h in header if header.count(h) > 1 and h in cols})
     if dup:
@@ -121,8 +152,11 @@ def _read_csv(defn: TableDef, cols: list[str]):
         )
     measures = [defn.measure_column] if defn.measure_column else list(defn.wide.cells)
     types = {c: pa.dictionary(pa.int32(), pa.string()) for c in defn.dimensions.values()}
+    types.update({c: pa.dictionary(pa.int32(), pa.string()) for c in attribute_columns(defn)
+                  if c not in types and c != defn.decimals_column})
+    number = pa.int64() if defn.unit == "count" else pa.float64()
     try:
-        return _csv(defn, cols, {**types, **{m: pa.int64() for m in measures}}, True), header
+        return _csv(defn, cols, {**types, **{m: number for m in measures}}, True), header
     except _Conversion:
         # Not all counts are plain integers: read them as text and say which cell is wrong.
         table = _csv(defn, cols, {**types, **{m: pa.string() for m in measures}}, True)
@@ -189,6 +223,13 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
     if last is not None:
         table = table.slice(0, max(last - defn.header_row, 0))
     return table
+
+
+def _with_header(defn: TableDef, header: list[str]) -> TableDef:
+    """The same table read with these column names (the file's header line skipped)."""
+    import dataclasses
+
+    return dataclasses.replace(defn, header=header, header_row=defn.header_row)
 
 
 def _csv_header(defn: TableDef) -> list[str]:
@@ -270,8 +311,11 @@ def _drop_blank_rows(columns: dict, cols: list[str]) -> dict:
 # --- columns -> Table --------------------------------------------------------------------
 
 
-def build(defn: TableDef, columns: dict, locator: Locator, book: CodeBook) -> Table:
-    """Dimension codes to ids, counts validated, wide tables melted; provenance kept."""
+def build(defn: TableDef, columns: dict, locator: Locator, book: CodeBook,
+          hierarchies: dict | None = None) -> Table:
+    """Dimension codes to ids, rows a filter excludes dropped (before any value is parsed, so
+    a rate in an excluded row cannot abort), values validated, wide tables melted, flags and
+    rounding attached; provenance kept."""
     n = int(columns["__len__"])
     given = columns.pop("__row__", None)
     rows = _Identity() if given is None else np.asarray(given, dtype=np.int64)
@@ -282,11 +326,20 @@ def build(defn: TableDef, columns: dict, locator: Locator, book: CodeBook) -> Ta
     for dim, code in defn.constants.items():
         (cid,) = book.lookup(dim, [code])
         codes[dim] = np.full(n, cid, dtype=code_dtype(book.size(dim)))
+    keep = _kept_rows(defn, codes, book, hierarchies or {})
+    if keep is not None:
+        extra = [c for c in ("__decimals__",) if c in columns]
+        columns = _take_rows(columns, keep, [c for c in needed_columns(defn)
+                                             if c not in defn.dimensions.values()] + extra)
+        codes = {d: c[keep] for d, c in codes.items()}
+        rows = np.flatnonzero(keep) if isinstance(rows, _Identity) else rows[keep]
+        n = int(keep.sum())
     if defn.wide is None:
         value = parse_counts(columns[defn.measure_column], defn.measure_column, defn, locator, rows,
                              notes)
         table = Table(defn, defn.all_dimensions, codes, value, given_rows(rows),
                       locator.columns[defn.measure_column], locator, notes)
+        _attributes(table, columns, defn, locator, rows)
     else:
         wide = defn.wide
         k = len(wide.cells)
@@ -301,7 +354,126 @@ def build(defn: TableDef, columns: dict, locator: Locator, book: CodeBook) -> Ta
         source = np.arange(n) if isinstance(rows, _Identity) else rows
         table = Table(defn, defn.all_dimensions, melted, value, np.repeat(source, k), col_idx,
                       locator, notes)
+        if defn.rounded is not None:
+            table.half = defn.rounded / 2
     return table
+
+
+def _kept_rows(defn: TableDef, codes: dict, book: CodeBook, hierarchies: dict) -> np.ndarray | None:
+    """Rows the filters on row dimensions keep (None: all); wide dimensions are filtered
+    after melting, since their codes are columns, not rows."""
+    keep = None
+    for f in defn.filters:
+        if f.dimension not in codes or (defn.wide and f.dimension in defn.wide.dimensions):
+            continue
+        if f.level is not None and f.dimension not in hierarchies:
+            continue
+        allowed = book.allowed(f, hierarchies)
+        size = book.size(f.dimension)
+        if len(allowed) < size:
+            allowed = np.concatenate([allowed, np.zeros(size - len(allowed), dtype=bool)])
+        mask = allowed[codes[f.dimension]]
+        keep = mask if keep is None else keep & mask
+    return keep
+
+
+def _take_rows(columns: dict, keep: np.ndarray, names: list[str]) -> dict:
+    """The value and attribute columns of the kept rows only (Arrow, lists or lazy Parquet)."""
+    import pyarrow as pa
+
+    mask = pa.array(keep)
+    out = {}
+    for c in dict.fromkeys(names):
+        if c not in columns:
+            continue
+        arr = columns[c]
+        if isinstance(arr, list):
+            out[c] = [v for v, k in zip(arr, keep) if k]
+        elif isinstance(arr, np.ndarray):
+            out[c] = arr[keep]
+        else:
+            out[c] = arr.filter(mask)
+    out["__len__"] = int(keep.sum())
+    return out
+
+
+def _attributes(table: Table, columns: dict, defn: TableDef, locator: Locator, rows) -> None:
+    """Flags (class bits per distinct text) and the rounding of every cell."""
+    if defn.flags is not None:
+        present = [c for c in defn.flags.columns if c in columns]
+        if present:
+            table.flag, table.flag_texts = flag_ids([columns[c] for c in present])
+            table.flag_bits = defn.flags.classify(table.flag_texts)
+    if defn.rounded is not None:
+        table.half = defn.rounded / 2
+        return
+    raw = columns.get("__decimals__")
+    if raw is None and defn.decimals_column and defn.decimals_column in columns:
+        raw = _decimals(columns[defn.decimals_column], defn, locator, rows)
+    if raw is not None:
+        raw = np.asarray(raw, dtype=np.float64)
+        table.half = np.where(np.isnan(raw), 0.0, 0.5 * 10.0 ** -np.nan_to_num(raw))
+
+
+def _decimals(arr, defn: TableDef, locator: Locator, rows) -> np.ndarray:
+    """SDMX's DECIMALS attribute per row (digits after the point; empty: exact)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    if pa.types.is_dictionary(chunked.type):
+        chunked = chunked.cast(chunked.type.value_type)
+    col = locator.columns.get(defn.decimals_column or "", 0)
+    if pa.types.is_integer(chunked.type) or pa.types.is_floating(chunked.type):
+        values = np.asarray(chunked.cast(pa.float64()).to_numpy(), dtype=np.float64)
+    else:
+        text = pc.utf8_trim_whitespace(chunked.cast(pa.string()))
+        ok = pc.or_kleene(pc.match_substring_regex(text, r"^[0-9]{1,2}$"), pc.equal(text, ""))
+        ok = np.asarray(ok.fill_null(True).to_numpy(zero_copy_only=False))
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            raise InputError(f"DECIMALS {text[i].as_py()!r} is not a number of decimals",
+                             _loc(locator, int(rows[i]), col))
+        values = pc.cast(pc.if_else(pc.equal(text, ""), None, text), pa.float64())
+        values = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        bad = (values > 15) | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError("DECIMALS is a whole number of decimals from 0 to 15",
+                         _loc(locator, int(rows[i]), col))
+    return values
+
+
+def flag_ids(arrays: list) -> tuple[np.ndarray, list[str]]:
+    """Per cell an index into the distinct flag texts ("" first: no flag); several flag
+    columns (OBS_STATUS and CONF_STATUS) are joined with a comma. Work per distinct text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    per_column = []
+    for arr in arrays:
+        if isinstance(arr, list):
+            arr = pa.array(["" if v is None else str(v) for v in arr], type=pa.string())
+        chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+        if pa.types.is_dictionary(chunked.type):
+            chunked = chunked.cast(chunked.type.value_type)
+        chunked = pc.fill_null(chunked.cast(pa.string()), "")
+        enc = pc.dictionary_encode(chunked).combine_chunks()
+        texts = [str(t).strip() for t in enc.dictionary.to_pylist()]
+        per_column.append((np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
+                           texts))
+    if len(per_column) == 1:
+        combined, labels = per_column[0]
+    else:
+        stacked = np.stack([i for i, _ in per_column], axis=1)
+        uniq, combined = np.unique(stacked, axis=0, return_inverse=True)
+        labels = [",".join(t for t in (per_column[c][1][u[c]] for c in range(len(per_column))) if t)
+                  for u in uniq]
+    names = [""] + [t for t in dict.fromkeys(labels) if t]
+    where = {t: i for i, t in enumerate(names)}
+    lookup = np.array([where[t] for t in labels] or [0], dtype=np.int32)
+    return lookup[np.asarray(combined).reshape(-1)], names
 
 
 def code_dtype(size: int):
@@ -422,6 +594,8 @@ def _integer_ids(chunked, dim: str, book: CodeBook) -> np.ndarray:
 
 def _loc(locator: Locator, row: int, column: int) -> Location:
     loc = locator.locate(row, column)
+    if locator.kind in ("json-stat", "sdmx-ml"):
+        return loc
     if locator.kind == "excel":
         return Location(f"{locator.file}!{loc.cell}")
     return Location(locator.file, loc.line, loc.column)
@@ -455,12 +629,12 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
                 part[:] = chunk.to_numpy(zero_copy_only=False)
             at += len(chunk)
         if pa.types.is_floating(t):
-            with np.errstate(invalid="ignore"):
-                bad = np.flatnonzero(np.isinf(values) | (values != np.floor(values)) & ~np.isnan(values))
+            unit = unit_of(defn.unit)
+            bad = np.flatnonzero(unit.rejects(values))
             if len(bad):
                 i = int(bad[0])
                 raise InputError(
-                    f"count column {column!r}: {number_text(values[i])} is not a whole number"
+                    f"{_what(defn)} column {column!r}: {unit.problem(float(values[i]))}"
                     + _more(len(bad)), _loc(locator, int(rows[i]), col),
                 )
         return values
@@ -474,20 +648,21 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
                                   stripped)
         missing = pc.is_in(stripped, value_set=pa.array(defn.missing_values, pa.string()))
         missing = pc.or_kleene(missing, pc.is_null(text)).fill_null(True)
-        ok = pc.or_kleene(missing, pc.match_substring_regex(stripped, ARROW_INTEGRAL))
+        pattern = ARROW_INTEGRAL if unit_of(defn.unit).whole else ARROW_DECIMAL
+        ok = pc.or_kleene(missing, pc.match_substring_regex(stripped, pattern))
         ok = np.asarray(ok.fill_null(False).to_numpy(zero_copy_only=False))
         if not ok.all():
             bad = np.flatnonzero(~ok)
             i = int(bad[0])
             raw = text[i].as_py()
             raise InputError(
-                f"count column {column!r}: {count_problem(raw, defn)}" + _more(len(bad)),
+                f"{_what(defn)} column {column!r}: {count_problem(raw, defn)}" + _more(len(bad)),
                 _loc(locator, int(rows[i]), col),
             )
         values = pc.cast(pc.if_else(missing, None, stripped), pa.float64())
         values = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
         decimal = pc.match_substring(stripped, ".").fill_null(False)
-        if pc.any(decimal).as_py():
+        if unit_of(defn.unit).whole and pc.any(decimal).as_py():
             notes.append(Note(
                 Location(defn.file),
                 f"counts in column {column!r} written with a decimal part of zero (such as 12.0) "
@@ -497,6 +672,10 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
     raise InputError(
         f"column {column!r} holds {t}, not counts", Location(defn.file, None, col)
     )
+
+
+def _what(defn: TableDef) -> str:
+    return "count" if defn.unit == "count" else defn.unit
 
 
 def number_text(v: float) -> str:

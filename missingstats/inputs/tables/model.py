@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from missingstats.core.errors import Location
+from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
-from missingstats.inputs.tables.spec import Hierarchy, TableDef, column_letters
+from missingstats.inputs.tables.spec import Filter, Hierarchy, TableDef, column_letters, levels
 
 
 class CodeBook:
@@ -52,6 +52,43 @@ class CodeBook:
     def label(self, dim: str, code_id: int) -> str:
         return self.codes[dim][int(code_id)]
 
+    def allowed(self, f: Filter, hierarchies: dict[str, Hierarchy]) -> np.ndarray:
+        """Bool per code id of the filter's dimension: which codes a filter keeps."""
+        from missingstats.core.errors import suggest
+
+        size = max(self.size(f.dimension), 1)
+        keep = np.zeros(size, dtype=bool)
+        if f.level is not None:
+            depth = levels(hierarchies[f.dimension])
+            codes = [c for c, d in depth.items() if d == f.level]
+            if not codes:
+                raise InputError(f"the hierarchy of {f.dimension!r} has no level {f.level} "
+                                 f"(levels 0 to {max(depth.values())})", f.location)
+        elif f.period is not None:
+            return self.in_period(f.dimension, f.period, size)
+        else:
+            codes = f.codes or []
+        ids = self.ids.get(f.dimension, {})
+        unknown = [c for c in codes if c not in ids]
+        if unknown and f.level is None:
+            raise InputError(
+                f"{unknown[0]!r} is not a code of {f.dimension!r}{suggest(unknown[0], ids)}",
+                f.location,
+            )
+        keep[[ids[c] for c in codes if c in ids]] = True
+        return keep
+
+    def in_period(self, dim: str, bounds: tuple[str | None, str | None], size: int) -> np.ndarray:
+        """Bool per code id: time codes lying wholly within [from, to] (other codes: no)."""
+        from missingstats.language import periods
+
+        start, end = (periods.parse(b) if b is not None else None for b in bounds)
+        keep = np.zeros(size, dtype=bool)
+        for i, code in enumerate(self.codes.get(dim, [])):  # per distinct code
+            got = periods.parse(code)
+            keep[i] = got is not None and periods.within(got, start, end)
+        return keep
+
 
 @dataclass
 class Locator:
@@ -64,6 +101,10 @@ class Locator:
     sheet: str | None = None
 
     def locate(self, row: int, column: int) -> Location:
+        if self.kind == "json-stat":  # the value's position in `value`, as a JSON Pointer
+            return Location(self.file, None, None, f"/value/{int(row)}")
+        if self.kind == "sdmx-ml":  # the observation's line
+            return Location(self.file, int(row), None)
         line = int(self.first_line + row)
         cell = None
         if self.kind == "excel":
@@ -71,6 +112,9 @@ class Locator:
         return Location(self.file, line, int(column), cell)
 
     def where(self, row: int, column: int) -> str:
+        if self.kind in ("json-stat", "sdmx-ml"):
+            loc = self.locate(row, column)
+            return f"{loc.file}#{loc.cell}" if loc.cell else f"{loc.file}:{loc.line}"
         if self.kind == "excel":
             return f"{self.file}!{self.sheet}!{column_letters(int(column))}{self.first_line + row}"
         return f"{self.file}:{self.first_line + row}:{column}"
@@ -86,6 +130,29 @@ class Table:
     col: np.ndarray | int  # 1-based input column of the measure, per cell or for all
     locator: Locator
     notes: list[Note] = field(default_factory=list)
+    flag: np.ndarray | None = None  # per cell: index into flag_texts (0: no flag)
+    flag_texts: list[str] = field(default_factory=lambda: [""])
+    flag_bits: np.ndarray | None = None  # per flag text: inputs/tables/flags.py class bits
+    half: np.ndarray | float = 0.0  # per cell (or for all): half the rounding unit
+
+    def flag_text(self, cell: int) -> str | None:
+        """The cell's flag as published, when it matters (confidential, estimated or
+        provisional); other flags (SDMX's A for a normal value, F for free) are not shown."""
+        if self.flag is None:
+            return None
+        i = int(self.flag[cell])
+        if self.flag_bits is not None and not self.flag_bits[i]:
+            return None
+        text = self.flag_texts[i]
+        if "," in text and self.defn.flags is not None:  # OBS_STATUS,CONF_STATUS: keep what matters
+            text = ",".join(p for p in text.split(",") if self.defn.flags.classify([p])[0]) or text
+        return text or None
+
+    def cell_bits(self) -> np.ndarray | None:
+        """Class bits per cell (None: no flags)."""
+        if self.flag is None or self.flag_bits is None or not self.flag_bits.any():
+            return None
+        return self.flag_bits[self.flag]
 
     @property
     def name(self) -> str:
@@ -117,9 +184,11 @@ class Table:
     def subset(self, keep: np.ndarray) -> Table:
         row = np.flatnonzero(keep) if self.row is None else self.row[keep]
         col = self.col if isinstance(self.col, int) else self.col[keep]
+        half = self.half[keep] if isinstance(self.half, np.ndarray) else self.half
         return Table(
             self.defn, self.dims, {d: c[keep] for d, c in self.codes.items()}, self.value[keep],
             row, col, self.locator, self.notes,
+            None if self.flag is None else self.flag[keep], self.flag_texts, self.flag_bits, half,
         )
 
     def frame(self, book: CodeBook):

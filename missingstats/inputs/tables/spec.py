@@ -27,18 +27,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from missingstats.core.errors import InputError, Location
+from missingstats.core.errors import InputError, Location, suggest
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.keys import Key, Table
+from missingstats.inputs.tables.flags import TABLE as FLAGS
+from missingstats.inputs.tables.flags import FlagSpec, parse_flags
+from missingstats.inputs.tables.units import UNITS
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-           ".xlsx": "excel", ".xlsm": "excel"}
+           ".xlsx": "excel", ".xlsm": "excel", ".json": "json-stat", ".xml": "sdmx-ml"}
 POLICIES = ("not-evaluable", "zero", "fail")
+# Formats that describe themselves: their dimensions, measure and flags come from the file.
+PUBLISHED = ("sdmx-csv", "sdmx-ml", "json-stat")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RANGE = re.compile(r"([A-Z]{1,3})([1-9][0-9]*):([A-Z]{1,3})([1-9][0-9]*)\Z")
 DEFAULT_MISSING = ("", "NA")
-FORMAT_NAMES = ("csv", "tsv", "parquet", "excel", "xlsx")
+FORMAT_NAMES = ("csv", "tsv", "parquet", "excel", "xlsx", *PUBLISHED)
 THOUSANDS_WORDS = {"space": " ", "comma": ",", "apostrophe": "'", "dot": ".", "nbsp": "\u00a0"}
 
 # --- the keys of a table spec's mappings (checked here, and the tables JSON Schema) ---------
@@ -54,7 +59,13 @@ FILTER_LEVEL = Table("filterLevel", "a filter", "The codes at one level of the h
     Key("level", {"type": "integer", "minimum": 0}, "0: the top codes, 1: their parts, ...",
         required=True, missing="a filter is a list of codes or {level: N}"),
 ))
-FILTER_VALUE = {"anyOf": [kt.CODE, {"type": "array", "items": kt.CODE, "minItems": 1}, FILTER_LEVEL]}
+FILTER_PERIOD = Table("filterPeriod", "a period filter", "Time codes within a range of periods "
+                      "(2015, 2020-Q1, 2020-03 ...).", (
+    Key("from", {"anyOf": [kt.STRING, {"type": "integer"}]}, "The first period (open: none)."),
+    Key("to", {"anyOf": [kt.STRING, {"type": "integer"}]}, "The last period (open: none)."),
+))
+FILTER_VALUE = {"anyOf": [kt.CODE, {"type": "array", "items": kt.CODE, "minItems": 1}, FILTER_LEVEL,
+                          FILTER_PERIOD]}
 CROSS_TAB_COLUMN = {"type": "object", "required": ["column"], "properties": {"column": kt.STRING},
                     "additionalProperties": kt.CODE}
 WIDE = Table(
@@ -75,12 +86,20 @@ WIDE = Table(
 )
 TABLE = Table("table", "a table", "One table file and how to read it.", (
     Key("path", kt.STRING, "The table file, relative to this spec.", required=True),
-    Key("format", {"enum": list(FORMAT_NAMES)}, "Needed only when the suffix does not tell."),
-    Key("dimensions", NAME_COLUMNS, required=True),
+    Key("format", {"enum": list(FORMAT_NAMES)}, "Needed only when the file does not tell."),
+    Key("dimensions", NAME_COLUMNS, "The code columns (SDMX and JSON-stat: default from the "
+        "file)."),
     Key("measure", {"anyOf": [kt.NAME, {"type": "object", "propertyNames": kt.NAME,
+                                         "properties": {"unit": {"enum": list(UNITS)}},
                                          "additionalProperties": kt.STRING,
-                                         "minProperties": 1, "maxProperties": 1}]},
-        "The count column: a name or {name: column}."),
+                                         "minProperties": 1, "maxProperties": 2}]},
+        "The measure column: a name or {name: column}, with `unit: amount` for decimals."),
+    Key("rounded", {"type": "number", "exclusiveMinimum": 0},
+        "The rounding unit of the published values (0.1): each hierarchy gets half of it per "
+        "cell as tolerance. SDMX DECIMALS and JSON-stat unit.decimals give it per cell."),
+    Key("flags", FLAGS),
+    Key("dataset", kt.STRING, "JSON-stat: the dataset of a collection or bundle (its id, or "
+        "its position from 1)."),
     Key("wide", WIDE),
     Key("constants", {"type": "object", "propertyNames": kt.NAME, "additionalProperties": kt.CODE},
         "Dimensions the file does not hold as a column: dimension: code, e.g. {year: 2020}."),
@@ -105,19 +124,40 @@ TABLE = Table("table", "a table", "One table file and how to read it.", (
         "Dimension columns whose blank cells repeat the code above (merged cells in published "
         "tables)."),
     Key("description", kt.TEXT, "What the table holds."),
-), also={"anyOf": [{"required": ["measure"]}, {"required": ["wide"]}]})
+))
 CODELIST = Table("codelist", "a code list hierarchy", "A parent/child code list file.", (
-    Key("codelist", kt.STRING, "The file (CSV, TSV or Parquet), relative to this spec.",
-        required=True),
+    Key("codelist", kt.STRING, "The file (CSV, TSV, Parquet, or an SDMX structure message), "
+        "relative to this spec.", required=True),
     Key("code", kt.STRING, "Its column of codes (default: code)."),
     Key("parent", kt.STRING, "Its column of parent codes (default: parent; none: a flat list)."),
     Key("delimiter", kt.STRING, "CSV: one character."),
+    Key("id", kt.STRING, "SDMX: the hierarchy or code list to use (default: the only one)."),
+))
+FROM_TABLE = Table("fromTable", "a hierarchy from a table", "The hierarchy a published table "
+                   "carries: JSON-stat `child`.", (
+    Key("from", kt.STRING, "A table name, or `dataset` for the table that has the dimension.",
+        required=True),
+))
+PERIOD = {"anyOf": [kt.STRING, {"type": "integer"}]}
+DATED_PART = Table("datedPart", "a dated part", "A part in force from and/or until a period of "
+                   "the time dimension.", (
+    Key("code", kt.CODE, "The part's code.", required=True),
+    Key("valid_from", PERIOD, "The first period it is a part in (2013, 2020-Q1 ...)."),
+    Key("valid_to", PERIOD, "The last period it is a part in."),
 ))
 HIERARCHY = kt.Shared("hierarchy", {
-    "description": "{total: [parts], ...} inline, or a parent/child code list file.",
-    "anyOf": [CODELIST, {"type": "object", "not": {"required": ["codelist"]}, "minProperties": 1,
-                         "additionalProperties": {"type": "array", "items": kt.CODE, "minItems": 1}}],
+    "description": "{total: [parts], ...} inline (a part may be {code, valid_from, valid_to}), "
+                   "a parent/child code list file, or {from: dataset}.",
+    "anyOf": [CODELIST, FROM_TABLE, {
+        "type": "object", "not": {"anyOf": [{"required": ["codelist"]}, {"required": ["from"]}]},
+        "minProperties": 1, "additionalProperties": {
+            "type": "array", "items": {"anyOf": [kt.CODE, DATED_PART]}, "minItems": 1}}],
 })
+MISSING_CELLS = Table("missingCells", "'missing_cells'", "Absent rows and empty values apart "
+                      "(VTL: a missing data point against a NULL measure).", (
+    Key("absent", {"enum": list(POLICIES)}, "A cell whose row is absent."),
+    Key("empty", {"enum": list(POLICIES)}, "A row whose value is empty or a missing marker."),
+))
 SPEC = Table(
     "tableSpec", "a table spec", "Tables (CSV, TSV, Parquet, Excel) with their dimensions, measure "
     "and hierarchies, for `missingstats check`.", (
@@ -126,8 +166,11 @@ SPEC = Table(
             "The tables by name (rules refer to them by it).", required=True),
         Key("hierarchies", {"type": "object", "additionalProperties": HIERARCHY},
             "Per dimension: its total and parts."),
-        Key("missing_cells", {"enum": list(POLICIES), "default": "not-evaluable"},
-            "A missing part is not evaluable, zero, or a failure."),
+        Key("missing_cells", {"anyOf": [{"enum": list(POLICIES), "default": "not-evaluable"},
+                                        MISSING_CELLS]},
+            "A missing part is not evaluable, zero, or a failure; or {absent: ..., empty: ...}."),
+        Key("time", kt.NAME, "The time dimension (default: one named time, TIME_PERIOD, "
+            "period or year): dated hierarchy edges are checked per period of it."),
         Key("implied", {**kt.BOOLEAN, "default": True},
             "Rules implied by the structure: unique cells, known codes, one per hierarchy."),
         Key("rules", kt.RULES),
@@ -145,6 +188,8 @@ class Filter:
     codes: list[str] | None
     level: int | None
     location: Location
+    period: tuple[str | None, str | None] | None = None  # time codes within [from, to]
+    negate: bool = False  # keep the codes the filter does NOT name (`when: {not: ...}`)
 
 
 @dataclass
@@ -189,6 +234,11 @@ class TableDef:
     fill_down: list[str] = field(default_factory=list)  # dimensions whose blanks repeat the row above
     constants: dict[str, str] = field(default_factory=dict)  # dimension -> the one code of a table
     header: list[str] | None = None  # column names replacing the file's header (or its absence)
+    unit: str = "count"  # what the measure holds (inputs/tables/units.py)
+    rounded: float | None = None  # the rounding unit of every published value
+    flags: FlagSpec | None = None  # observation flags (also implied by SDMX and JSON-stat)
+    dataset: str | None = None  # JSON-stat: the dataset of a collection or bundle
+    decimals_column: str | None = None  # SDMX-CSV: the DECIMALS attribute column
 
     @property
     def all_dimensions(self) -> list[str]:
@@ -205,6 +255,8 @@ class Hierarchy:
     edges: list[tuple[str, str]]
     location: Location
     source: str = "inline"  # or the code list file as shown in reports
+    # (parent, child) -> (valid_from, valid_to) period texts, None for an open end
+    validity: dict[tuple[str, str], tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,10 +265,12 @@ class TableSpec:
     base: Path
     tables: dict[str, TableDef]
     hierarchies: dict[str, Hierarchy]
-    missing_cells: str = "not-evaluable"
+    missing_cells: str = "not-evaluable"  # for absent cells (and empty ones, unless told apart)
     implied: bool = True
     rules: sy.Node | None = None
     location: Location = field(default_factory=lambda: Location(""))
+    empty_cells: str = "not-evaluable"  # for present rows whose value is empty
+    time: str | None = None  # the time dimension (dated hierarchy edges, period filters)
 
     def tables_with(self, *dims: str) -> list[TableDef]:
         return [t for t in self.tables.values() if all(d in t.all_dimensions for d in dims)]
@@ -244,10 +298,6 @@ def load_spec(path: str, top: sy.Mapping) -> TableSpec:
     tables_node = sy.expect_mapping(top["tables"], "'tables'")
     if not tables_node:
         raise InputError("'tables' names no table", tables_node.location)
-    hierarchies: dict[str, Hierarchy] = {}
-    if "hierarchies" in top:
-        for dim, node in sy.expect_mapping(top["hierarchies"], "'hierarchies'").items():
-            hierarchies[str(dim)] = parse_hierarchy(str(dim), node, path, base, dim.location)
     tables = {}
     for name, node in tables_node.items():
         if not NAME.match(name):
@@ -256,9 +306,17 @@ def load_spec(path: str, top: sy.Mapping) -> TableSpec:
                 "can refer to it", name.location,
             )
         tables[str(name)] = parse_table(str(name), node, path, base, name.location)
+    hierarchies: dict[str, Hierarchy] = {}
+    if "hierarchies" in top:
+        for dim, node in sy.expect_mapping(top["hierarchies"], "'hierarchies'").items():
+            hierarchies[str(dim)] = parse_hierarchy(str(dim), node, path, base, dim.location,
+                                                    tables)
     spec = TableSpec(path, base, tables, hierarchies, location=top.location)
     if "missing_cells" in top:
-        spec.missing_cells = sy.expect_choice(top["missing_cells"], POLICIES, "missing_cells")
+        spec.missing_cells, spec.empty_cells = _missing_cells(top["missing_cells"])
+    else:
+        spec.empty_cells = spec.missing_cells
+    spec.time = _time_dimension(top, spec)
     if "implied" in top:
         spec.implied = sy.expect_bool(top["implied"], "'implied'")
     spec.rules = top.get("rules")
@@ -274,7 +332,38 @@ def load_spec(path: str, top: sy.Mapping) -> TableSpec:
                 raise InputError(
                     f"filter by level needs a hierarchy for {f.dimension!r}", f.location
                 )
+    dated = [h for h in hierarchies.values() if h.validity]
+    if dated and spec.time is None:
+        raise InputError(
+            f"the hierarchy of {dated[0].dimension!r} has dated edges (valid_from/valid_to), "
+            "but the tables have no time dimension; name it with 'time:'", dated[0].location)
     return spec
+
+
+TIME_NAMES = ("time", "TIME_PERIOD", "TIME", "period", "year", "Year")
+
+
+def _time_dimension(top: sy.Mapping, spec: TableSpec) -> str | None:
+    """`time:`, else the one dimension with a usual name for time (None: there is none)."""
+    if "time" in top:
+        name = str(sy.expect_string(top["time"], "'time'"))
+        if name not in spec.dimensions:
+            raise InputError(f"time dimension {name!r} is not a dimension of any table "
+                             f"(dimensions: {', '.join(spec.dimensions)})", top["time"].location)
+        return name
+    found = [d for d in TIME_NAMES if d in spec.dimensions]
+    return found[0] if len(found) == 1 else None
+
+
+def _missing_cells(node: sy.Node) -> tuple[str, str]:
+    """(absent, empty): one word for both, or {absent: ..., empty: ...}."""
+    if isinstance(node, sy.Mapping):
+        m = MISSING_CELLS.mapping(node)
+        absent = sy.expect_choice(m["absent"], POLICIES, "absent") if "absent" in m else POLICIES[0]
+        empty = sy.expect_choice(m["empty"], POLICIES, "empty") if "empty" in m else absent
+        return absent, empty
+    policy = sy.expect_choice(node, POLICIES, "missing_cells")
+    return policy, policy
 
 
 def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Location) -> TableDef:
@@ -282,46 +371,105 @@ def parse_table(name: str, node: sy.Node, spec_path: str, base: Path, where: Loc
     where the data sits in the file, how its text is read, which rows are kept."""
     m = TABLE.mapping(node, f"table {name!r}", f"table {name!r}")
     rel = sy.expect_string(m["path"], "a table path")
-    fmt = _format(m, rel)
-    dimensions, constants, wide, measure, measure_col = _columns(m, name)
+    fmt = _format(m, rel, base / str(rel))
+    dataset = str(sy.expect_string(m["dataset"], "'dataset'")) if "dataset" in m else None
+    if dataset is not None and fmt != "json-stat":
+        raise InputError("'dataset' applies to JSON-stat collections and bundles", m["dataset"].location)
+    described = None
+    if fmt in PUBLISHED:
+        from missingstats.inputs.tables.published import describe
+
+        described = describe(fmt, base / str(rel), shown_path(spec_path, str(rel)), dataset,
+                             rel.location)
+        for key in ("wide", "header", "header_row", "last_row", "fill_down", "thousands"):
+            if key in m:
+                raise InputError(f"{key!r} does not apply to {fmt} tables (they describe "
+                                 "themselves)", m[key].location)
+    dimensions, constants, wide, measure, measure_col, unit = _columns(m, name, described)
     sheet, cell_range, header, header_row, last_row = _layout(m, fmt)
     thousands = _thousands(m["thousands"]) if "thousands" in m else None
     fill_down = _fill_down(m["fill_down"], dimensions, name) if "fill_down" in m else []
     delimiter = _delimiter(m, fmt, str(rel))
     encoding = str(sy.expect_string(m["encoding"], "'encoding'")) if "encoding" in m else "utf-8"
     missing = _missing_values(m["missing_values"]) if "missing_values" in m else list(DEFAULT_MISSING)
+    if fmt in ("sdmx-csv", "sdmx-ml") and "NaN" not in missing:
+        missing.append("NaN")  # SDMX writes a missing observation value as NaN
     known = set(dimensions) | set(constants) | set(wide.dimensions if wide else ())
     filters = _filters(m["filter"], known, name) if "filter" in m else []
+    flags = parse_flags(m["flags"]) if "flags" in m else None
+    if described is not None and flags is None and described.flag_columns:
+        flags = FlagSpec(list(described.flag_columns))
+    rounded = None
+    if "rounded" in m:
+        rounded = sy.parse_number(m["rounded"], "'rounded'")
+        if not rounded > 0:
+            raise InputError("'rounded' is the rounding unit, such as 0.1 or 1000", m["rounded"].location)
     return TableDef(
         name=name, path=base / str(rel), file=shown_path(spec_path, str(rel)), format=fmt,
         dimensions=dimensions, measure=measure, measure_column=measure_col, wide=wide,
         filters=filters, sheet=sheet, cell_range=cell_range, header_row=header_row,
         delimiter=delimiter, encoding=encoding, missing_values=missing, location=where,
         path_location=rel.location, last_row=last_row, thousands=thousands, fill_down=fill_down,
-        constants=constants, header=header,
+        constants=constants, header=header, unit=unit, rounded=rounded, flags=flags,
+        dataset=dataset, decimals_column=described.decimals_column if described else None,
     )
 
 
-def _format(m: sy.Mapping, rel: sy.Scalar) -> str:
-    """The file format: `format:` if given, else told by the path's suffix."""
+def _format(m: sy.Mapping, rel: sy.Scalar, path: Path) -> str:
+    """The file format: `format:` if given, else told by the path's suffix (and a CSV whose
+    first column is SDMX-CSV's DATAFLOW or STRUCTURE is SDMX-CSV)."""
     fmt = FORMATS.get(Path(str(rel)).suffix.lower())
     if "format" in m:
         given = sy.expect_string(m["format"], "'format'")
         if given not in FORMAT_NAMES:
-            raise InputError("format is one of csv, tsv, parquet, excel", given.location)
-        fmt = {"tsv": "csv", "xlsx": "excel"}.get(str(given), str(given))
+            raise InputError(f"format is one of {', '.join(FORMAT_NAMES)}", given.location)
+        return {"tsv": "csv", "xlsx": "excel"}.get(str(given), str(given))
     if fmt is None:
         raise InputError(
-            f"cannot tell the format of {str(rel)!r} from its suffix; use .csv, .tsv, .parquet "
-            "or .xlsx, or say format: csv", rel.location,
+            f"cannot tell the format of {str(rel)!r} from its suffix; use .csv, .tsv, .parquet, "
+            ".xlsx, .json (JSON-stat) or .xml (SDMX-ML), or say format: csv", rel.location,
         )
+    if fmt == "csv" and _sdmx_csv_header(path):
+        return "sdmx-csv"
     return fmt
 
 
-def _columns(m: sy.Mapping, name: str
-             ) -> tuple[dict[str, str], dict[str, str], Wide | None, str, str | None]:
+def _sdmx_csv_header(path: Path) -> bool:
+    """Whether a CSV file starts like SDMX-CSV 1.0 (DATAFLOW) or 2.0 (STRUCTURE)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip(b'"')
+    return head.startswith((b"DATAFLOW", b"STRUCTURE"))
+
+
+def _measure(node: sy.Node) -> tuple[str, str, str]:
+    """(name, column, unit) of `measure: value`, `{value: Col}` or `{value: Col, unit: amount}`."""
+    unit = "count"
+    if isinstance(node, sy.Mapping) and "unit" in node:
+        unit = sy.expect_choice(node["unit"], tuple(UNITS), "the measure's unit")
+        rest = {k: v for k, v in node.items() if k != "unit"}
+        if len(rest) != 1:
+            raise InputError("'measure' is {name: column, unit: ...}", node.location)
+        ((key, col),) = rest.items()
+        _simple_name(key, "the measure name")
+        return str(key), str(sy.expect_string(col, f"the column of {key}")), unit
+    ((measure, column),) = _name_columns(node, "'measure'", single=True).items()
+    return measure, column, unit
+
+
+def _columns(m: sy.Mapping, name: str, described=None
+             ) -> tuple[dict[str, str], dict[str, str], Wide | None, str, str | None, str]:
     """Dimensions, constants, the wide layout and the measure, each column used once."""
-    dimensions = _name_columns(m["dimensions"], f"dimensions of {name!r}", allow_empty=True)
+    if "dimensions" in m:
+        dimensions = _name_columns(m["dimensions"], f"dimensions of {name!r}", allow_empty=True)
+    elif described is not None:
+        dimensions = {d: d for d in described.dimensions}
+    else:
+        raise InputError(f"table {name!r} needs 'dimensions'", m.location)
+    unit = "count"
     constants: dict[str, str] = {}
     if "constants" in m:
         for dim, code in sy.expect_mapping(m["constants"], "'constants'").items():
@@ -341,20 +489,31 @@ def _columns(m: sy.Mapping, name: str
         if "measure" in m:
             measure = str(_simple_name(sy.expect_string(m["measure"], "'measure'"), "a measure name"))
     else:
-        if "measure" not in m:
+        if "measure" in m:
+            measure, measure_col, unit = _measure(m["measure"])
+        elif described is not None:
+            measure, measure_col = described.measure
+        else:
             raise InputError(f"table {name!r} needs 'measure' (the count column) or 'wide'",
                              m.location)
-        (measure, measure_col), = _name_columns(m["measure"], "'measure'", single=True).items()
     if wide is not None and set(wide.dimensions) & set(constants):
         raise InputError("a dimension is both wide and a constant", wide.location)
     if measure in dimensions or measure in constants or (wide and measure in wide.dimensions):
-        raise InputError(f"{measure!r} is both a dimension and the measure", m["measure"].location)
+        raise InputError(f"{measure!r} is both a dimension and the measure",
+                         (m["measure"] if "measure" in m else m).location)
     columns = list(dimensions.values()) + ([measure_col] if measure_col else []) + (
         list(wide.cells) if wide else [])
     dup = sorted({c for c in columns if columns.count(c) > 1})
     if dup:
         raise InputError(f"column {dup[0]!r} is used twice in table {name!r}", m.location)
-    return dimensions, constants, wide, measure, measure_col
+    if described is not None:
+        absent = [c for c in columns if c not in described.columns]
+        if absent:
+            raise InputError(
+                f"table {name!r}: {described.file} has no {absent[0]!r}"
+                f"{suggest(absent[0], described.columns)} (it has: "
+                f"{', '.join(described.columns)})", m.location)
+    return dimensions, constants, wide, measure, measure_col, unit
 
 
 def _layout(m: sy.Mapping, fmt: str
@@ -522,6 +681,8 @@ def _wide(node: sy.Node, table: str) -> Wide:
 
 
 def _filter(dim: str, node: sy.Node, where: Location) -> Filter:
+    if isinstance(node, sy.Mapping) and ("from" in node or "to" in node):
+        return Filter(dim, None, None, where, period=period_range(node, f"the filter on {dim!r}"))
     if isinstance(node, sy.Mapping):
         FILTER_LEVEL.check(node, f"the filter on {dim!r}")
         return Filter(dim, None, sy.parse_count(node["level"], "'level'"), where)
@@ -531,6 +692,41 @@ def _filter(dim: str, node: sy.Node, where: Location) -> Filter:
     if not items:
         raise InputError("the filter lists no code", node.location)
     return Filter(dim, [str(sy.expect_string(i, "a code")) for i in items], None, where)
+
+
+def parse_when(node: sy.Mapping, spec: TableSpec, rule_id: str) -> list[Filter]:
+    """A rule's `when:`: {dimension: code | [codes] | {not: ...} | {from: P, to: P}}."""
+    out = []
+    for dim, value in node.items():
+        if dim not in spec.dimensions:
+            raise InputError(f"rule {rule_id!r}: 'when' names {str(dim)!r}, which is not a "
+                             f"dimension{suggest(str(dim), spec.dimensions)}", dim.location)
+        negate = isinstance(value, sy.Mapping) and "not" in value
+        if negate:
+            if len(value) != 1:
+                raise InputError("{not: codes} has no other key", value.location)
+            value = value["not"]
+        f = _filter(str(dim), value, dim.location)
+        if f.level is not None and str(dim) not in spec.hierarchies:
+            raise InputError(f"'when' by level needs a hierarchy for {str(dim)!r}", dim.location)
+        f.negate = negate
+        out.append(f)
+    return out
+
+
+def period_range(node: sy.Mapping, where: str) -> tuple[str | None, str | None]:
+    """`{from: 2015, to: 2020-Q2}` (either end may be left open)."""
+    from missingstats.language import periods
+
+    FILTER_PERIOD.check(node, where)
+    out: list[str | None] = []
+    for key in ("from", "to"):
+        text = str(sy.expect_string(node[key], f"'{key}'")) if key in node else None
+        if text is not None and periods.parse(text) is None:
+            raise InputError(f"{text!r} is not a period (2020, 2020-Q1, 2020-03, 2020-W05, "
+                             "2020-S1, 2020-03-15)", node[key].location)
+        out.append(text)
+    return out[0], out[1]
 
 
 def _col_number(letters: str) -> int:
@@ -565,15 +761,30 @@ def column_letters(col: int) -> str:
 
 # --- hierarchies -------------------------------------------------------------------------
 
-def parse_hierarchy(dim: str, node: sy.Node, spec_path: str, base: Path, where: Location) -> Hierarchy:
+def parse_hierarchy(dim: str, node: sy.Node, spec_path: str, base: Path, where: Location,
+                    tables: dict[str, TableDef] | None = None) -> Hierarchy:
     m = sy.expect_mapping(node, f"the hierarchy of {dim!r}")
     if "codelist" in m:
         CODELIST.check(m, f"the code list hierarchy of {dim!r}")
+        if str(m["codelist"]).lower().endswith(".xml"):
+            from missingstats.inputs.tables.sdmx import structure_hierarchy
+
+            rel = sy.expect_string(m["codelist"], "'codelist'")
+            wanted = str(sy.expect_string(m["id"], "'id'")) if "id" in m else None
+            shown = shown_path(spec_path, str(rel))
+            codes, edges, validity = structure_hierarchy(base / str(rel), shown, wanted, rel.location)
+            h = Hierarchy(dim, codes, edges, m.location, source=shown, validity=validity)
+            check_acyclic(h)
+            return h
         return load_codelist(dim, m, spec_path, base)
+    if "from" in m:
+        FROM_TABLE.check(m, f"the hierarchy of {dim!r}")
+        return _from_table(dim, m, tables or {})
     if not m:
         raise InputError(f"the hierarchy of {dim!r} is empty", m.location)
     codes: dict[str, None] = {}
     edges: list[tuple[str, str]] = []
+    validity: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for parent, kids in m.items():
         codes.setdefault(str(parent), None)
         items = sy.expect_sequence(kids, f"the parts of {str(parent)!r}")
@@ -581,6 +792,10 @@ def parse_hierarchy(dim: str, node: sy.Node, spec_path: str, base: Path, where: 
             raise InputError(f"{str(parent)!r} lists no parts", kids.location)
         seen = set()
         for kid in items:
+            if isinstance(kid, sy.Mapping):
+                kid, dated = _dated_part(kid)
+                if dated != (None, None):
+                    validity[(str(parent), str(kid))] = dated
             text = str(sy.expect_string(kid, "a code"))
             if text in seen:
                 raise InputError(f"{text!r} is listed twice under {str(parent)!r}", kid.location)
@@ -589,7 +804,53 @@ def parse_hierarchy(dim: str, node: sy.Node, spec_path: str, base: Path, where: 
             seen.add(text)
             codes.setdefault(text, None)
             edges.append((str(parent), text))
-    h = Hierarchy(dim, list(codes), edges, m.location)
+    h = Hierarchy(dim, list(codes), edges, m.location, validity=validity)
+    check_acyclic(h)
+    return h
+
+
+def _dated_part(m: sy.Mapping) -> tuple[sy.Scalar, tuple[str | None, str | None]]:
+    """`{code: HR, valid_from: 2013}`: a part in force from, or until, a period."""
+    from missingstats.language import periods
+
+    DATED_PART.check(m)
+    bounds: list[str | None] = []
+    for key in ("valid_from", "valid_to"):
+        text = str(sy.expect_string(m[key], f"'{key}'")) if key in m else None
+        if text is not None and periods.parse(text) is None:
+            raise InputError(f"{key} {text!r} is not a period (2020, 2020-Q1, 2020-03, "
+                             "2020-W05, 2020-S1, 2020-03-15)", m[key].location)
+        bounds.append(text)
+    start, end = bounds
+    if start and end and periods.parse(end)[1] < periods.parse(start)[0]:
+        raise InputError("valid_to comes before valid_from", m.location)
+    return sy.expect_string(m["code"], "a code"), (start, end)
+
+
+def _from_table(dim: str, m: sy.Mapping, tables: dict[str, TableDef]) -> Hierarchy:
+    """A hierarchy that a published table carries (JSON-stat `child`)."""
+    name = str(sy.expect_string(m["from"], "'from'"))
+    if name == "dataset":
+        candidates = [t for t in tables.values() if dim in t.all_dimensions and t.format == "json-stat"]
+        if not candidates:
+            raise InputError(f"no JSON-stat table has the dimension {dim!r} to take its "
+                             "hierarchy from", m["from"].location)
+        defn = candidates[0]
+    elif name in tables:
+        defn = tables[name]
+    else:
+        raise InputError(f"no table {name!r}{suggest(name, ['dataset', *tables])}",
+                         m["from"].location)
+    if defn.format != "json-stat":
+        raise InputError(f"table {name!r} is {defn.format}, which carries no hierarchy; "
+                         "JSON-stat does (category.child)", m["from"].location)
+    from missingstats.inputs.tables.jsonstat import dataset_hierarchy
+
+    column = defn.dimensions.get(dim)
+    if column is None:
+        raise InputError(f"table {defn.name!r} has no dimension {dim!r}", m["from"].location)
+    codes, edges = dataset_hierarchy(defn.path, defn.file, defn.dataset, column, m.location)
+    h = Hierarchy(dim, codes, edges, m.location, source=defn.file)
     check_acyclic(h)
     return h
 
@@ -641,10 +902,14 @@ def load_codelist(dim: str, m: sy.Mapping, spec_path: str, base: Path) -> Hierar
         parents = [""] * len(code_vals)
     else:
         parents = [("" if v is None else str(v)).strip() for v in table.column(parent_col).to_pylist()]
+    dated = [_period_column(table, c, shown) for c in ("valid_from", "valid_to")]
     codes: dict[str, None] = {}
     edges: list[tuple[str, str]] = []
     seen_edges: set[tuple[str, str]] = set()
+    validity: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for i, (code, parent) in enumerate(zip(code_vals, parents)):
+        if parent and (dated[0][i] or dated[1][i]):
+            validity[(parent, code)] = (dated[0][i], dated[1][i])
         if not code:
             raise InputError("code list row has no code", Location(shown, i + 2, 1))
         if parent:
@@ -655,9 +920,25 @@ def load_codelist(dim: str, m: sy.Mapping, spec_path: str, base: Path) -> Hierar
                 raise InputError(f"code {code!r} is its own parent", Location(shown, i + 2, 1))
             seen_edges.add((parent, code))
             edges.append((parent, code))
-    h = Hierarchy(dim, list(codes), edges, m.location, source=shown)
+    h = Hierarchy(dim, list(codes), edges, m.location, source=shown, validity=validity)
     check_acyclic(h)
     return h
+
+
+def _period_column(table, column: str, shown: str) -> list[str | None]:
+    """A code list's valid_from / valid_to column as period texts (None: open)."""
+    from missingstats.language import periods
+
+    if column not in table.column_names:
+        return [None] * table.num_rows
+    out: list[str | None] = []
+    for i, v in enumerate(table.column(column).to_pylist()):
+        text = "" if v is None else str(v).strip()
+        if text and periods.parse(text) is None:
+            raise InputError(f"{column} {text!r} is not a period (2020, 2020-Q1, 2020-03, ...)",
+                             Location(shown, i + 2))
+        out.append(text or None)
+    return out
 
 
 def check_acyclic(h: Hierarchy) -> None:

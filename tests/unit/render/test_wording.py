@@ -31,6 +31,17 @@ def records() -> list[type]:
 
 FELL = r.Fell("identified", X(1053), X(1035), -18.0)
 CASES = [
+    (r.Confidential(), "not evaluable: a cell is confidential"),
+    (r.Confidential(("total", "male")), "not evaluable: total, male are confidential"),
+    (r.Flagged((("female", "e"),), "warning"),
+     "reported as warning: the failure involves estimated or provisional values: female (e)"),
+    (r.WithinRounding("geo", 1, ()), "holds only within the rounding of the published values"),
+    (r.WithinRounding("geo", 1200, (("geo", "ES"), ("time", "2001"))),
+     "geo: 1,200 instances hold only within the rounding of the published values (half a "
+     "rounding unit per cell), e.g. at geo=ES, time=2001"),
+    (r.CodeNotPublished("split", "sex", "X", "cube"),
+     "rule 'split' names sex=X, a declared code that table 'cube' does not publish: its "
+     "instances there are not evaluable"),
     (r.NotReported(("a", "b")), "not evaluable: a, b not reported"),
     (r.NotAvailable(), "not evaluable: a count is not available"),
     (r.NotAvailable(("value",)), "not evaluable: value not available"),

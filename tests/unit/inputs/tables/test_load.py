@@ -108,7 +108,7 @@ def test_infinite_and_fractional_floats_in_parquet(load, tmp_path):
                              "value": [1.0, math.inf]}), tmp_path / "t.parquet")
     with pytest.raises(InputError) as err:
         load(spec_text("t.parquet"))
-    assert err.value.message == "count column 'value': infinity is not a whole number"
+    assert err.value.message == "count column 'value': infinity is not a count"
     assert located(err) == ("t.parquet", 2, 3)
 
 
