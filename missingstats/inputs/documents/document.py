@@ -98,10 +98,10 @@ class Document:
 
 
 def read(path: str | Path) -> Document:
-    from missingstats.inputs.yamlnodes import read_text
+    from missingstats.inputs.reader import display_name, read_text
 
-    text = read_text(path)
-    return parse(text, str(path), markdown=Path(path).suffix.lower() in MARKDOWN_SUFFIXES)
+    text = read_text(path, "text")
+    return parse(text, display_name(path), markdown=Path(path).suffix.lower() in MARKDOWN_SUFFIXES)
 
 
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:

@@ -17,6 +17,7 @@ from missingstats.core.results import Note
 from missingstats.inputs.tables.columns import (
     code_text,
     count_problem,
+    float_range,
     grouped_pattern,
     missing_columns,
     needed_columns,
@@ -126,6 +127,8 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
         if problem:
             cell = f"{locator.sheet}!{column_letters(col)}{locator.first_line + int(rows[i])}"
             raise InputError(f"count column {column!r}: {problem}", Location(f"{defn.file}!{cell}"))
+    float_range(out, column, lambda i: Location(
+        f"{defn.file}!{locator.sheet}!{column_letters(col)}{locator.first_line + int(rows[i])}"))
     if decimal:
         notes.append(Note(Location(defn.file), f"counts in column {column!r} written as text with "
                                                "a zero decimal part were read as whole numbers"))

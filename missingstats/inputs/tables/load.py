@@ -16,8 +16,11 @@ import numpy as np
 from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
 from missingstats.inputs.tables.columns import (
+    MAX_EXACT,
     code_text,
     count_problem,
+    count_range_problem,
+    float_range,
     grouped_pattern,
     missing_columns,
     needed_columns,
@@ -25,7 +28,7 @@ from missingstats.inputs.tables.columns import (
 from missingstats.inputs.tables.model import CodeBook, Locator, Table
 from missingstats.inputs.tables.spec import TableDef, column_letters
 
-ARROW_INTEGRAL = r"^[+-]?[0-9]+(\.0*)?$"  # after trimming whitespace
+ARROW_INTEGRAL = r"^-?[0-9]+(\.0+)?$"  # after trimming whitespace: 12, 12.0 (noted), -3 (refused)
 
 
 def load_table(defn: TableDef, book: CodeBook) -> Table:
@@ -34,6 +37,9 @@ def load_table(defn: TableDef, book: CodeBook) -> Table:
                          _spec_where(defn))
     if defn.path.is_dir():
         raise InputError(f"table path {defn.file} is a directory", _spec_where(defn))
+    if not defn.path.is_file():  # a FIFO or a device: the readers would wait or never end
+        raise InputError(f"table path {defn.file} is not a regular file (a FIFO or a device?)",
+                         _spec_where(defn))
     if defn.format == "excel":
         from missingstats.inputs.tables.excel import read_excel
 
@@ -122,6 +128,8 @@ def _read_csv(defn: TableDef, cols: list[str]):
     measures = [defn.measure_column] if defn.measure_column else list(defn.wide.cells)
     types = {c: pa.dictionary(pa.int32(), pa.string()) for c in defn.dimensions.values()}
     try:
+        if _may_hold_hex(defn):
+            raise _Conversion("0x")  # Arrow reads 0x10 as 16: counts go through the text path
         return _csv(defn, cols, {**types, **{m: pa.int64() for m in measures}}, True), header
     except _Conversion:
         # Not all counts are plain integers: read them as text and say which cell is wrong.
@@ -131,6 +139,18 @@ def _read_csv(defn: TableDef, cols: list[str]):
 
 class _Conversion(Exception):
     pass
+
+
+def _may_hold_hex(defn: TableDef) -> bool:
+    """Does the file hold "0x" anywhere? Arrow's integer parser takes 0x10 for 16, so such a
+    file's counts are read as text and checked digit by digit (one scan of the bytes)."""
+    import mmap
+
+    try:
+        with open(defn.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(b"0x") >= 0 or mm.find(b"0X") >= 0
+    except (ValueError, OSError):
+        return False  # an empty file; the reader says what is wrong
 
 
 def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
@@ -181,9 +201,10 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         if first.number is None and threads:
             return _csv(defn, cols, types, False)  # single-threaded to learn the line number
         line = first.number if first.number is not None else None
+        quote = " (a quote opened in it is not closed)" if (first.text or "").count('"') % 2 else ""
         raise InputError(
             f"ragged row: {first.actual_columns} fields where the header has "
-            f"{first.expected_columns} ({len(bad)} such row{'s' if len(bad) > 1 else ''})",
+            f"{first.expected_columns}{quote} ({len(bad)} such row{'s' if len(bad) > 1 else ''})",
             Location(defn.file, line, None),
         )
     if last is not None:
@@ -368,6 +389,14 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
         else:
             texts = [str(v).strip() for v in dictionary.to_pylist()]  # " N1" is N1
         idx = np.asarray(chunk.indices.to_numpy(zero_copy_only=False))
+        broken = next((j for j, x in enumerate(texts) if "\n" in x or "\r" in x), None)
+        if broken is not None and len(hits := np.flatnonzero(idx == broken)):
+            i = int(hits[0]) + sum(len(p[1]) for p in pieces)
+            raise InputError(
+                f"a {dim!r} code runs over several lines ({texts[broken][:20]!r}...): a quote "
+                f"opened here is not closed (column {column!r})",
+                _loc(locator, int(rows[i]), locator.columns[column]),
+            )
         if "" in texts:
             hits = np.flatnonzero(idx == texts.index(""))
             if len(hits):
@@ -444,6 +473,8 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
         chunked = chunked.cast(t.value_type)
         t = chunked.type
     if pa.types.is_integer(t) or pa.types.is_floating(t):
+        if pa.types.is_integer(t):
+            _integer_range(chunked, column, locator, rows, col)
         values = np.empty(len(chunked), dtype=np.float64)
         at = 0
         for chunk in chunked.chunks:  # a loop over a file's few chunks
@@ -463,6 +494,7 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
                     f"count column {column!r}: {number_text(values[i])} is not a whole number"
                     + _more(len(bad)), _loc(locator, int(rows[i]), col),
                 )
+            float_range(values, column, lambda i: _loc(locator, int(rows[i]), col))
         return values
     arr = chunked.combine_chunks()
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -486,6 +518,8 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
             )
         values = pc.cast(pc.if_else(missing, None, stripped), pa.float64())
         values = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+        float_range(values, column, lambda i: _loc(locator, int(rows[i]), col),
+                    lambda i: text[i].as_py().strip())
         decimal = pc.match_substring(stripped, ".").fill_null(False)
         if pc.any(decimal).as_py():
             notes.append(Note(
@@ -497,6 +531,20 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
     raise InputError(
         f"column {column!r} holds {t}, not counts", Location(defn.file, None, col)
     )
+
+
+def _integer_range(chunked, column: str, locator: Locator, rows, col: int) -> None:
+    """Integer counts are 0 or more and below 2^53 (beyond it float64 compares wrongly)."""
+    import pyarrow.compute as pc
+
+    bounds = pc.min_max(chunked).as_py()
+    if bounds["min"] is None or (bounds["min"] >= 0 and bounds["max"] < MAX_EXACT):
+        return
+    values = np.asarray(chunked.fill_null(0).to_numpy(), dtype=np.int64)
+    bad = np.flatnonzero((values < 0) | (values >= MAX_EXACT))
+    i = int(bad[0])
+    raise InputError(f"count column {column!r}: {count_range_problem(str(int(values[i])))}"
+                     + _more(len(bad)), _loc(locator, int(rows[i]), col))
 
 
 def number_text(v: float) -> str:

@@ -1,0 +1,363 @@
+"""The hostile-input corpus: small inputs, each with its expected outcome, run through the CLI.
+
+Every case is a handful of files written to a fresh folder, a command line, and what must
+come of it: exit 2 with one located message (`missingstats: FILE:LINE[:COL]: ...`, checked
+against a pattern, and never an internal error or a traceback), or a verdict (exit code and
+the status of a named rule in the JSON report). Cases run in-process through the typer app
+(the same code path as the console script, minus main()'s stream handling) under a per-case
+alarm; special files (FIFOs, devices, pipes, a full stdout) need a real process and run
+through `python -m missingstats`.
+
+The tables are grouped by class of fault (issue 11); the generated ones cross a list of
+hostile values with every field that takes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from missingstats.cli import app
+
+TIMEOUT = 10  # seconds per case
+runner = CliRunner()
+
+
+@dataclass
+class Case:
+    id: str
+    files: dict[str, str | bytes]
+    args: list[str]
+    code: int = 2
+    where: str | None = None  # the location the message must start with: "s.yaml:3:5"
+    says: str | None = None  # a regex the message must contain
+    verdict: tuple[str, str] | None = None  # (rule id, status) in the JSON report
+    stdin: bytes | None = None
+    process: bool = False  # needs a real process (special files, main()'s streams)
+    env: dict[str, str] = field(default_factory=dict)
+    setup: object = None  # a callable(folder) for what files cannot say (FIFOs, modes, links)
+
+
+CASES: list[Case] = []
+
+
+def case(*args, **kwargs) -> None:
+    CASES.append(Case(*args, **kwargs))
+
+
+SHEET = "figures:\n  total: 10\n  a: 4\n  b: 6\n"
+
+
+def sheet_with(figures: str, extra: str = "") -> dict[str, str]:
+    return {"s.yaml": extra + "figures:\n" + figures}
+
+
+def with_rule(check: str, figures: str = "  total: 10\n  a: 4\n  b: 6\n", extra: str = "") -> dict:
+    return {"s.yaml": f"figures:\n{figures}rules:\n  - id: r\n    check: {check}\n{extra}"}
+
+
+# --- 1. special files and piped input -------------------------------------------------------
+
+
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "fifo.yaml")
+
+
+def _fifo_text(folder: Path) -> None:
+    os.mkfifo(folder / "text.txt")
+
+
+def _symlink_loop(folder: Path) -> None:
+    (folder / "loop.yaml").symlink_to(folder / "loop2.yaml")
+    (folder / "loop2.yaml").symlink_to(folder / "loop.yaml")
+
+
+def _unreadable(folder: Path) -> None:
+    path = folder / "s.yaml"
+    path.write_text(SHEET)
+    path.chmod(0)
+
+
+def _dangling(folder: Path) -> None:
+    (folder / "s.yaml").symlink_to(folder / "nowhere.yaml")
+
+
+FAST = {"MISSINGSTATS_READ_TIMEOUT": "0.5"}
+case("dev-zero", {}, ["check", "/dev/zero"], where="/dev/zero:1:1", says="binary", process=True)
+case("dev-urandom", {}, ["check", "/dev/urandom"], where="/dev/urandom", says="binary|UTF-8",
+     process=True)
+case("dev-null", {}, ["check", "/dev/null"], where="/dev/null:1:1", says="is empty", process=True)
+case("text-dev-zero", {"s.yaml": SHEET}, ["check", "s.yaml", "--text", "/dev/zero"],
+     where="/dev/zero:1:1", says="binary", process=True)
+case("extract-dev-zero", {}, ["extract", "/dev/zero"], where="/dev/zero:1:1", says="binary",
+     process=True)
+case("extract-dev-urandom", {}, ["extract", "/dev/urandom"], where="/dev/urandom",
+     says="binary|UTF-8", process=True)
+case("rules-dev-zero", {"s.yaml": SHEET}, ["check", "s.yaml", "--rules", "/dev/zero"],
+     where="/dev/zero:1:1", says="binary", process=True)
+case("fifo-no-writer", {}, ["check", "fifo.yaml"], where="fifo.yaml", says="nothing to read",
+     process=True, env=FAST, setup=_fifo)
+case("fifo-text-no-writer", {"s.yaml": SHEET}, ["check", "s.yaml", "--text", "text.txt"],
+     where="text.txt", says="nothing to read", process=True, env=FAST, setup=_fifo_text)
+case("fifo-two-files", {"s.yaml": SHEET}, ["check", "s.yaml", "fifo.yaml"], where="fifo.yaml",
+     says="nothing to read", process=True, env=FAST, setup=_fifo)
+case("stdin-dash", {}, ["check", "-", "-f", "json"], code=0, verdict=("part-within-total", "pass"),
+     stdin=SHEET.encode())
+case("stdin-dash-process", {}, ["check", "-", "-f", "json"], code=0,
+     verdict=("part-within-total", "pass"), stdin=SHEET.encode(), process=True)
+case("stdin-dev-stdin", {}, ["check", "/dev/stdin", "-f", "json"], code=0,
+     verdict=("part-within-total", "pass"), stdin=SHEET.encode(), process=True)
+case("stdin-named", {}, ["check", "-"], stdin=b"figures:\n  total: x\n", where="<stdin>:2:10",
+     says="not a count")
+case("stdin-empty", {}, ["check", "-"], stdin=b"", where="<stdin>:1:1", says="is empty")
+case("stdin-binary", {}, ["check", "-"], stdin=b"figures:\x00\n", where="<stdin>:1:9",
+     says="binary")
+case("stdin-fail", {}, ["check", "-", "-f", "json"], code=1, verdict=("part-within-total", "fail"),
+     stdin=b"figures:\n  total: 10\n  a: 14\n")
+case("extract-stdin", {}, ["extract", "-"], code=0, stdin=b"3,889 persons are missing.\n")
+case("stdout-full", {"s.yaml": SHEET}, ["check", "s.yaml"], says="cannot write to standard "
+     "output: No space left on device", process=True)
+case("stdout-full-json", {"s.yaml": SHEET}, ["check", "s.yaml", "-f", "json", "-v"],
+     says="cannot write to standard output", process=True)
+case("symlink-loop", {}, ["check", "loop.yaml"], where="loop.yaml", says="cannot be read",
+     setup=_symlink_loop)
+case("dangling-symlink", {}, ["check", "s.yaml"], where="s.yaml", says="no such file",
+     setup=_dangling)
+case("directory-as-rules", {"s.yaml": SHEET, "d/x": ""}, ["check", "s.yaml", "--rules", "d"],
+     where="d", says="directory")
+case("directory-as-text", {"s.yaml": SHEET, "d/x": ""}, ["check", "s.yaml", "--text", "d"],
+     where="d", says="directory")
+case("no-such-text", {"s.yaml": SHEET}, ["check", "s.yaml", "--text", "nope.txt"],
+     where="nope.txt", says="no such file")
+def _oversized(folder: Path) -> None:
+    with open(folder / "s.yaml", "w") as fh:
+        fh.write("figures:\n  total: 1\n")
+        fh.truncate(17 << 20)  # sparse: 17 MB of NUL bytes past the sheet, cheap to make
+
+
+case("oversized-yaml", {}, ["check", "s.yaml"], where="s.yaml", says="too large",
+     setup=_oversized)
+case("nul-in-yaml", {"s.yaml": b"figures:\n  total: 1\x00\n"}, ["check", "s.yaml"],
+     where="s.yaml:2:11", says="binary")
+case("latin1-yaml", {"s.yaml": "figures:\n  total: 1\n# caf\xe9\n".encode("latin-1")},
+     ["check", "s.yaml"], where="s.yaml:3:6", says="UTF-8")
+case("truncated-utf8", {"s.yaml": "figures:\n  total: 1\n# \u20ac".encode()[:-1]},
+     ["check", "s.yaml"], where="s.yaml:3:3", says="UTF-8")
+case("utf16-yaml", {"s.yaml": SHEET.encode("utf-16")}, ["check", "s.yaml"], where="s.yaml:1",
+     says="UTF-8|binary")
+case("bom-yaml", {"s.yaml": b"\xef\xbb\xbf" + SHEET.encode()}, ["check", "s.yaml", "-f", "json"],
+     code=0, verdict=("part-within-total", "pass"))
+case("crlf-yaml", {"s.yaml": SHEET.replace("\n", "\r\n").encode()}, ["check", "s.yaml", "-f",
+     "json"], code=0, verdict=("part-within-total", "pass"))
+case("cr-only-yaml", {"s.yaml": SHEET.replace("\n", "\r").encode()}, ["check", "s.yaml", "-f",
+     "json"], code=0, verdict=("part-within-total", "pass"))
+case("binary-text", {"s.yaml": SHEET, "t.txt": b"\x89PNG\r\n\x1a\n\x00\x00"},
+     ["check", "s.yaml", "--text", "t.txt"], where="t.txt:3:1", says="binary")
+case("latin1-text", {"s.yaml": SHEET, "t.txt": "10 persons, caf\xe9".encode("latin-1")},
+     ["check", "s.yaml", "--text", "t.txt"], where="t.txt:1:16", says="UTF-8")
+if os.geteuid() != 0:  # root reads anything
+    case("permission-denied", {}, ["check", "s.yaml"], where="s.yaml", says="permission denied",
+         setup=_unreadable)
+
+
+# --- 3a. counts: too large, negative, spelt other than in digits ------------------------------
+
+TABLE_SPEC = """tables:
+  t:
+    path: t.csv
+    dimensions: [sex]
+    measure: n
+hierarchies:
+  sex: {total: [female, male]}
+rules:
+  - id: split
+    check: total == female + male
+"""
+
+
+def table(csv: str | bytes, spec: str = TABLE_SPEC, name: str = "t.csv") -> dict:
+    return {"t.yaml": spec.replace("t.csv", name), name: csv}
+
+
+def csv_total(cell: str) -> dict:
+    return table(f"sex,n\ntotal,{cell}\nfemale,2\nmale,2\n")
+
+
+BAD_CSV_COUNTS = {
+    "hex": ("0x4", "hexadecimal"), "hex-upper": ("0X10", "hexadecimal"),
+    "binary": ("0b1", "binary"), "octal": ("0o7", "octal"), "exponent": ("1e3", "exponent"),
+    "exponent-upper": ("4E0", "exponent"), "plus": ("+4", "plus sign"),
+    "trailing-point": ("4.", "decimal point"), "fraction": ("4.5", "whole number"),
+    "negative": ("-4", "negative"), "negative-zero-decimal": ("-4.0", "negative"),
+    "inf": ("inf", "not a count"), "infinity": ("Infinity", "not a count"),
+    "nan": ("nan", "not a count"), "NaN": ("NaN", "not a count"),
+    "underscore": ("1_0", "not a count"), "fullwidth": ("\uff14", "not a count"),
+    "arabic-indic": ("\u0664", "not a count"), "words": ("four", "not a count"),
+    "two-pow-53": ("9007199254740992", "too large"),
+    "two-pow-63-minus-1": ("9223372036854775807", "too large"),
+    "two-pow-63": ("9223372036854775808", "too large"),
+    "two-pow-64": ("18446744073709551616", "too large"),
+    "5000-digits": ("9" * 5000, "too large"), "true": ("true", "not a count"),
+    "percent": ("4%", "not a count"), "currency": ("$4", "not a count"),
+    "grouped-undeclared": ('"1,234"', "thousands separators"),
+}
+for key, (cell, why) in BAD_CSV_COUNTS.items():
+    case(f"csv-count-{key}", csv_total(cell), ["check", "t.yaml"], where="t.csv:2:2", says=why)
+case("csv-count-largest", table("sex,n\ntotal,9007199254740991\nfemale,9007199254740990\n"
+     "male,1\n"), ["check", "t.yaml", "-f", "json"], code=0, verdict=("split", "pass"))
+case("csv-count-largest-off-by-one", table("sex,n\ntotal,9007199254740991\n"
+     "female,9007199254740989\nmale,1\n"), ["check", "t.yaml", "-f", "json"], code=1,
+     verdict=("split", "fail"))
+case("csv-count-spaces", csv_total(" 4 "), ["check", "t.yaml", "-f", "json"], code=0,
+     verdict=("split", "pass"))
+case("csv-count-zero-decimals", csv_total("4.00"), ["check", "t.yaml", "-f", "json"], code=0,
+     verdict=("split", "pass"))
+case("csv-count-na", csv_total("NA"), ["check", "t.yaml", "-f", "json"], code=0,
+     verdict=("split", "missing"))
+case("csv-count-empty", csv_total(""), ["check", "t.yaml", "-f", "json"], code=0,
+     verdict=("split", "missing"))
+case("csv-count-negative-later", table("sex,n\ntotal,4\nfemale,2\nmale,-2\n"),
+     ["check", "t.yaml"], where="t.csv:4:2", says="negative")
+case("csv-count-hex-in-code-only", table("sex,n\ntotal,4\nfemale,2\nmale,2\n0x1,0\n"),
+     ["check", "t.yaml", "-f", "json"], code=1, verdict=("known-codes", "fail"))
+case("csv-unclosed-quote-count", table('sex,n\ntotal,"4\nfemale,2\nmale,2\n'),
+     ["check", "t.yaml"], where="t.csv:2:2", says="not closed")
+case("csv-unclosed-quote-code", table('sex,n\n"total\nfemale",4\nmale,2\n'),
+     ["check", "t.yaml"], where="t.csv:2:1", says="not closed")
+case("csv-unclosed-quote-other-column", table('sex,note,n\ntotal,"a,4\nfemale,x,2\nmale,x,2\n'),
+     ["check", "t.yaml"], where="t.csv:2", says="not closed")
+case("csv-ragged", table("sex,n\ntotal,4,5\nfemale,2\nmale,2\n"), ["check", "t.yaml"],
+     where="t.csv:2", says="ragged")
+
+SHEET_COUNTS = {
+    "two-pow-53": ("9007199254740992", "too large"),
+    "two-pow-63": ("9223372036854775808", "too large"),
+    "two-pow-63-minus-1": ("9223372036854775807", "too large"),
+    "5000-digits": ("9" * 5000, "too large"),
+    "grouped-too-large": ('"9,007,199,254,740,993"', "too large"),
+    "negative": ("-4", "negative"), "hex": ("0x4", "not a count"),
+    "exponent": ("1e3", "not a whole number"), "float": ("4.0", "not a whole number"),
+    "octal": ("012", "leading zero"), "sexagesimal": ("1:20", "base-60"),
+    "bool-yes": ("yes", "boolean"), "bool-no": ("NO", "boolean"), "null": ("~", "no value"),
+    "inf": (".inf", "not a count"), "nan": (".nan", "not a count"),
+    "plus": ("+4", "not a whole number"), "underscore": ("1_000", "not a whole number"),
+    "date": ("2020-01-01", "not a count"), "quoted-text": ('"four"', "not a count"),
+    "ambiguous-dot": ('"1.234"', "ambiguous"), "empty-quoted": ('""', "empty"),
+}
+for key, (cell, why) in SHEET_COUNTS.items():
+    case(f"sheet-count-{key}", {"s.yaml": f"figures:\n  total: {cell}\n  a: 4\n"},
+         ["check", "s.yaml"], where="s.yaml:2:10", says=why)
+    case(f"sheet-value-{key}", {"s.yaml": f"figures:\n  total: {{value: {cell}}}\n  a: 4\n"},
+         ["check", "s.yaml"], where="s.yaml:2:18", says=why)
+case("sheet-count-largest", {"s.yaml": "figures:\n  total: 9007199254740991\n"
+     "  a: 9007199254740990\n  b: 1\n  exhaustive: true\n"}, ["check", "s.yaml", "-f", "json"],
+     code=0, verdict=("parts-sum-to-total", "pass"))
+case("sheet-count-largest-off-by-one", {"s.yaml": "figures:\n  total: 9007199254740991\n"
+     "  a: 9007199254740989\n  b: 1\n  exhaustive: true\n"}, ["check", "s.yaml", "-f", "json"],
+     code=1, verdict=("parts-sum-to-total", "fail"))
+
+
+# --- the runner -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def alarm(seconds: int):
+    """Fail a case that runs longer than `seconds` (a hang is a failure, not a stuck suite)."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"the case ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _write(folder: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+
+
+def _in_process(c: Case) -> tuple[int, str, str]:
+    from missingstats.inputs import reader
+
+    reader.forget()
+    with alarm(TIMEOUT):
+        result = runner.invoke(app, c.args, input=c.stdin, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _process(c: Case, folder: Path) -> tuple[int, str, str]:
+    env = {**os.environ, **c.env}
+    stdout = subprocess.PIPE
+    full = None
+    if c.id.startswith("stdout-full"):
+        full = open("/dev/full", "w")  # noqa: SIM115
+        stdout = full
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", "from missingstats.cli import main; main()", *c.args],
+            input=c.stdin if c.stdin is not None else b"", stdout=stdout, stderr=subprocess.PIPE,
+            cwd=folder, env=env, timeout=TIMEOUT,
+        )
+    finally:
+        if full is not None:
+            full.close()
+    out = proc.stdout.decode("utf-8", "replace") if proc.stdout else ""
+    return proc.returncode, out, proc.stderr.decode("utf-8", "replace")
+
+
+def run_case(c: Case, folder: Path) -> None:
+    _write(folder, c.files)
+    if c.setup is not None:
+        c.setup(folder)  # type: ignore[operator]
+    code, out, err = _process(c, folder) if c.process else _in_process(c)
+    both = out + err
+    assert "internal error" not in both and "Traceback" not in both, both
+    assert code == c.code, f"exit {code}, expected {c.code}: {both[-2000:]}"
+    if c.where is not None:
+        pattern = rf"^missingstats: {re.escape(c.where)}(?![0-9]):"
+        assert re.search(pattern, err, re.M), f"expected a message at {c.where}: {err[-2000:]}"
+    if c.says is not None:
+        assert re.search(c.says, both), f"expected /{c.says}/: {both[-2000:]}"
+    if c.verdict is not None:
+        rule, status = c.verdict
+        report = json.loads(out)
+        statuses = {r["rule"]: r["status"] for r in report["results"]}
+        assert statuses.get(rule) == status, statuses
+
+
+def test_corpus_is_large_and_named_uniquely():
+    assert len(CASES) >= 300, len(CASES)
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
+def test_hostile(c: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for key, value in c.env.items():
+        monkeypatch.setenv(key, value)
+    if not c.process and c.env.get("MISSINGSTATS_READ_TIMEOUT"):
+        from missingstats.inputs import reader
+
+        monkeypatch.setattr(reader, "READ_TIMEOUT", float(c.env["MISSINGSTATS_READ_TIMEOUT"]))
+    run_case(c, tmp_path)
