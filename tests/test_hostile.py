@@ -267,6 +267,136 @@ case("sheet-count-largest-off-by-one", {"s.yaml": "figures:\n  total: 9007199254
      code=1, verdict=("parts-sum-to-total", "fail"))
 
 
+# --- 2. YAML aliases and nesting -------------------------------------------------------------
+
+
+def laughs(levels: int = 9, width: int = 9, leaf: str = "{total: 1, a: 1}") -> str:
+    """The 'billion laughs': each level is `width` aliases of the level below."""
+    out = [f"  l0: &l0 {leaf}"]
+    for i in range(1, levels):
+        out.append(f"  l{i}: &l{i} {{" + ", ".join(f"x{j}: *l{i - 1}" for j in range(width)) + "}")
+    return "\n".join(out) + "\n"
+
+
+def laughs_list(levels: int = 9, width: int = 9) -> str:
+    out = ["  - &l0 [a, b]"]
+    for i in range(1, levels):
+        out.append(f"  - &l{i} [" + ", ".join(f"*l{i - 1}" for _ in range(width)) + "]")
+    return "\n".join(out) + "\n"
+
+
+BUDGET = "aliases expand this document"
+case("laughs-figures", {"s.yaml": "figures:\n" + laughs()}, ["check", "s.yaml"],
+     where="s.yaml", says=BUDGET)
+case("laughs-figures-wide", {"s.yaml": "figures:\n" + laughs(4, 200)}, ["check", "s.yaml"],
+     where="s.yaml", says=BUDGET)
+case("laughs-source", {"s.yaml": "source:\n  title: &t [a]\n" + SHEET.replace("figures:", "x: 1\nfigures:")},
+     ["check", "s.yaml"], where="s.yaml", says="")
+case("laughs-rules-file", {"s.yaml": SHEET, "r.yaml": "x:\n" + laughs_list() + "rules: []\n"},
+     ["check", "s.yaml", "--rules", "r.yaml"], where="r.yaml", says=BUDGET)
+case("laughs-inline-rules", {"s.yaml": SHEET + "junk:\n" + laughs_list()}, ["check", "s.yaml"],
+     where="s.yaml", says=BUDGET)
+case("laughs-editions", {"e.yaml": "editions:\n" + laughs_list()}, ["check", "e.yaml"],
+     where="e.yaml", says=BUDGET)
+case("laughs-table-spec", {"t.yaml": "tables:\n" + laughs()}, ["check", "t.yaml"],
+     where="t.yaml", says=BUDGET)
+case("laughs-lint", {"r.yaml": "rules:\n" + laughs_list()}, ["lint", "r.yaml"], where="r.yaml",
+     says=BUDGET)
+case("laughs-explain", {"s.yaml": "figures:\n" + laughs()}, ["explain", "s.yaml"],
+     where="s.yaml", says=BUDGET)
+case("laughs-stdin", {}, ["check", "-"], stdin=("figures:\n" + laughs()).encode(),
+     where="<stdin>", says=BUDGET)
+case("aliases-few-are-fine", {"s.yaml": "figures:\n  a: &a 4\n  b: *a\n  total: 8\n"
+     "  exhaustive: true\n"}, ["check", "s.yaml", "-f", "json"], code=0,
+     verdict=("parts-sum-to-total", "pass"))
+case("alias-figure-mapping", {"s.yaml": "figures:\n  x: &x {total: 5, a: 2}\n  y: *x\n"},
+     ["check", "s.yaml", "-f", "json"], code=0, verdict=("part-within-total", "pass"))
+case("recursive-figures", {"s.yaml": "figures: &x\n  total: 1\n  a: *x\n"}, ["check", "s.yaml"],
+     where="s.yaml:1:10", says="recursive alias")
+case("recursive-list", {"s.yaml": SHEET + "rules: &r\n  - *r\n"}, ["check", "s.yaml"],
+     where="s.yaml:5:8", says="recursive alias")
+case("recursive-rules-file", {"s.yaml": SHEET, "r.yaml": "rules: &r [*r]\n"},
+     ["check", "s.yaml", "--rules", "r.yaml"], where="r.yaml:1:8", says="recursive alias")
+case("recursive-for", {"s.yaml": SHEET + "rules:\n  - id: r\n    check: '{g} <= total'\n"
+     "    for: &f {g: [a, *f]}\n"}, ["check", "s.yaml"], where="s.yaml:8:10",
+     says="recursive alias")
+case("recursive-editions", {"e.yaml": "editions: &e\n  - *e\n"}, ["check", "e.yaml"],
+     where="e.yaml:1:11", says="recursive alias")
+case("recursive-spec", {"t.yaml": "tables: &t {a: *t}\n"}, ["check", "t.yaml"],
+     where="t.yaml:1:9", says="recursive alias")
+case("recursive-lint", {"r.yaml": "rules: &r [*r]\n"}, ["lint", "r.yaml"], where="r.yaml:1:8",
+     says="recursive alias")
+case("recursive-key", {"s.yaml": "figures:\n  ? &k [*k]\n  : 1\n"}, ["check", "s.yaml"],
+     where="s.yaml:2", says="recursive alias|key")
+case("undefined-alias", {"s.yaml": "figures:\n  total: *nope\n"}, ["check", "s.yaml"],
+     where="s.yaml:2:10", says="alias")
+case("merge-key", {"s.yaml": "base: &b {a: 1}\nfigures:\n  <<: *b\n  total: 2\n"},
+     ["check", "s.yaml"], where="s.yaml", says="")
+for kind, top in (("figures", "figures:\n  total: 1\n  a: "), ("rules-flow", SHEET + "rules: "),
+                  ("spec", "tables:\n  t: "), ("editions", "editions: ")):
+    case(f"deep-flow-{kind}", {"s.yaml": top + "[" * 150 + "]" * 150 + "\n"}, ["check", "s.yaml"],
+         where="s.yaml", says="nested|nesting")
+    case(f"deep-block-{kind}", {"s.yaml": top + "\n" + "".join(
+         "  " * (i + 2) + f"k{i}:\n" for i in range(150)) + "  " * 152 + "1\n"},
+         ["check", "s.yaml"], where="s.yaml", says="nested|nesting")
+    case(f"deep-mapping-{kind}", {"s.yaml": top + "{a: " * 150 + "1" + "}" * 150 + "\n"},
+         ["check", "s.yaml"], where="s.yaml", says="nested|nesting")
+case("deep-10000", {"s.yaml": "figures:\n  a: " + "[" * 10000 + "]" * 10000 + "\n"},
+     ["check", "s.yaml"], where="s.yaml", says="nested|nesting")
+case("deep-rules-expression", with_rule("'" + "(" * 200 + "a" + ")" * 200 + " <= total'"),
+     ["check", "s.yaml"], where="s.yaml:7", says="nested too deeply")
+case("deep-not", with_rule("'" + "not " * 200 + "a <= total'"), ["check", "s.yaml"],
+     where="s.yaml:7", says="nested too deeply")
+case("deep-minus", with_rule("'" + "- " * 200 + "a <= total'"), ["check", "s.yaml"],
+     where="s.yaml:7", says="nested too deeply")
+case("long-sum", with_rule("'" + " + ".join(["a"] * 2000) + " >= total'"),
+     ["check", "s.yaml"], where="s.yaml:7", says="nested too deeply.*sum")
+case("long-sum-100", with_rule("'" + " + ".join(["a"] * 100) + " >= total'"),
+     ["check", "s.yaml", "-f", "json"], code=0, verdict=("r", "pass"))
+case("long-sum-call", with_rule("'sum(" + ", ".join(["a"] * 2000) + ") >= total'"),
+     ["check", "s.yaml", "-f", "json"], code=0, verdict=("r", "pass"))
+
+
+# --- 5a. templates that expand beyond the limit --------------------------------------------
+
+
+def template(n_vars: int, n_values: int, flag: str = "") -> dict:
+    names = [f"p{i}" for i in range(n_vars)]
+    check = " + ".join("{" + n + "}" for n in names)
+    values = "[" + ", ".join(["a"] * n_values) + "]"
+    lines = [f"      {n}: {values}" for n in names]
+    return {"s.yaml": SHEET + f"rules:\n  - id: r\n    check: '{check} >= 0'\n    for:\n"
+            + "\n".join(lines) + "\n"}
+
+
+case("template-10-to-6", template(6, 10), ["check", "s.yaml"], where="s.yaml:7:12",
+     says="expands to 1,000,000 checks; the limit is 10,000, set --max-instances")
+case("template-10-to-10", template(10, 10), ["check", "s.yaml"], where="s.yaml:7:12",
+     says="expands to 10,000,000,000 checks")
+case("template-aliased", {"s.yaml": SHEET + "rules:\n  - id: r\n    check: '{p} + {q} + {r} + "
+     "{s} + {t} + {u} >= 0'\n    for:\n      p: &v [a, a, a, a, a, a, a, a, a, a]\n"
+     "      q: *v\n      r: *v\n      s: *v\n      t: *v\n      u: *v\n"},
+     ["check", "s.yaml"], where="s.yaml:7:12", says="1,000,000 checks")
+case("template-at-limit", template(2, 10), ["check", "s.yaml", "--max-instances", "100", "-f",
+     "json"], code=0, verdict=("r", "pass"))
+case("template-raised-limit", template(2, 101), ["check", "s.yaml", "--max-instances", "10201",
+     "-f", "json"], code=0, verdict=("r", "pass"))
+case("template-lowered-limit", template(2, 10), ["check", "s.yaml", "--max-instances", "99"],
+     where="s.yaml:7:12", says="100 checks; the limit is 99")
+case("template-lint", {"r.yaml": template(6, 10)["s.yaml"].split("rules:\n", 1)[1].join(
+     ["rules:\n", ""])}, ["lint", "r.yaml"], where="r.yaml:3:12", says="1,000,000 checks")
+case("template-lint-raised", {"r.yaml": "rules:\n" + template(2, 10)["s.yaml"].split(
+     "rules:\n", 1)[1]}, ["lint", "r.yaml", "--max-instances", "50"], where="r.yaml:3:12",
+     says="the limit is 50")
+case("template-explain", template(6, 10), ["explain", "s.yaml"], where="s.yaml:7:12",
+     says="1,000,000 checks")
+case("template-explain-lowered", template(2, 10), ["explain", "s.yaml", "--max-instances", "5"],
+     where="s.yaml:7:12", says="the limit is 5")
+for bad in ("0", "-1", "x", "1e3", ""):
+    case(f"max-instances-{bad or 'empty'}", {"s.yaml": SHEET},
+         ["check", "s.yaml", "--max-instances", bad], says="max-instances")
+
+
 # --- the runner -------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from missingstats import __version__
+from missingstats.cli.limits import MAX_INSTANCES_OPTION
 
 app = typer.Typer(
     add_completion=False,
@@ -144,12 +145,14 @@ def check(
         typer.Option("--skip-unknown", help="Skip files that are not sheets, table specs or "
                      "editions files (for pre-commit, which passes every YAML file)."),
     ] = False,
+    max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
     """Check figure sheets and tables against their rules."""
     from missingstats.cli.output import emit
     from missingstats.evaluate.options import CheckOptions
     from missingstats.evaluate.run import run
     from missingstats.inputs.reader import STDIN
+    from missingstats.kinds.base import limit_instances
     from missingstats.render import RenderContext, render
     from missingstats.render.report import build as report
 
@@ -168,7 +171,8 @@ def check(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
     )
-    results = run(files, options)
+    with limit_instances(max_instances):
+        results = run(files, options)
     rep = report(results, max_failures=max_failures)
     ctx = RenderContext(color=color, verbose=verbose, width=_width(), max_failures=max_failures)
     emit(render(name, rep, ctx), output)

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from missingstats.cli.limits import MAX_INSTANCES_OPTION
+
 FORMATS = ("text", "json")
 
 
@@ -52,20 +54,23 @@ def explain(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
     ] = None,
+    max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
     """Say which figures are most likely wrong, and what they probably should be."""
     import json
 
     from missingstats.cli.output import emit
+    from missingstats.kinds.base import limit_instances
 
     fmt = _format(fmt)
     severities = ("error", "warning") if warnings else ("error",)
-    if records is not None:
-        from missingstats.analysis.explain_tables import explain_records
+    with limit_instances(max_instances):
+        if records is not None:
+            from missingstats.analysis.explain_tables import explain_records
 
-        rep = explain_records(file, records, rules, severities, max_sets, implied)
-    else:
-        rep = explain_file(file, rules, severities, max_sets, implied)
+            rep = explain_records(file, records, rules, severities, max_sets, implied)
+        else:
+            rep = explain_file(file, rules, severities, max_sets, implied)
     text = json.dumps(rep, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else (
         render_explain(rep))
     emit(text, output)
@@ -226,6 +231,7 @@ def lint(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
     ] = None,
+    max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
     """Find contradictions, redundant rules, derived bounds and names used only once."""
     import json
@@ -233,9 +239,11 @@ def lint(
     from missingstats.analysis import lint as lt
     from missingstats.cli.output import emit
     from missingstats.inputs.rules import load_rules
+    from missingstats.kinds.base import limit_instances
 
     fmt = _format(fmt)
-    ruleset = load_rules(rules_file)
+    with limit_instances(max_instances):
+        ruleset = load_rules(rules_file)
     rules = list(ruleset.rules)
     loaded = None
     if sheet is not None:

@@ -94,7 +94,57 @@ def load(path: str | Path, text: str | None = None) -> Node:
         raise InputError(f"invalid YAML: {exc}", Location(name)) from None
     if root is None:
         raise InputError("is empty: expected a YAML mapping", Location(name, 1, 1))
+    _Expansion(name).size(root, 0)
     return _convert(root, name)
+
+
+MAX_DEPTH = 100  # nesting levels: no sheet nests that deep, and each costs Python frames
+ALIAS_BUDGET = 100_000  # nodes that aliases may add to the ones written out
+
+
+class _Expansion:
+    """What aliases would make of the composed tree, measured before it is expanded.
+
+    The composer shares an anchored node between its aliases, so the tree is small even
+    when its expansion is not (a 'billion laughs' document: nine aliases of nine aliases
+    ...). Sizes are memoised per node, so this costs one visit per written node; a node that
+    contains itself (a recursive alias) or a tree nested too deeply is a located error."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sizes: dict[int, int] = {}
+        self.open: set[int] = set()
+        self.added = 0
+
+    def size(self, node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in self.open:
+            raise InputError("a recursive alias: this anchored node contains an alias of "
+                             "itself", self._where(node))
+        if key in self.sizes:  # an alias: its whole expansion is added again
+            self.added += self.sizes[key]
+            if self.added > ALIAS_BUDGET:
+                raise InputError(
+                    f"aliases expand this document by more than {ALIAS_BUDGET:,} nodes "
+                    "(an alias of this anchor, repeated); write the entries out or use fewer "
+                    "aliases", self._where(node))
+            return self.sizes[key]
+        if depth > MAX_DEPTH:
+            raise InputError(f"nested more than {MAX_DEPTH} levels deep", self._where(node))
+        total = 1
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            self.open.add(key)
+            items = node.value if isinstance(node, yaml.SequenceNode) else \
+                [n for pair in node.value for n in pair]
+            for item in items:
+                total += self.size(item, depth + 1)
+            self.open.discard(key)
+        self.sizes[key] = total
+        return total
+
+    def _where(self, node: yaml.Node) -> Location:
+        line, col = _where(node, self.name)
+        return Location(self.name, line, col)
 
 
 def _where(node: yaml.Node, name: str) -> tuple[int, int]:

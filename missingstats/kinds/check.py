@@ -42,6 +42,7 @@ On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ from missingstats.evaluate.tables.engine import Engine, cell_value, index_other
 from missingstats.evaluate.tables.plan import Plan, resolve
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.tables.spec import TableSpec
-from missingstats.kinds.base import Instance, Rule, expr_location
+from missingstats.kinds.base import Instance, Rule, expr_location, instance_limit
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 
@@ -116,6 +117,12 @@ def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -
             f"template variable {unused[0]!r} is not used in the check", text.location
         )
     keys = list(bindings)
+    total = math.prod(len(bindings[k]) for k in keys)
+    if total > instance_limit():
+        raise InputError(
+            f"rule {rule_id!r}: the template expands to {total:,} checks; the limit is "
+            f"{instance_limit():,}, set --max-instances to allow more", text.location,
+        )
     instances: list[Instance] = []
     for combo in itertools.product(*(bindings[k] for k in keys)) if keys else [()]:
         chosen = dict(zip(keys, map(str, combo)))

@@ -364,9 +364,28 @@ def _require_number(node: Node, what: str) -> None:
         raise ExprError(f"{what} must be a number, not a comparison or condition", start_col(node))
 
 
+MAX_TREE_DEPTH = 150  # levels of the parsed tree, which every evaluator walks recursively
+
+
 def parse(text: str) -> Node:
     """Parse any expression (number or truth)."""
-    return _Parser(text).parse()
+    node = _Parser(text).parse()
+    _check_depth(node)
+    return node
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse a tree deeper than MAX_TREE_DEPTH (walked without recursion): `a + b + ...`
+    with a thousand terms is a chain a thousand levels deep."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise ExprError(
+                f"expression is nested too deeply (more than {MAX_TREE_DEPTH} levels; each "
+                "term of a long chain of + or * is a level: write sum(a, b, ...))", node.col,
+            )
+        stack.extend((child, depth + 1) for child in children(node))
 
 
 def parse_check(text: str) -> Node:
