@@ -397,6 +397,117 @@ for bad in ("0", "-1", "x", "1e3", ""):
          ["check", "s.yaml", "--max-instances", bad], says="max-instances")
 
 
+# --- 3b. silent misreads in sheets: keys, dates, paths, lines -------------------------------
+
+MISSPELT = {"vaule": "value", "valeu": "value", "vlaue": "value", "qualifer": "qualifier",
+            "qualifire": "qualifier", "betwen": "between", "quot": "quote", "qoute": "quote",
+            "tolerence": "tolerance", "wieght": "weight", "unti": "unit", "text_lien": "text_line",
+            "revsied": "revised", "nte": "note"}
+for typo, right in MISSPELT.items():
+    case(f"misspelt-{typo}", sheet_with(f"  total: {{{typo}: 100}}\n  a: 4\n"),
+         ["check", "s.yaml"], where="s.yaml:2:11", says=f"did you mean '{right}'")
+    case(f"misspelt-nested-{typo}", sheet_with(f"  g:\n    total: 9\n    a:\n      {typo}: 4\n"),
+         ["check", "s.yaml"], where="s.yaml:5:7", says=f"did you mean '{right}'")
+case("group-named-total", sheet_with("  total: {a: 1, b: 2}\n  c: 4\n"), ["check", "s.yaml"],
+     where="s.yaml:2:3", says="'total' is the whole")
+case("group-named-total-nested", sheet_with("  g:\n    total:\n      x: 1\n    a: 4\n"),
+     ["check", "s.yaml"], where="s.yaml:3:5", says="'total' is the whole")
+case("stray-quote-without-value", sheet_with("  total: {quote: '10 persons'}\n  a: 4\n"),
+     ["check", "s.yaml"], where="s.yaml:2:10", says="no 'value:'")
+case("group-of-real-figures", sheet_with("  g: {total: 5, women: 2, men: 3}\n"),
+     ["check", "s.yaml", "-f", "json"], code=0, verdict=("part-within-total", "pass"))
+case("group-with-note-like-names", sheet_with("  g: {total: 5, notes_a: 2, units_b: 3}\n"),
+     ["check", "s.yaml", "-f", "json"], code=0, verdict=("part-within-total", "pass"))
+
+BAD_DATES = ["2020-13-45", "2020-02-30", "2021-02-29", "2020-00-10", "2020-04-31", "0000",
+             "2020-13", "2020-00", "20201-01-01", "2020/01/01", "01-01-2020", "2020-1-1",
+             "'2020-12-32'", "yesterday"]
+for i, date in enumerate(BAD_DATES):
+    case(f"date-source-{i}", {"s.yaml": f"source:\n  date: {date}\n" + SHEET}, ["check", "s.yaml"],
+         where="s.yaml:2:9", says="date")
+    case(f"date-as-of-{i}", {"s.yaml": f"source:\n  as_of: {date}\n" + SHEET},
+         ["check", "s.yaml"], where="s.yaml:2:10", says="date")
+case("date-leap-day", {"s.yaml": "source:\n  date: 2020-02-29\n" + SHEET},
+     ["check", "s.yaml", "-f", "json"], code=0, verdict=("part-within-total", "pass"))
+case("date-revised-from", sheet_with("  total: {value: 10, revised: {from: 2020-02-30, why: x}}\n"
+     "  a: 4\n", "source:\n  as_of: 2021-01-01\n"), ["check", "s.yaml"], where="s.yaml:4:38",
+     says="calendar")
+case("date-editions-as-of", {"e.yaml": "editions:\n  - as_of: 2020-13-01\n    figures: {total: 1}\n"
+     "  - as_of: 2021-01-01\n    figures: {total: 2}\n"}, ["check", "e.yaml"], where="e.yaml:2:12",
+     says="calendar")
+for bad in ("5", "3.5", "yes", "no", "true", "null", "~", "1e3", ".5"):
+    case(f"text-path-{bad}", {"s.yaml": f"text: {bad}\n" + SHEET}, ["check", "s.yaml"],
+         where="s.yaml:1:7", says="text")
+case("text-path-mapping", {"s.yaml": "text: {a: 1}\n" + SHEET}, ["check", "s.yaml"],
+     where="s.yaml:1:7", says="text")
+case("text-path-quoted-number", {"s.yaml": "text: '5'\n" + SHEET}, ["check", "s.yaml", "-f",
+     "json"], code=0, verdict=("part-within-total", "pass"))
+for bad in ("-3", "0", "1.5", "x", "''", "[1]", "99999999999", "+2", "0x1"):
+    case(f"text-line-{bad}", sheet_with(f"  total: {{value: 10, text_line: {bad}}}\n  a: 4\n"),
+         ["check", "s.yaml"], where="s.yaml:2:33", says="text_line")
+
+
+# --- 3c. the rule language: division by zero, literals ---------------------------------------
+
+for i, expr in enumerate(["a / 0 <= total", "a / (1 - 1) <= total", "a / -0 <= total",
+                          "a / 0.0 <= total", "a / (2 * 0) <= total", "a / (0) <= total",
+                          "total >= a / (3 - 3) + 1", "abs(a / 0) <= 1"]):
+    col = expr.index("/ ") + 3 if expr[expr.index("/ ") + 2] != "(" else expr.index("/ ") + 3
+    case(f"divide-literal-zero-{i}", with_rule(expr), ["check", "s.yaml"],
+         where=f"s.yaml:7:{col + 11}", says="division by zero")
+case("divide-zero-lint", {"r.yaml": "rules:\n  - id: r\n    check: a / 0 <= b\n"},
+     ["lint", "r.yaml"], where="r.yaml:3:16", says="division by zero")
+for i, (figures, expr, verdict) in enumerate([
+    ("  total: 0\n  a: 0\n", "100 * a / total <= 50", "undetermined"),
+    ("  total: 0\n  a: 3\n", "a / total <= 1", "undetermined"),
+    ("  total: 10\n  a: 4\n  b: 4\n", "total / (a - b) <= 1", "undetermined"),
+    ("  total: 10\n  a: 5\n", "a / total <= 1", "pass"),
+    ("  total: 10\n  a: 5\n", "a / total <= 0.1", "fail"),
+    ("  total: 0\n  a: 0\n", "a / total <= 1 or total == 0", "pass"),
+]):
+    code = 1 if verdict == "fail" or "a: 3" in figures else 0  # 3 > 0 fails part-within-total
+    case(f"divide-figure-zero-{i}", with_rule(expr, figures), ["check", "s.yaml", "-f", "json"],
+         code=code, verdict=("r", verdict))
+case("divide-figure-zero-words", with_rule("a / total <= 1", "  total: 0\n  a: 0\n"),
+     ["check", "s.yaml"], code=0, says="division by zero: total is 0")
+case("divide-figure-zero-strict", with_rule("a / total <= 1", "  total: 0\n  a: 0\n"),
+     ["check", "s.yaml", "--strict"], code=1, says="UNDETERMINED")
+case("divide-figure-zero-message", with_rule("a / total <= 1", "  total: 0\n  a: 0\n"),
+     ["check", "s.yaml", "-f", "json"], code=0, says="division by zero: total is 0")
+LITERALS = {"1e400": "exponent", "1E3": "exponent", "2e-5": "exponent",
+            "1" + "0" * 40: "more than 30 digits", "9" * 5000: "more than 30 digits",
+            "0." + "0" * 40 + "1": "more than 30 digits", "1.5.2": "unexpected",
+            "0x10": "name cannot start", "1_000": "name cannot start", "1,000": "unexpected",
+            "\u0664": "unexpected character", "\uff14": "unexpected"}
+for i, (lit, why) in enumerate(LITERALS.items()):
+    case(f"literal-{i}", with_rule(f"'a <= {lit}'"), ["check", "s.yaml"], where="s.yaml:7",
+         says=why)
+for name in ("inf", "nan", "Infinity"):
+    case(f"literal-name-{name}", with_rule(f"'a <= {name}'"), ["check", "s.yaml"],
+         where="s.yaml:6:9", says="does not report")
+case("literal-30-digits", with_rule("'a <= " + "1" * 30 + "'"), ["check", "s.yaml", "-f", "json"],
+     code=0, verdict=("r", "pass"))
+
+
+# --- 6a. duplicate keys at every level --------------------------------------------------------
+
+DUPLICATES = {
+    "top": ("figures:\n  total: 1\nfigures:\n  total: 2\n", "s.yaml:3:1"),
+    "figures": ("figures:\n  total: 1\n  total: 2\n", "s.yaml:3:3"),
+    "group": ("figures:\n  g:\n    total: 1\n    total: 2\n", "s.yaml:4:5"),
+    "figure-mapping": ("figures:\n  total: {value: 1, value: 2}\n", "s.yaml:2:21"),
+    "source": ("source:\n  date: 2020\n  date: 2021\n" + SHEET, "s.yaml:3:3"),
+    "settings": ("settings:\n  implied: true\n  implied: false\n" + SHEET, "s.yaml:3:3"),
+    "rule": (SHEET + "rules:\n  - id: r\n    id: q\n    check: a <= total\n", "s.yaml:7:5"),
+    "for": (SHEET + "rules:\n  - id: r\n    check: '{g} <= total'\n    for: {g: [a], g: [b]}\n",
+            "s.yaml:8:19"),
+    "between": ("figures:\n  total: {between: [1, 2], between: [1, 3]}\n  a: 1\n", "s.yaml:2:28"),
+    "quoted-and-plain": ("figures:\n  total: 1\n  'total': 2\n", "s.yaml:3:3"),
+}
+for key, (text, where) in DUPLICATES.items():
+    case(f"duplicate-{key}", {"s.yaml": text}, ["check", "s.yaml"], where=where, says="duplicate")
+
+
 # --- the runner -------------------------------------------------------------------------------
 
 
