@@ -508,6 +508,142 @@ for key, (text, where) in DUPLICATES.items():
     case(f"duplicate-{key}", {"s.yaml": text}, ["check", "s.yaml"], where=where, says="duplicate")
 
 
+# --- 4. damaged binary tables: Excel and Parquet ----------------------------------------------
+
+XLSX_SPEC = TABLE_SPEC.replace("t.csv", "t.xlsx")
+PARQUET_SPEC = TABLE_SPEC.replace("t.csv", "t.parquet")
+
+
+def _xlsx_bytes(rows=(("sex", "n"), ("total", 4), ("female", 2), ("male", 2))) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _parquet_bytes(n=(4, 2, 2), sex=("total", "female", "male")) -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"sex": list(sex), "n": list(n)}), buf)
+    return buf.getvalue()
+
+
+def _rezip(data: bytes, change) -> bytes:
+    """The workbook with each part passed through change(name, bytes) (None drops it)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in zin.namelist():
+            part = change(name, zin.read(name))
+            if part is not None:
+                z.writestr(name, part)
+    return out.getvalue()
+
+
+def _flip_deflate(data: bytes) -> bytes:
+    """Garble the compressed bytes of the sheet: zlib fails while reading it."""
+    import io
+    import zipfile
+
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    out = bytearray(data)
+    for i in range(start + 2, start + min(info.compress_size, 40)):
+        out[i] ^= 0x55
+    return bytes(out)
+
+
+def damaged(kind: str, make):
+    def setup(folder: Path) -> None:
+        name = "t.xlsx" if kind == "xlsx" else "t.parquet"
+        (folder / name).write_bytes(make())
+        (folder / "t.yaml").write_text(XLSX_SPEC if kind == "xlsx" else PARQUET_SPEC)
+    return setup
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+XLSX_DAMAGE = {
+    "truncated": lambda: _xlsx_bytes()[:2000],
+    "empty": lambda: b"",
+    "text": lambda: b"sex,n\ntotal,4\n",
+    "zlib": lambda: _flip_deflate(_xlsx_bytes()),
+    "xml-cut": lambda: _rezip(_xlsx_bytes(), lambda n, d: d[: len(d) // 2] if n == SHEET1 else d),
+    "xml-garbage": lambda: _rezip(_xlsx_bytes(), lambda n, d: b"<<<" if n == SHEET1 else d),
+    "no-workbook": lambda: _rezip(_xlsx_bytes(), lambda n, d: None if n == "xl/workbook.xml" else d),
+    "no-sheet": lambda: _rezip(_xlsx_bytes(), lambda n, d: None if n == SHEET1 else d),
+    "no-content-types": lambda: _rezip(_xlsx_bytes(),
+                                       lambda n, d: None if n == "[Content_Types].xml" else d),
+    "zip-bomb": lambda: _rezip(_xlsx_bytes(), lambda n, d: d.replace(
+        b"</sheetData>", b"<!--" + b" " * (300 << 20) + b"--></sheetData>") if n == SHEET1 else d),
+    "entity-expansion": lambda: _rezip(_xlsx_bytes(), lambda n, d: (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        b"<worksheet>&c;</worksheet>") if n == SHEET1 else d),
+}
+for key, make in XLSX_DAMAGE.items():
+    case(f"xlsx-{key}", {}, ["check", "t.yaml"], where="t.xlsx", says="Excel|forbidden|entit|no row",
+         setup=damaged("xlsx", make))
+case("xlsx-negative", {}, ["check", "t.yaml"], where="t.xlsx!Sheet!B3", says="negative",
+     setup=damaged("xlsx", lambda: _xlsx_bytes((("sex", "n"), ("total", 4), ("female", -2)))))
+case("xlsx-too-large", {}, ["check", "t.yaml"], where="t.xlsx!Sheet!B2", says="too large",
+     setup=damaged("xlsx", lambda: _xlsx_bytes((("sex", "n"), ("total", 2**60), ("female", 2)))))
+case("xlsx-fraction", {}, ["check", "t.yaml"], where="t.xlsx!Sheet!B2", says="whole number",
+     setup=damaged("xlsx", lambda: _xlsx_bytes((("sex", "n"), ("total", 4.5), ("female", 2)))))
+case("xlsx-good", {}, ["check", "t.yaml", "-f", "json"], code=0, verdict=("split", "pass"),
+     setup=damaged("xlsx", _xlsx_bytes))
+
+
+def _flip_parquet(lo: float, hi: float):
+    def make() -> bytes:
+        data = bytearray(_parquet_bytes())
+        for i in range(int(len(data) * lo), int(len(data) * hi)):
+            data[i] ^= 0x5A
+        return bytes(data)
+    return make
+
+
+PARQUET_DAMAGE = {
+    "truncated": lambda: _parquet_bytes()[:100], "empty": lambda: b"",
+    "magic-only": lambda: b"PAR1PAR1", "text": lambda: b"PAR1hello PAR1",
+    "flipped-data": _flip_parquet(0.05, 0.4), "flipped-footer": _flip_parquet(0.6, 0.95),
+}
+for key, make in PARQUET_DAMAGE.items():
+    case(f"parquet-{key}", {}, ["check", "t.yaml"], where="t.parquet", says="Parquet",
+         setup=damaged("parquet", make))
+for key, n, why in (("negative", (4, -2, 2), "negative"), ("too-large", (2**60, 2, 2), "too large"),
+                    ("fraction", (4.5, 2.0, 2.0), "whole number"),
+                    ("infinity", (float("inf"), 2.0, 2.0), "whole number"),
+                    ("two-pow-63-minus-1", (2**63 - 1, 2, 2), "too large")):
+    case(f"parquet-{key}", {}, ["check", "t.yaml"], where="t.parquet", says=why,
+         setup=damaged("parquet", lambda n=n: _parquet_bytes(n)))
+case("parquet-good", {}, ["check", "t.yaml", "-f", "json"], code=0, verdict=("split", "pass"),
+     setup=damaged("parquet", _parquet_bytes))
+case("csv-header-lone-cr", table(b"sex,\rn\ntotal,4\n"), ["check", "t.yaml"], where="t.csv:1",
+     says="header|column")
+case("csv-not-utf8-ragged", table(b"sex,n\ntotal,4,\xbd\xbd\nfemale,2\nmale,2\n"),
+     ["check", "t.yaml"], where="t.csv:2:9", says="UTF-8")
+case("csv-not-utf8-code", table(b"sex,n\ntot\xe9l,4\nfemale,2\nmale,2\n"), ["check", "t.yaml"],
+     where="t.csv:2:4", says="UTF-8")
+case("csv-nul", table(b"sex,n\ntotal,4\x00\nfemale,2\nmale,2\n"), ["check", "t.yaml"],
+     where="t.csv", says="")
+case("csv-fifo", {"t.yaml": TABLE_SPEC}, ["check", "t.yaml"], where="t.yaml:3:11",
+     says="not a regular file", setup=lambda folder: os.mkfifo(folder / "t.csv"))
+case("csv-directory", {"t.yaml": TABLE_SPEC, "t.csv/x": ""}, ["check", "t.yaml"],
+     where="t.yaml:3:11", says="directory")
+
+
 # --- the runner -------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ empty cells and the declared `missing_values` markers are "not available".
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,11 @@ def load_table(defn: TableDef, book: CodeBook) -> Table:
         columns, locator = read_excel(defn)
     else:
         columns, locator = read_arrow(defn)
-    return build(defn, columns, locator, book)
+    try:
+        return build(defn, columns, locator, book)
+    except UnicodeDecodeError as exc:  # Parquet text that is not UTF-8: a damaged file
+        raise InputError(f"a text column is not valid UTF-8 ({exc.reason}; a damaged file?)",
+                         Location(defn.file)) from None
 
 
 def _spec_where(defn: TableDef) -> Location:
@@ -86,7 +91,7 @@ def _read_parquet(defn: TableDef, cols: list[str]):
         strings = [c for c in defn.dimensions.values() if c in header and
                    str(probe.schema_arrow.field(c).type).startswith(("string", "large_string", "dictionary"))]
         pf = pq.ParquetFile(defn.path, read_dictionary=strings) if strings else probe
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
         raise InputError(f"cannot read Parquet: {_first_line(exc)}", Location(defn.file)) from None
     missing_columns(defn, header, cols)
     return ParquetColumns(defn, pf), header
@@ -106,10 +111,15 @@ class ParquetColumns:
         if column == "__len__":
             return self.num_rows
         try:
-            return self.pf.read(columns=[column], use_pandas_metadata=False).column(0)
-        except (pa.ArrowException, OSError) as exc:
+            got = self.pf.read(columns=[column], use_pandas_metadata=False).column(0)
+        except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
             raise InputError(f"cannot read Parquet column {column!r}: {_first_line(exc)}",
                              Location(self.defn.file)) from None
+        if len(got) != self.num_rows:  # a damaged footer or page: the parts disagree
+            raise InputError(f"cannot read Parquet column {column!r}: it has {len(got)} rows, "
+                             f"the file's footer says {self.num_rows} (a damaged file?)",
+                             Location(self.defn.file))
+        return got
 
     def pop(self, key: str, default=None):
         return default
@@ -168,6 +178,11 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         bad.append(row)
         return "skip"
 
+    unraisable: list = []
+    previous_hook = sys.unraisablehook
+    # Arrow decodes a bad row's text before calling `invalid`; text that is not UTF-8 fails
+    # there and would print a traceback ("Exception ignored in ..."): catch it and say so.
+    sys.unraisablehook = unraisable.append
     try:
         table = pacsv.read_csv(
             defn.path,
@@ -186,6 +201,8 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         )
     except pa.ArrowInvalid as exc:
         text = str(exc)
+        if any(isinstance(u.exc_value, UnicodeDecodeError) for u in unraisable):
+            text = "UTF-8"  # a bad row that is not UTF-8 either: say where the encoding breaks
         if "conversion error" in text and "UTF8" not in text:
             raise _Conversion(text) from None
         if "UTF8" in text or "UTF-8" in text:
@@ -196,6 +213,11 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
     except (pa.ArrowException, OSError, LookupError) as exc:
         raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
+    finally:
+        sys.unraisablehook = previous_hook
+    if any(isinstance(u.exc_value, UnicodeDecodeError) for u in unraisable):
+        raise InputError(f"is not valid {defn.encoding} text; save it as UTF-8 or set encoding:",
+                         _bad_encoding(defn))
     if bad:
         first = bad[0]
         if first.number is None and threads:
@@ -236,7 +258,11 @@ def _csv_header(defn: TableDef) -> list[str]:
         )
     if line.startswith("\ufeff"):
         line = line[1:]
-    return next(csv.reader([line.rstrip("\r\n")], delimiter=defn.delimiter or ","))
+    try:
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=defn.delimiter or ","))
+    except csv.Error as exc:  # a lone carriage return inside the header, a stray quote ...
+        raise InputError(f"cannot read the header: {exc}",
+                         Location(defn.file, defn.header_row)) from None
 
 
 def _bad_encoding(defn: TableDef) -> Location:
