@@ -127,6 +127,8 @@ def with_atheris(target: str, seconds: int, flags: list[str]) -> None:
         import missingstats.inputs.rules  # noqa: F401
         import missingstats.inputs.tables.load  # noqa: F401
         import missingstats.language.intervals  # noqa: F401
+    for seed in SEEDS[target]:  # the first run imports the lazy modules: not a hang
+        RUN[target](seed)
     corpus = Path(tempfile.mkdtemp(prefix=f"fuzz-{target}-corpus-"))
     for i, seed in enumerate(SEEDS[target]):
         (corpus / f"seed{i}").write_bytes(seed)
