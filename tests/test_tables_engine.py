@@ -146,7 +146,7 @@ def mutate(cells: dict, rng: random.Random, p_drop: float, p_na: float, p_bump: 
         if rng.random() < p_na:
             v = None
         elif rng.random() < p_bump:
-            v = v + rng.choice([-3, -1, 1, 2, 7])
+            v = max(v + rng.choice([-3, -1, 1, 2, 7]), 0)  # counts are 0 or more
         rows.append((g, y, s, v))
         if rng.random() < p_dup:
             rows.append((g, y, s, (v or 0) + 100))  # a later duplicate: ignored by hierarchies

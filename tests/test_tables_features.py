@@ -92,13 +92,13 @@ def test_absent_and_empty_cells_apart(spec, policy, want):
 
 
 def test_when_restricts_hierarchy_and_check_instances(spec):
-    csv = "geo,sex,value\nA,T,10\nA,F,4\nA,M,5\nB,T,10\nB,F,4\nB,M,5\nC,T,-1\nC,F,0\nC,M,0\n"
+    csv = "geo,sex,value\nA,T,10\nA,F,4\nA,M,5\nB,T,10\nB,F,4\nB,M,5\nC,T,5\nC,F,0\nC,M,0\n"
     text = sex_spec(extra=", rules: []") .replace("rules: []", "description: x") + (
         "implied: false\nrules:\n"
         "  - {id: sums, hierarchy: sex, when: {geo: [A, C]}}\n"
         "  - {id: sums-not-a, hierarchy: sex, when: {geo: {not: A}}}\n"
         "  - {id: nonneg, check: value >= 0, when: {geo: {not: [C]}}}\n"
-        "  - {id: nonneg-c, check: value >= 0, when: {geo: C, sex: T}}\n")
+        "  - {id: nonneg-c, check: value <= 3, when: {geo: C, sex: T}}\n")
     result = spec(csv, text)
     assert (rule(result, "sums")["checked"], rule(result, "sums")["failed"]) == (2, 2)
     assert (rule(result, "sums-not-a")["checked"], rule(result, "sums-not-a")["failed"]) == (2, 2)

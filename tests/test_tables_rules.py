@@ -63,15 +63,28 @@ def of(inst: list[dict], rule: str) -> list[dict]:
 
 
 def test_cell_check_locates_each_failing_cell(folder, tmp_path):
-    text = (tmp_path / "regions.csv").read_text().replace("S1,2019,male,4", "S1,2019,male,-4")
+    # (a negative count is refused when the table is read; a bound per cell is what a cell
+    # check is for)
+    text = (tmp_path / "regions.csv").read_text().replace("S1,2019,male,4", "S1,2019,male,400")
     (tmp_path / "regions.csv").write_text(text)
-    counts, inst = folder(LONG + "implied: false\nrules:\n  - {id: nonneg, check: value >= 0}\n")
-    assert (counts["nonneg"]["checked"], counts["nonneg"]["failed"]) == (36, 1)
-    (fail,) = of(inst, "nonneg")
-    assert fail["expression"] == "value >= 0"
-    assert fail["values"] == {"value": -4} and (fail["lhs"], fail["rhs"], fail["difference"]) == (-4, 0, -4)
+    counts, inst = folder(LONG + "implied: false\nrules:\n  - {id: bounded, check: value <= 100}\n")
+    assert (counts["bounded"]["checked"], counts["bounded"]["failed"]) == (36, 1)
+    (fail,) = of(inst, "bounded")
+    assert fail["expression"] == "value <= 100"
+    assert fail["values"] == {"value": 400}
+    assert (fail["lhs"], fail["rhs"], fail["difference"]) == (400, 100, 300)
     assert fail["coordinates"] == {"geo": "S1", "year": "2019", "sex": "male"}
     assert fail["locations"] == [{"file": "regions.csv", "line": 34, "column": 4, "figure": "value"}]
+
+
+def test_negative_count_is_refused_at_its_cell(folder, tmp_path):
+    from missingstats.core.errors import InputError
+
+    text = (tmp_path / "regions.csv").read_text().replace("S1,2019,male,4", "S1,2019,male,-4")
+    (tmp_path / "regions.csv").write_text(text)
+    with pytest.raises(InputError, match="'-4' is negative") as err:
+        folder(LONG + "implied: false\nrules:\n  - {id: nonneg, check: value >= 0}\n")
+    assert (err.value.location.line, err.value.location.column) == (34, 4)
 
 
 @pytest.mark.parametrize("check", ["total == female + male", "sex.total == sex.female + sex.male"])

@@ -23,6 +23,7 @@ from missingstats.cli.common import (
     guarded,
     width,
 )
+from missingstats.cli.limits import MAX_INSTANCES_OPTION
 
 app = typer.Typer(
     add_completion=False,
@@ -101,14 +102,18 @@ def check(
         typer.Option("--failures-out", help="Write every failing instance, one row each with its "
                      "coordinates and values, to FILE.parquet or FILE.csv (atomically)."),
     ] = None,
+    max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
     """Check figure sheets and tables against their rules."""
     from missingstats.cli.output import append_summary, emit
     from missingstats.evaluate.options import CheckOptions
     from missingstats.evaluate.run import run
+    from missingstats.inputs.reader import STDIN
+    from missingstats.kinds.base import limit_instances
     from missingstats.render import RenderContext, render, step_summary
     from missingstats.render.report import build as report
 
+    files = [STDIN if f == "-" else f for f in files]  # `check -`: standard input
     name, color = choose_format(fmt, output)
     if skip_unknown:
         from missingstats.inputs.discovery import recognised_inputs
@@ -126,7 +131,8 @@ def check(
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
         all_instances=all_instances, collect_failures=bool(failures_out),
     )
-    results = run(files, options)
+    with limit_instances(max_instances):
+        results = run(files, options)
     if failures_out:
         from missingstats.cli.output import write_failures
 
@@ -156,6 +162,7 @@ def main() -> None:
     run for nothing: every file we write is closed before this point, so we flush the two
     standard streams and end the process directly.
     """
+    sys.stdout = out = _Stdout(sys.stdout)
     try:
         app()
         code: int = EXIT_OK
@@ -175,7 +182,43 @@ def main() -> None:
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+    if out.failed is not None:
+        sys.stderr.write(f"missingstats: cannot write to standard output: {out.failed}\n")
+        sys.stderr.flush()
+        code = EXIT_INPUT
     os._exit(code)
+
+
+class _Stdout:
+    """Standard output that remembers a failed write (a full disk, `> /dev/full`) instead of
+    raising it through the command, so the run ends with one message on stderr and exit 2.
+    A closed pipe (BrokenPipeError) still propagates: the reader went away, stop quietly."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.failed: str | None = None
+
+    def write(self, text: str) -> int:
+        if self.failed is None:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                self.failed = exc.strerror or type(exc).__name__
+        return len(text)
+
+    def flush(self) -> None:
+        if self.failed is None:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                self.failed = exc.strerror or type(exc).__name__
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
 
 
 def _exit_code(code: object) -> int:

@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from missingstats.cli.limits import MAX_INSTANCES_OPTION
+
 FORMATS = ("text", "json", "markdown")
 
 
@@ -45,21 +47,24 @@ def explain(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
     ] = None,
+    max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
     """Say which figures are most likely wrong, and what they probably should be."""
     from missingstats.cli.common import known_format
     from missingstats.cli.output import emit
+    from missingstats.kinds.base import limit_instances
 
     fmt = known_format(fmt, FORMATS)
     severities = ("error", "warning") if warnings else ("error",)
-    if records is not None:
-        from missingstats.analysis.explain_tables import explain_records
+    with limit_instances(max_instances):
+        if records is not None:
+            from missingstats.analysis.explain_tables import explain_records
 
-        result = explain_records(file, records, rules, severities, max_sets, implied)
-    else:
-        from missingstats.analysis.explain import explain_file
+            result = explain_records(file, records, rules, severities, max_sets, implied)
+        else:
+            from missingstats.analysis.explain import explain_file
 
-        result = explain_file(file, rules, severities, max_sets, implied)
+            result = explain_file(file, rules, severities, max_sets, implied)
     from missingstats.render import explain as words
 
     emit(words.render(fmt, result), output)
@@ -78,16 +83,19 @@ def lint(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
     ] = None,
+    max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
     """Find contradictions, redundant rules, derived bounds and names used only once."""
     from missingstats.analysis import lint as lt
     from missingstats.cli.common import known_format
     from missingstats.cli.output import emit
     from missingstats.inputs.rules import load_rules
+    from missingstats.kinds.base import limit_instances
     from missingstats.render import lint as words
 
     fmt = known_format(fmt, FORMATS)
-    ruleset = load_rules(rules_file)
+    with limit_instances(max_instances):
+        ruleset = load_rules(rules_file)
     rules = list(ruleset.rules)
     loaded = None
     if sheet is not None:

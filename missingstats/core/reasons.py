@@ -85,6 +85,16 @@ class NoRow:
     """A combination of codes that a complete table should have, and has no row for."""
 
 
+@dataclass(frozen=True, slots=True)
+class DivisionByZero:
+    """A rule divides by a figure (or an expression of figures) that is 0 here, so its
+    verdict is undefined. Reported as *undetermined*, not as "not reported" (every figure
+    is there) and never as a pass: the figures cannot decide the rule (0 / 0 may be a
+    consistent pair of zeros), so it fails only under --strict, like other open verdicts."""
+
+    divisor: str  # the divisor as written in the rule (canonical text)
+
+
 # --- undetermined verdicts of bounded figures ----------------------------------------------
 
 

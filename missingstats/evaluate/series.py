@@ -98,8 +98,8 @@ def _series_id(path: str) -> str | None:
     if Path(path).suffix.lower() not in YAML_SUFFIXES:
         return None
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = sy.read_text(path)  # bounded: a FIFO or device named *.yaml must not hang here
+    except InputError:
         return None  # check_file reports it properly
     if not EDITION_KEY.search(text):
         return None

@@ -4,7 +4,9 @@ by their top-level keys, and tables that must be checked through a spec."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
+
+from missingstats.core.errors import InputError
+from missingstats.inputs.reader import read_text
 
 INPUT_KEYS = ("figures", "tables", "editions")
 TABLE_SUFFIXES = {".csv", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls"}
@@ -23,9 +25,9 @@ def recognised_inputs(paths: list[str]) -> list[str]:
     keep = []
     for path in paths:
         try:
-            text = Path(path).read_bytes().decode("utf-8", "replace")
-        except OSError:
-            keep.append(path)
+            text = read_text(path, "yaml")
+        except InputError:
+            keep.append(path)  # checking it reports the problem
             continue
         if not sniff.search(text):
             continue

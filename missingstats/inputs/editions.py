@@ -158,11 +158,7 @@ def parse_revisions(sheet: sh.Sheet, label: str, as_of: str | None) -> list[Revi
         since = None
         if "from" in m:
             since = str(sy.expect_string(m["from"], f"{what}.from"))
-            if not sh.DATE.match(since):
-                raise InputError(
-                    f"{what}.from must be a date written YYYY, YYYY-MM or YYYY-MM-DD, found {since!r}",
-                    m["from"].location,
-                )
+            sh.check_date(since, m["from"], f"{what}.from")
             if as_of is not None and as_of[: len(since)] < since:
                 raise InputError(
                     f"{what}.from {since} is after this edition (as_of {as_of}); a revision "
@@ -195,11 +191,7 @@ def load_editions_file(path: str, top: sy.Mapping) -> Series:
             if "as_of" in sheet.source and "source" in m and "as_of" in m["source"]:
                 raise InputError("give as_of once (here or in source)", m["as_of"].location)
             as_of = str(sy.expect_string(m["as_of"], "as_of"))
-            if not sh.DATE.match(as_of):
-                raise InputError(
-                    f"as_of must be a date written YYYY-MM-DD (or YYYY-MM, YYYY), found {as_of!r}",
-                    m["as_of"].location,
-                )
+            sh.check_date(as_of, m["as_of"], "as_of")
             sheet.source["as_of"] = as_of
         if "as_of" not in sheet.source:
             raise InputError("an edition needs its date: as_of: YYYY-MM-DD", m.location)

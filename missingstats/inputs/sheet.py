@@ -8,6 +8,8 @@ is what the implied rules build on (see implied.py).
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,7 +183,7 @@ def sheet_from_mapping(top: sy.Mapping, name: str, settings: dict[str, Any] | No
     walk_figures(tree, "", figures, groups, notes, chosen)
     if not figures:
         raise InputError("'figures' holds no figures", tree.location)
-    text = str(sy.expect_string(top["text"], "'text'")) if "text" in top else None
+    text = expect_path(top["text"], "'text'") if "text" in top else None
     return Sheet(name, source, figures, groups, top.get("rules"), chosen, notes, text, top)
 
 
@@ -212,13 +214,34 @@ def parse_source(node: sy.Node | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in m.items():
         text = str(sy.expect_string(value, f"source.{key}"))
-        if key in ("date", "as_of") and not DATE.match(text):
-            raise InputError(
-                f"source.{key} must be a date written YYYY-MM-DD (or YYYY-MM, YYYY), found {text!r}",
-                value.location,
-            )
+        if key in ("date", "as_of"):
+            check_date(text, value, f"source.{key}")
         out[str(key)] = text
     return out
+
+
+def check_date(text: str, node: sy.Node, what: str) -> None:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a day of the calendar (no 2020-13-45 or 2021-02-29)."""
+    if not DATE.match(text):
+        raise InputError(
+            f"{what} must be a date written YYYY-MM-DD (or YYYY-MM, YYYY), found {text!r}",
+            node.location,
+        )
+    parts = [int(p) for p in text.split("-")]
+    try:
+        datetime.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError as exc:
+        raise InputError(f"{what} {text!r} is not a date of the calendar ({exc})",
+                         node.location) from None
+
+
+def expect_path(node: sy.Node, what: str) -> str:
+    """A file name: text, not a number or a YAML 1.1 word that a plain scalar would be."""
+    text = sy.expect_string(node, what)
+    if text.plain and (sy.NUMBER.match(text) or sy.FLOATISH.match(text) or text in sy.BOOL_WORDS):
+        raise InputError(f"{what} must be a file name, found {str(text)!r} (a number or a "
+                         "yes/no word; quote it if a file is really named so)", text.location)
+    return str(text)
 
 
 def _check_name(key: sy.Scalar, where: str) -> None:
@@ -242,16 +265,7 @@ def walk_figures(node: sy.Mapping, prefix: str, figures: dict[str, Figure], grou
         path = f"{prefix}.{key}" if prefix else str(key)
         children.append(str(key))
         if isinstance(value, sy.Mapping) and not (set(value) & FIGURE_MARKERS):
-            if not value:
-                raise InputError(f"{path!r} is an empty group; give figures or remove it", value.location)
-            stray = set(value) & (FIGURE_KEYS - FIGURE_MARKERS)
-            if stray and all(not isinstance(v, sy.Mapping) for v in value.values()):
-                k = next(k for k in value if k in stray)
-                raise InputError(
-                    f"{path!r} has {str(k)!r} but no 'value:'; a figure written as a mapping "
-                    "needs value (or qualifier / between)",
-                    value.location,
-                )
+            _check_group(path, key, value)
             walk_figures(value, path, figures, groups, notes, settings)
         else:
             figures[path] = _figure(path, key, value, notes, settings)
@@ -259,6 +273,37 @@ def walk_figures(node: sy.Mapping, prefix: str, figures: dict[str, Figure], grou
     if exhaustive_node is not None:
         exhaustive = _exhaustive(exhaustive_node, children, prefix)
     groups.append(Group(prefix, children, node.location, exhaustive))
+
+
+def _check_group(path: str, key: sy.Scalar, value: sy.Mapping) -> None:
+    """A mapping without value/qualifier/between is a group of figures; refuse the ones that
+    are a figure with a mistyped key (`total: {vaule: 100}`), which would otherwise turn every
+    rule on the figure into 'not evaluable'."""
+    if not value:
+        raise InputError(f"{path!r} is an empty group; give figures or remove it", value.location)
+    for k, v in value.items():
+        if isinstance(v, sy.Mapping) or k in FIGURE_KEYS or k in GROUP_KEYS:
+            continue
+        close = difflib.get_close_matches(str(k), sorted(FIGURE_KEYS), n=1, cutoff=0.75)
+        if close:
+            raise InputError(
+                f"{path}: {str(k)!r} is not a figure key; did you mean {close[0]!r}? (a mapping "
+                "without 'value:' is read as a group of figures)", k.location,
+            )
+    stray = set(value) & (FIGURE_KEYS - FIGURE_MARKERS)
+    if stray and all(not isinstance(v, sy.Mapping) for v in value.values()):
+        k = next(k for k in value if k in stray)
+        raise InputError(
+            f"{path!r} has {str(k)!r} but no 'value:'; a figure written as a mapping "
+            "needs value (or qualifier / between)",
+            value.location,
+        )
+    if key == "total":
+        raise InputError(
+            f"{path!r} is written as a group of figures ({', '.join(map(str, list(value)[:3]))}), "
+            "but 'total' is the whole its siblings are parts of: give it a value, or rename the "
+            "group", key.location,
+        )
 
 
 def _exhaustive(node: sy.Node, children: list[str], prefix: str) -> list[str]:
@@ -339,6 +384,12 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
         if weight <= 0:
             raise InputError(f"{what}.weight must be positive", m["weight"].location)
     quote = str(sy.expect_string(m["quote"], f"{what}.quote")) if "quote" in m else None
+    if "text_line" in m:
+        line = m["text_line"]
+        if not (isinstance(line, sy.Scalar) and sy.DIGITS.match(str(line).strip())
+                and int(str(line).strip()) >= 1 and len(str(line).strip()) < 10):
+            raise InputError(f"{what}.text_line must be a line number (1 or more), found "
+                             f"{sy.describe(line)}", line.location)
     extra = {str(k): m[k] for k in m if k in ("revised", "note", "text_line")}
     return Figure(path, lo, hi, location, number, qualifier, quote, unit, weight, extra)
 

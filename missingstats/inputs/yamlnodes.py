@@ -16,6 +16,8 @@ import yaml
 
 from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note  # noqa: F401  (loaders report their decisions)
+from missingstats.inputs import reader
+from missingstats.inputs.reader import display_name
 
 # libyaml's parser when present (10x faster, same nodes and marks), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -68,36 +70,13 @@ GROUPED = re.compile(r"[1-9][0-9]{0,2}([,\u0020\u00a0\u202f\u2009])[0-9]{3}(\1[0
 
 
 def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file, turning every OS or encoding failure into a located error."""
-    name = str(path)
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", Location(name)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a YAML or table file", Location(name)) from None
-    except PermissionError:
-        raise InputError("permission denied: the file cannot be read", Location(name)) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", Location(name)) from None
-    if b"\x00" in data[:8192]:
-        raise InputError("is a binary file, expected UTF-8 text", Location(name, 1, 1))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InputError(
-            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-            Location(name, line, col),
-        ) from None
+    """A YAML file's text through the bounded reader (special files, size cap, encoding)."""
+    return reader.read_text(path, "yaml")
 
 
 def load(path: str | Path, text: str | None = None) -> Node:
     """Compose one YAML document into Scalars, Mappings and Sequences with positions."""
-    name = str(path)
+    name = display_name(path)
     if text is None:
         text = read_text(path)
     if not text.strip() or all(
@@ -115,7 +94,57 @@ def load(path: str | Path, text: str | None = None) -> Node:
         raise InputError(f"invalid YAML: {exc}", Location(name)) from None
     if root is None:
         raise InputError("is empty: expected a YAML mapping", Location(name, 1, 1))
+    _Expansion(name).size(root, 0)
     return _convert(root, name)
+
+
+MAX_DEPTH = 100  # nesting levels: no sheet nests that deep, and each costs Python frames
+ALIAS_BUDGET = 100_000  # nodes that aliases may add to the ones written out
+
+
+class _Expansion:
+    """What aliases would make of the composed tree, measured before it is expanded.
+
+    The composer shares an anchored node between its aliases, so the tree is small even
+    when its expansion is not (a 'billion laughs' document: nine aliases of nine aliases
+    ...). Sizes are memoised per node, so this costs one visit per written node; a node that
+    contains itself (a recursive alias) or a tree nested too deeply is a located error."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sizes: dict[int, int] = {}
+        self.open: set[int] = set()
+        self.added = 0
+
+    def size(self, node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in self.open:
+            raise InputError("a recursive alias: this anchored node contains an alias of "
+                             "itself", self._where(node))
+        if key in self.sizes:  # an alias: its whole expansion is added again
+            self.added += self.sizes[key]
+            if self.added > ALIAS_BUDGET:
+                raise InputError(
+                    f"aliases expand this document by more than {ALIAS_BUDGET:,} nodes "
+                    "(an alias of this anchor, repeated); write the entries out or use fewer "
+                    "aliases", self._where(node))
+            return self.sizes[key]
+        if depth > MAX_DEPTH:
+            raise InputError(f"nested more than {MAX_DEPTH} levels deep", self._where(node))
+        total = 1
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            self.open.add(key)
+            items = node.value if isinstance(node, yaml.SequenceNode) else \
+                [n for pair in node.value for n in pair]
+            for item in items:
+                total += self.size(item, depth + 1)
+            self.open.discard(key)
+        self.sizes[key] = total
+        return total
+
+    def _where(self, node: yaml.Node) -> Location:
+        line, col = _where(node, self.name)
+        return Location(self.name, line, col)
 
 
 def _where(node: yaml.Node, name: str) -> tuple[int, int]:
@@ -237,7 +266,29 @@ def _count_problem(text: str) -> str:
     return f"{text!r} is not a count; write a whole number such as 3889"
 
 
+MAX_COUNT = (1 << 53) - 1  # the largest whole number float64 (every engine's number) holds exactly
+
+
 def parse_count(node: Node, what: str, notes: list[Note] | None = None) -> int:
+    """A count, refused beyond MAX_COUNT: 2^63 and 2^63 - 1 would compare equal as floats."""
+    if isinstance(node, Scalar) and len(node) > 20 and re.fullmatch(r"\s*[0-9][0-9,\s]*", node):
+        value = MAX_COUNT + 1  # digits only, but too many to convert (int() stops at 4,300)
+    else:
+        value = _parse_count(node, what, notes)
+    if value > MAX_COUNT:
+        raise InputError(
+            f"{what}: {_short(node)!r} is too large: counts must be below 2^53 = "
+            "9,007,199,254,740,992 (larger whole numbers cannot be compared exactly)",
+            node.location,
+        )
+    return value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:30] + "..." + text[-6:]
+
+
+def _parse_count(node: Node, what: str, notes: list[Note] | None = None) -> int:
     """Accept a count only from plain digits, or deliberately from '3,889'-style grouping.
 
     A grouped number (comma, space or no-break space between groups of three) is read as a
@@ -276,7 +327,12 @@ def parse_count(node: Node, what: str, notes: list[Note] | None = None) -> int:
 def parse_number(node: Node, what: str) -> float:
     """A plain decimal number (tolerances, percentages): no exponents, no YAML 1.1 forms."""
     if isinstance(node, Scalar) and NUMBER.match(str(node).strip()):
-        return float(str(node).strip())
+        text = str(node).strip()
+        if len(text.lstrip("-+").split(".")[0]) > 15:
+            raise InputError(f"{what}: {text[:20]!r}... has more than 15 digits before the "
+                             "decimal point; no tolerance, share or weight is that large",
+                             node.location)
+        return float(text)
     raise InputError(
         f"{what} must be a number such as 0.5, found {describe(node)}",
         node.location,

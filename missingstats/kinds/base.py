@@ -9,6 +9,9 @@ registry (registry.py) maps rule keys to them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +27,26 @@ PAIRS_SCHEMA = {"enum": list(PAIRS), "default": "consecutive",
                 "description": "Compare consecutive editions, or every pair."}
 NAMES_OR_ALL = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"},
                                                "minItems": 1}]}
+
+
+# How many checks one rule may expand to (a `for:` template is a cartesian product: ten
+# variables of ten values are 10^10 checks). Commands raise it with --max-instances.
+MAX_INSTANCES = 10_000
+_INSTANCE_LIMIT: ContextVar[int] = ContextVar("instance_limit", default=MAX_INSTANCES)
+
+
+def instance_limit() -> int:
+    return _INSTANCE_LIMIT.get()
+
+
+@contextmanager
+def limit_instances(limit: int | None) -> Iterator[None]:
+    """Rules loaded inside may expand to `limit` checks each (None: the default)."""
+    token = _INSTANCE_LIMIT.set(MAX_INSTANCES if limit is None else limit)
+    try:
+        yield
+    finally:
+        _INSTANCE_LIMIT.reset(token)
 
 
 @dataclass

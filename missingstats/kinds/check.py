@@ -28,7 +28,11 @@ its value and file:line:column, and the difference (left side minus right side):
 
 A figure the file does not report makes the instance *not evaluable* when the rules file
 lists the name in its vocabulary (`figures:`); otherwise an unknown name is an input error
-(exit 2) with a suggestion ("did you mean 'civilians'?"). A bounded figure ("at least
+(exit 2) with a suggestion ("did you mean 'civilians'?"). Division by zero: a divisor that
+is always 0 (`a / 0`, `a / (1 - 1)`) is a rules error (exit 2) at its column; a divisor
+that is 0 for the figures given (`women / total` with `total: 0`) makes the instance
+*undetermined* with "division by zero: total is 0", since the figures cannot decide it
+(it fails only under --strict). A bounded figure ("at least
 871") gives pass, fail or undetermined.
 
 On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`):
@@ -43,6 +47,7 @@ On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,7 +75,7 @@ from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, index
 from missingstats.evaluate.tables.plan import Plan, resolve
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.tables.spec import TableSpec, parse_when
-from missingstats.kinds.base import Instance, Rule, expr_location
+from missingstats.kinds.base import Instance, Rule, expr_location, instance_limit
 from missingstats.language import expr as ex
 from missingstats.language import intervals as iv
 
@@ -126,6 +131,12 @@ def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -
             f"template variable {unused[0]!r} is not used in the check", text.location
         )
     keys = list(bindings)
+    total = math.prod(len(bindings[k]) for k in keys)
+    if total > instance_limit():
+        raise InputError(
+            f"rule {rule_id!r}: the template expands to {total:,} checks; the limit is "
+            f"{instance_limit():,}, set --max-instances to allow more", text.location,
+        )
     instances: list[Instance] = []
     for combo in itertools.product(*(bindings[k] for k in keys)) if keys else [()]:
         chosen = dict(zip(keys, map(str, combo)))
@@ -285,6 +296,7 @@ def evaluate_checks(
             truth = iv.evaluate(inst.node, local, n, rule.tolerance)
             assert isinstance(truth, iv.Truth)
             status = truth.status()
+            undefined = _undefined(inst.node, local, n, names, status)
             sides = iv.top_difference(inst.node, local, n)
             for i, edition in enumerate(editions):
                 st = Status(status[i])
@@ -301,11 +313,30 @@ def evaluate_checks(
                     finding.lhs, finding.rhs = _side(sides[0], i), _side(sides[1], i)
                     if st in (Status.FAIL, Status.UNDETERMINED):
                         finding.difference = _difference(sides[0], sides[1], i)
-                if st == Status.UNDETERMINED:
+                if i in undefined:
+                    finding.reason = undefined[i]
+                elif st == Status.UNDETERMINED:
                     cell_map = {nm: r for nm, r in zip(names, recs) if r}
                     finding.decides = decides(inst.node, cell_map, names, rule.tolerance)
                 out.findings.append(finding)
         out.tallies.append(tally)
+    return out
+
+
+def _undefined(node: ex.Node, env: dict[str, iv.Interval], n: int, names: list[str],
+               status: np.ndarray) -> dict[int, reasons_.DivisionByZero]:
+    """Rows not evaluable only because a divisor is 0 (every figure is there): they become
+    undetermined with the divisor named (see reasons.DivisionByZero), in `status` too."""
+    if "/" not in ex.to_text(node):
+        return {}
+    absent = np.zeros(n, dtype=bool)
+    for name in names:
+        absent |= env[name].missing
+    out: dict[int, reasons_.DivisionByZero] = {}
+    for text, zero in iv.zero_divisors(node, env, n):
+        for i in np.flatnonzero(zero & ~absent & (status == Status.NOT_EVALUABLE)):
+            out.setdefault(int(i), reasons_.DivisionByZero(text))
+            status[i] = Status.UNDETERMINED
     return out
 
 

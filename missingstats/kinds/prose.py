@@ -52,6 +52,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,8 +216,34 @@ def figure_terms(name: str) -> FigureTerms:
     return FigureTerms(leaf, [cx.name_tags(p) for p in parts[:-1] if p != "total"])
 
 
-def fits(terms: FigureTerms, m: ex.Mention, paragraph_text: str) -> bool:
-    """Does the sheet record this count under the same context? (module docstring)"""
+class Earlier:
+    """Does a word occur in a paragraph before an offset? The first occurrence of each
+    word is looked up once per paragraph, so asking for every count costs O(1), not a scan
+    (and a copy) of the paragraph per count and figure."""
+
+    def __init__(self, doc: dm.Document) -> None:
+        self.doc = doc
+        self.lowered: dict[int, str] = {}
+        self.first: dict[tuple[int, str], int] = {}
+
+    def before(self, m: ex.Mention) -> Callable[[str], bool]:
+        end = m.sentence_span[1]
+        return lambda word: self._first(m.paragraph, word) + len(word) <= end
+
+    def _first(self, paragraph: int, word: str) -> int:
+        key = (paragraph, word)
+        if key not in self.first:
+            text = self.lowered.get(paragraph)
+            if text is None:
+                text = self.lowered[paragraph] = self.doc.paragraphs[paragraph].text.lower()
+            at = text.find(word)
+            self.first[key] = at if at >= 0 else len(text) + 1
+        return self.first[key]
+
+
+def fits(terms: FigureTerms, m: ex.Mention, earlier: Callable[[str], bool]) -> bool:
+    """Does the sheet record this count under the same context? (module docstring)
+    `earlier(word)`: does the word occur in the paragraph before the sentence ends?"""
     if not m.head:
         return False
     head_tags = set(cx.name_tags(m.head))
@@ -227,9 +254,7 @@ def fits(terms: FigureTerms, m: ex.Mention, paragraph_text: str) -> bool:
         if statuses and m.status:
             if m.status not in tags:
                 return False
-        elif not (set(tags) & m.scope) and not all(
-            t in paragraph_text.lower() for t in tags
-        ):
+        elif not (set(tags) & m.scope) and not all(earlier(t) for t in tags):
             return False
     return True
 
@@ -265,6 +290,7 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
     doc = dm.read(path)
     mentions = ex.extract(doc)
     corpus = Corpus.build(doc, mentions)
+    earlier = Earlier(doc)
     cnts = [m for m in mentions if m.kind == "count"]
     approximate = sheet.settings.get("approximate", bounds.DEFAULT_APPROXIMATE)
     figures = [f for f in sheet.figures.values() if f.unit == "count"]
@@ -284,8 +310,8 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
     for m in cnts:
         if id(m) in claimed:
             continue
-        par_text = doc.paragraphs[m.paragraph].text[: m.sentence_span[1]]
-        fitting = [f for f in figures if fits(terms[f.name], m, par_text)]
+        before = earlier.before(m)
+        fitting = [f for f in figures if fits(terms[f.name], m, before)]
         if not fitting:
             continue
         lo, hi = _interval(m, approximate)
@@ -381,7 +407,7 @@ def _choose(f: Any, t: FigureTerms, quote_counts: list[ex.Mention], span: list[e
 
     def fit(i: int) -> bool:
         m = span[i]
-        return fits(t, m, doc.paragraphs[m.paragraph].text[: m.sentence_span[1]])
+        return fits(t, m, Earlier(doc).before(m))
 
     def pick(group: list[int]) -> ex.Mention:
         if line is not None and len(group) > 1:

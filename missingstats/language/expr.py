@@ -28,6 +28,7 @@ KEYWORDS = {"and", "or", "not", "if", "then"}
 COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 MAX_LENGTH = 10_000
 MAX_DEPTH = 40  # nesting levels; each costs about a dozen Python frames
+MAX_DIGITS = 30  # digits of a number literal: beyond, float() rounds or overflows to infinity
 
 
 class ExprError(Exception):
@@ -131,7 +132,13 @@ def tokenize(text: str) -> list[Token]:
         if kind == "number" and m.end() < len(text) and (
             text[m.end()].isalpha() or text[m.end()] == "_"
         ):
+            if re.match(r"[eE][-+]?[0-9]", text[m.end():]):
+                raise ExprError(f"exponent notation ({value}{text[m.end()]}...) is not part of "
+                                "the rule language; write the number with digits", pos + 1)
             raise ExprError(f"a name cannot start with a digit: {value}{text[m.end()]}...", pos + 1)
+        if kind == "number" and len(value.replace(".", "")) > MAX_DIGITS:
+            raise ExprError(f"a number with more than {MAX_DIGITS} digits ({value[:12]}...); no "
+                            "figure is that large or that precise", pos + 1)
         if kind == "name" and value in KEYWORDS:
             kind = "keyword"
         if kind == "name" and "." in value and any(part in KEYWORDS for part in value.split(".")):
@@ -275,8 +282,11 @@ class _Parser:
         node = self.unary()
         while (tok := self.accept("*", "/")) is not None:
             _require_number(node, f"the left side of {tok.text!r}")
+            start = self.tok.col
             right = self.unary()
             _require_number(right, f"the right side of {tok.text!r}")
+            if tok.text == "/" and constant(right) == 0:
+                raise ExprError("division by zero: the divisor is always 0", start)
             node = BinOp(tok.text, node, right, tok.col)
         return node
 
@@ -300,7 +310,10 @@ class _Parser:
         tok = self.tok
         if tok.kind == "number":
             self.take()
-            return Num(float(tok.text), tok.col)
+            value = float(tok.text)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ExprError(f"the number {tok.text[:12]}... is too large", tok.col)
+            return Num(value, tok.col)
         if tok.kind == "name":
             self.take()
             if self.accept("("):
@@ -330,6 +343,21 @@ class _Parser:
             want = f"{low}" if high == low else f"at least {low}"
             raise ExprError(f"{name.text}() takes {want} argument(s), got {len(args)}", name.col)
         return Call(name.text, tuple(args), name.col)
+
+
+def constant(node: Node) -> float | None:
+    """The value of an expression without names (`2 * 3`, `(1 - 1)`), else None."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Unary) and node.op == "-":
+        inner = constant(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, BinOp):
+        a, b = constant(node.left), constant(node.right)
+        if a is None or b is None or (node.op == "/" and b == 0):
+            return None
+        return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else 0.0}[node.op]
+    return None
 
 
 def _show(tok: Token) -> str:
@@ -364,9 +392,28 @@ def _require_number(node: Node, what: str) -> None:
         raise ExprError(f"{what} must be a number, not a comparison or condition", start_col(node))
 
 
+MAX_TREE_DEPTH = 150  # levels of the parsed tree, which every evaluator walks recursively
+
+
 def parse(text: str) -> Node:
     """Parse any expression (number or truth)."""
-    return _Parser(text).parse()
+    node = _Parser(text).parse()
+    _check_depth(node)
+    return node
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse a tree deeper than MAX_TREE_DEPTH (walked without recursion): `a + b + ...`
+    with a thousand terms is a chain a thousand levels deep."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise ExprError(
+                f"expression is nested too deeply (more than {MAX_TREE_DEPTH} levels; each "
+                "term of a long chain of + or * is a level: write sum(a, b, ...))", node.col,
+            )
+        stack.extend((child, depth + 1) for child in children(node))
 
 
 def parse_check(text: str) -> Node:

@@ -277,6 +277,23 @@ FUNCTIONS: dict[str, Callable[[list[Interval]], Interval]] = {
 }
 
 
+def zero_divisors(node: ex.Node, env: Env, n: int) -> list[tuple[str, np.ndarray]]:
+    """Each divisor of `node` (as text) with the rows where it is exactly 0: there the
+    quotient is undefined (`div` gives NaN), which is not the same as a figure missing."""
+    out: list[tuple[str, np.ndarray]] = []
+    stack = [node]
+    while stack:  # a walk over the rule's few nodes
+        item = stack.pop()
+        if isinstance(item, ex.BinOp) and item.op == "/":
+            with _errstate():
+                d = _Evaluator(env, n, Tolerance()).num(item.right)
+            zero = (d.lo == 0) & (d.hi == 0)
+            if zero.any():
+                out.append((ex.to_text(item.right), zero))
+        stack.extend(ex.children(item))
+    return out
+
+
 def top_difference(node: ex.Node, env: Env, n: int) -> tuple[Interval, Interval] | None:
     """For a check that is one comparison, its two sides (for 'by how much' in reports)."""
     if isinstance(node, ex.Compare) and len(node.ops) == 1:

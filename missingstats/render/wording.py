@@ -34,6 +34,11 @@ def _(x: r.NotAvailable) -> str:
 
 
 @words.register
+def _(x: r.DivisionByZero) -> str:
+    return f"division by zero: {x.divisor} is 0, so the rule cannot be decided for these figures"
+
+
+@words.register
 def _(x: r.SameCell) -> str:
     return f"same coordinates as {row_text(x.first)}"
 

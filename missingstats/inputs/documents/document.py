@@ -51,6 +51,11 @@ class Paragraph:
     cols: list[int] = field(default_factory=list)
     footnote: bool = False
     line_ends: list[int] = field(default_factory=list)  # text offsets where a raw line ended
+    # While lines are added the text grows as a list of parts (appending to a str attribute
+    # copies it each time: a 10 MB paragraph took minutes); finish() joins them.
+    _parts: list[str] = field(default_factory=list, repr=False)
+    _size: int = 0
+    _tail: str = ""  # the last two characters so far
 
     def add_line(self, line_no: int, raw: str) -> None:
         for m in WORD.finditer(raw):
@@ -58,20 +63,32 @@ class Paragraph:
             if not word:
                 continue
             lead = len(m.group()) - len(m.group().lstrip(GONE))
-            if self.text:
-                joined = self.text.endswith("-") and len(self.text) > 1 and \
-                    self.text[-2].isalpha() and word[:1].isalpha() and self._line_end()
+            if self._size:
+                joined = self._tail.endswith("-") and self._size > 1 and \
+                    self._tail[-2].isalpha() and word[:1].isalpha() and self._line_end()
                 if not joined:
-                    self.text += " "
-            self.starts.append(len(self.text))
+                    self._append(" ")
+            self.starts.append(self._size)
             self.lines.append(line_no)
             self.cols.append(m.start() + lead + 1)
-            self.text += word
-        if self.text:
-            self.line_ends.append(len(self.text))
+            self._append(word)
+        if self._size:
+            self.line_ends.append(self._size)
+
+    def _append(self, piece: str) -> None:
+        self._parts.append(piece)
+        self._size += len(piece)
+        self._tail = (self._tail + piece)[-2:]
+
+    def finish(self) -> Paragraph:
+        """Join the parts into `text` (once, after the last line)."""
+        if self._parts:
+            self.text += "".join(self._parts)
+            self._parts = []
+        return self
 
     def _line_end(self) -> bool:
-        return bool(self.line_ends) and self.line_ends[-1] == len(self.text)
+        return bool(self.line_ends) and self.line_ends[-1] == self._size
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) in the file of the character at `offset`."""
@@ -98,10 +115,10 @@ class Document:
 
 
 def read(path: str | Path) -> Document:
-    from missingstats.inputs.yamlnodes import read_text
+    from missingstats.inputs.reader import display_name, read_text
 
-    text = read_text(path)
-    return parse(text, str(path), markdown=Path(path).suffix.lower() in MARKDOWN_SUFFIXES)
+    text = read_text(path, "text")
+    return parse(text, display_name(path), markdown=Path(path).suffix.lower() in MARKDOWN_SUFFIXES)
 
 
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
@@ -138,7 +155,7 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
             current = None  # a heading stands alone
         blanks = 0
         i += 1
-    paragraphs = [p for p in body + notes if p.text]
+    paragraphs = [p for p in (q.finish() for q in body + notes) if p.text]
     return Document(path, raw, paragraphs, markdown, double)
 
 

@@ -29,6 +29,9 @@ from missingstats.inputs.documents import numbers as nb
 from missingstats.inputs.documents.document import Document, Paragraph
 from missingstats.language import bounds
 
+# Characters looked at after a number for its unit, range or "of": a window, not the rest of
+# the paragraph (slicing the rest per number made a long paragraph quadratic).
+AHEAD = 300
 KINDS = ("count", "year", "date", "reference", "footnote", "ordinal", "percent", "measure",
          "fraction")
 
@@ -219,7 +222,8 @@ def _paragraph(par: Paragraph, index: int) -> list[Mention]:
                     float(lead.group(1)))
     for m in nb.MAGNITUDE.finditer(text):
         word = bounds.normalise(m.group(1))
-        if word in ("scores", "tens", "a handful") and not re.match(r"\s+of\b", text[m.end():]):
+        after = text[m.end():m.end() + AHEAD]
+        if word in ("scores", "tens", "a handful") and not re.match(r"\s+of\b", after):
             continue
         mention = add("count", m.start(), m.end(), value=None)
         if mention:
@@ -241,7 +245,7 @@ def _paragraph(par: Paragraph, index: int) -> list[Mention]:
 
 
 def _sentence_starts_after(text: str, end: int) -> bool:
-    rest = text[end:].lstrip()
+    rest = text[end:end + AHEAD].lstrip()
     return not rest or rest[0].isupper() or rest[0] in "\"“("
 
 
@@ -273,9 +277,9 @@ def _number(text: str, a: int, b: int, value: float, add, digits: bool) -> None:
             return
         if word in ("one", "a") and not _person_follows(text, end):
             return
-        if word in ("one", "a") and re.match(r"\s+(?:of|another|or)\b", text[end:]):
+        if word in ("one", "a") and re.match(r"\s+(?:of|another|or)\b", text[end:end + AHEAD]):
             return
-    if UNIT_AFTER.match(text[end:]) or AGE_BEFORE.search(text[max(0, a - 20):a]):
+    if UNIT_AFTER.match(text[end:end + AHEAD]) or AGE_BEFORE.search(text[max(0, a - 20):a]):
         add("measure", a, end, value=value)
         return
     if digits and not scale and "." in text[a:b] and "," not in text[a:b]:
@@ -290,7 +294,7 @@ def _number(text: str, a: int, b: int, value: float, add, digits: bool) -> None:
         add("year", a, end, value=value)
         return
     # a range: "between 20 and 30", "20 to 30", "20-30"
-    rng = RANGE_AFTER.match(text[end:])
+    rng = RANGE_AFTER.match(text[end:end + AHEAD])
     lead = max(0, a - 12)
     if rng and (rng.group().strip().lower() != "and" or BETWEEN_BEFORE.search(text[lead:a])):
         second = _next_number(text, end + rng.end())

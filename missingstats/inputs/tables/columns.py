@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from missingstats.core.errors import InputError
 from missingstats.inputs.tables.spec import TableDef
 
@@ -56,8 +58,48 @@ def grouped_pattern(sep: str) -> str:
     return "^[+-]?[0-9]{1,3}(" + re.escape(sep) + "[0-9]{3})+$"
 
 
+MAX_EXACT = 1 << 53  # float64 holds every whole number below it exactly
+
+
+def float_range(values: np.ndarray, column: str, where, text=None) -> None:
+    """Counts read as float64 (NaN: not available): 0 or more and below 2^53, else an error
+    at the first such cell, saying how it was written when `text(i)` can tell."""
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(np.signbit(values) & ~np.isnan(values) | (values >= MAX_EXACT))
+    if not len(bad):
+        return
+    i = int(bad[0])
+    shown = text(i) if text is not None else repr(float(values[i]))
+    raise InputError(f"count column {column!r}: {count_range_problem(shown, values[i])}"
+                     + more_like_it(len(bad)), where(i))
+
+
+def more_like_it(n: int) -> str:
+    return f" ({n - 1} more cell{'s' if n > 2 else ''} like it)" if n > 1 else ""
+
+
+def count_range_problem(text: str, value: float | None = None) -> str:
+    """Why a whole number is no count: negative, or too large to compare exactly."""
+    negative = text.strip().startswith("-") if value is None else bool(np.signbit(value))
+    if negative:
+        return f"{text!r} is negative; a count is 0 or more"
+    return (f"{text!r} is too large: counts must be below 2^53 = 9,007,199,254,740,992 "
+            "(larger whole numbers cannot be compared exactly)")
+
+
 def count_problem(raw: str | None, defn: TableDef) -> str:
     text = (raw or "").strip()
+    if "\n" in text or "\r" in text:
+        return (f"a field runs over several lines ({text[:20]!r}...): a quote opened here is "
+                "not closed")
+    if re.fullmatch(r"[+-]?(0[xX][0-9a-fA-F]+|0[bBoO][0-9]+)", text):
+        return f"{text!r} is a hexadecimal, binary or octal spelling; write the count in digits"
+    if re.fullmatch(r"\+[0-9]+", text):
+        return f"{text!r} has a plus sign; write the count with digits only"
+    if re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+", text):
+        return f"{text!r} is in exponent notation; write the count with digits only"
+    if re.fullmatch(r"-?[0-9]+\.", text):
+        return f"{text!r} ends in a decimal point; write the count with digits only"
     if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+|[+-]?[0-9]+\.[0-9]*", text):
         return (f"{text!r} is not a whole number (for decimal quantities say measure: "
                 "{name: column, unit: amount})")

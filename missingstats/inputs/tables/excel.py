@@ -17,6 +17,7 @@ from missingstats.core.results import Note
 from missingstats.inputs.tables.columns import (
     code_text,
     count_problem,
+    float_range,
     grouped_pattern,
     missing_columns,
     needed_columns,
@@ -29,15 +30,61 @@ INTEGRAL = re.compile(r"[+-]?[0-9]+(\.0*)?\Z")
 DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
 
 
-def read_excel(defn: TableDef) -> tuple[dict, Locator]:
+MAX_UNPACKED = 1 << 30  # bytes a workbook may unpack to (a million-row sheet is ~200 MB)
+MAX_RATIO = 200  # unpacked / packed of one large part: XML packs ~10x, a zip bomb ~1000x
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What a damaged workbook raises from zipfile, zlib, the XML parser or openpyxl."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (zipfile.BadZipFile, zlib.error, ParseError, InvalidFileException, OSError, KeyError,
+            ValueError, EOFError, IndexError, TypeError, AttributeError, NotImplementedError,
+            RuntimeError)
+
+
+def _check_packing(defn: TableDef) -> None:
+    """Refuse a zip bomb before unpacking anything: the sizes the archive declares bound
+    what reading it can produce (zipfile stops at the declared size)."""
     import zipfile
 
+    try:
+        with zipfile.ZipFile(defn.path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        raise InputError(f"cannot read Excel workbook (not a zip archive?): {exc}",
+                         Location(defn.file)) from None
+    total = sum(p.file_size for p in parts)
+    worst = max(parts, key=lambda p: p.file_size / max(p.compress_size, 1), default=None)
+    if total > MAX_UNPACKED or (worst is not None and worst.file_size > (50 << 20)
+                                and worst.file_size > MAX_RATIO * max(worst.compress_size, 1)):
+        raise InputError(
+            f"cannot read Excel workbook: it unpacks to {total / (1 << 20):,.0f} MB "
+            f"({worst.filename if worst else '?'} alone {worst.file_size / (1 << 20):,.0f} MB "
+            f"from {worst.compress_size / (1 << 20):,.1f} MB); a zip bomb?", Location(defn.file))
+
+
+def read_excel(defn: TableDef) -> tuple[dict, Locator]:
+    """The declared columns of a workbook; a damaged one is a located error, never a crash."""
+    _check_packing(defn)
+    errors = _read_errors()
+    try:
+        return _read_excel(defn)
+    except errors as exc:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"cannot read Excel workbook (damaged?): {type(exc).__name__}: {text}",
+                         Location(defn.file)) from None
+
+
+def _read_excel(defn: TableDef) -> tuple[dict, Locator]:
     import openpyxl
 
-    try:
-        wb = openpyxl.load_workbook(defn.path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"cannot read Excel workbook: {exc}", Location(defn.file)) from None
+    wb = openpyxl.load_workbook(defn.path, read_only=True, data_only=True)
     try:
         if defn.sheet is not None:
             if defn.sheet not in wb.sheetnames:
@@ -130,6 +177,9 @@ def counts_from_cells(values: list, column: str, defn: TableDef, locator: Locato
         if problem:
             cell = f"{locator.sheet}!{column_letters(col)}{locator.first_line + int(rows[i])}"
             raise InputError(f"count column {column!r}: {problem}", Location(f"{defn.file}!{cell}"))
+    if whole:  # counts: 0 or more and exactly comparable (inputs/tables/columns.float_range)
+        float_range(out, column, lambda i: Location(
+            f"{defn.file}!{locator.sheet}!{column_letters(col)}{locator.first_line + int(rows[i])}"))
     if decimal and whole:
         notes.append(Note(Location(defn.file), f"counts in column {column!r} written as text with "
                                                "a zero decimal part were read as whole numbers"))

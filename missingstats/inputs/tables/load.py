@@ -9,6 +9,8 @@ empty cells and the declared `missing_values` markers are "not available".
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +18,12 @@ import numpy as np
 from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
 from missingstats.inputs.tables.columns import (
+    MAX_EXACT,
     attribute_columns,
     code_text,
     count_problem,
+    count_range_problem,
+    float_range,
     grouped_pattern,
     missing_columns,
     needed_columns,
@@ -27,8 +32,8 @@ from missingstats.inputs.tables.model import CodeBook, Locator, Table
 from missingstats.inputs.tables.spec import TableDef, column_letters
 from missingstats.inputs.tables.units import unit as unit_of
 
-ARROW_INTEGRAL = r"^[+-]?[0-9]+(\.0*)?$"  # after trimming whitespace
-ARROW_DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+ARROW_INTEGRAL = r"^-?[0-9]+(\.0+)?$"  # after trimming whitespace: 12, 12.0 (noted), -3 (refused)
+ARROW_DECIMAL = r"^-?([0-9]+(\.[0-9]+)?|\.[0-9]+)$"  # amounts: 1.5, .5, -2 (no +4, 4., 1e3)
 
 
 def load_table(defn: TableDef, book: CodeBook, hierarchies: dict | None = None) -> Table:
@@ -39,6 +44,9 @@ def load_table(defn: TableDef, book: CodeBook, hierarchies: dict | None = None) 
                          _spec_where(defn))
     if defn.path.is_dir():
         raise InputError(f"table path {defn.file} is a directory", _spec_where(defn))
+    if not defn.path.is_file():  # a FIFO or a device: the readers would wait or never end
+        raise InputError(f"table path {defn.file} is not a regular file (a FIFO or a device?)",
+                         _spec_where(defn))
     if defn.format == "excel":
         from missingstats.inputs.tables.excel import read_excel
 
@@ -55,7 +63,11 @@ def load_table(defn: TableDef, book: CodeBook, hierarchies: dict | None = None) 
         locator = Locator(defn.file, "sdmx-ml", 0, numbers)
     else:
         columns, locator = read_arrow(defn)
-    return build(defn, columns, locator, book, hierarchies or {})
+    try:
+        return build(defn, columns, locator, book, hierarchies or {})
+    except UnicodeDecodeError as exc:  # Parquet text that is not UTF-8: a damaged file
+        raise InputError(f"a text column is not valid UTF-8 ({exc.reason}; a damaged file?)",
+                         Location(defn.file)) from None
 
 
 def _spec_where(defn: TableDef) -> Location:
@@ -102,7 +114,7 @@ def _read_parquet(defn: TableDef, cols: list[str]):
         strings = [c for c in defn.dimensions.values() if c in header and
                    str(probe.schema_arrow.field(c).type).startswith(("string", "large_string", "dictionary"))]
         pf = pq.ParquetFile(defn.path, read_dictionary=strings) if strings else probe
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
         raise InputError(f"cannot read Parquet: {_first_line(exc)}", Location(defn.file)) from None
     missing_columns(defn, header, cols)
     return ParquetColumns(defn, pf), header
@@ -122,10 +134,15 @@ class ParquetColumns:
         if column == "__len__":
             return self.num_rows
         try:
-            return self.pf.read(columns=[column], use_pandas_metadata=False).column(0)
-        except (pa.ArrowException, OSError) as exc:
+            got = self.pf.read(columns=[column], use_pandas_metadata=False).column(0)
+        except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
             raise InputError(f"cannot read Parquet column {column!r}: {_first_line(exc)}",
                              Location(self.defn.file)) from None
+        if len(got) != self.num_rows:  # a damaged footer or page: the parts disagree
+            raise InputError(f"cannot read Parquet column {column!r}: it has {len(got)} rows, "
+                             f"the file's footer says {self.num_rows} (a damaged file?)",
+                             Location(self.defn.file))
+        return got
 
     def pop(self, key: str, default=None):
         return default
@@ -145,7 +162,8 @@ def _read_csv(defn: TableDef, cols: list[str]):
         defn = _with_header(defn, [_sdmx_id(h) for h in header])
         header = list(defn.header)
     missing_columns(defn, header, cols)
-    dup = sorted({h for h in header if header.count(h) > 1 and h in cols})
+    seen = Counter(header)  # header.count() per column was quadratic: 100,000 columns took minutes
+    dup = sorted({c for c in cols if seen[c] > 1})
     if dup:
         raise InputError(
             f"{defn.file} has two columns named {dup[0]!r}", Location(defn.file, defn.header_row)
@@ -156,6 +174,8 @@ def _read_csv(defn: TableDef, cols: list[str]):
                   if c not in types and c != defn.decimals_column})
     number = pa.int64() if defn.unit == "count" else pa.float64()
     try:
+        if _may_hold_hex(defn):
+            raise _Conversion("0x")  # Arrow reads 0x10 as 16: counts go through the text path
         return _csv(defn, cols, {**types, **{m: number for m in measures}}, True), header
     except _Conversion:
         # Not all counts are plain integers: read them as text and say which cell is wrong.
@@ -165,6 +185,18 @@ def _read_csv(defn: TableDef, cols: list[str]):
 
 class _Conversion(Exception):
     pass
+
+
+def _may_hold_hex(defn: TableDef) -> bool:
+    """Does the file hold "0x" anywhere? Arrow's integer parser takes 0x10 for 16, so such a
+    file's counts are read as text and checked digit by digit (one scan of the bytes)."""
+    import mmap
+
+    try:
+        with open(defn.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(b"0x") >= 0 or mm.find(b"0X") >= 0
+    except (ValueError, OSError):
+        return False  # an empty file; the reader says what is wrong
 
 
 def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
@@ -182,6 +214,11 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         bad.append(row)
         return "skip"
 
+    unraisable: list = []
+    previous_hook = sys.unraisablehook
+    # Arrow decodes a bad row's text before calling `invalid`; text that is not UTF-8 fails
+    # there and would print a traceback ("Exception ignored in ..."): catch it and say so.
+    sys.unraisablehook = unraisable.append
     try:
         table = pacsv.read_csv(
             defn.path,
@@ -200,6 +237,8 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         )
     except pa.ArrowInvalid as exc:
         text = str(exc)
+        if any(isinstance(u.exc_value, UnicodeDecodeError) for u in unraisable):
+            text = "UTF-8"  # a bad row that is not UTF-8 either: say where the encoding breaks
         if "conversion error" in text and "UTF8" not in text:
             raise _Conversion(text) from None
         if "UTF8" in text or "UTF-8" in text:
@@ -210,14 +249,20 @@ def _csv(defn: TableDef, cols: list[str], types: dict, threads: bool):
         raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
     except (pa.ArrowException, OSError, LookupError) as exc:
         raise InputError(f"cannot read CSV: {_first_line(exc)}", Location(defn.file)) from None
+    finally:
+        sys.unraisablehook = previous_hook
+    if any(isinstance(u.exc_value, UnicodeDecodeError) for u in unraisable):
+        raise InputError(f"is not valid {defn.encoding} text; save it as UTF-8 or set encoding:",
+                         _bad_encoding(defn))
     if bad:
         first = bad[0]
         if first.number is None and threads:
             return _csv(defn, cols, types, False)  # single-threaded to learn the line number
         line = first.number if first.number is not None else None
+        quote = " (a quote opened in it is not closed)" if (first.text or "").count('"') % 2 else ""
         raise InputError(
             f"ragged row: {first.actual_columns} fields where the header has "
-            f"{first.expected_columns} ({len(bad)} such row{'s' if len(bad) > 1 else ''})",
+            f"{first.expected_columns}{quote} ({len(bad)} such row{'s' if len(bad) > 1 else ''})",
             Location(defn.file, line, None),
         )
     if last is not None:
@@ -256,7 +301,11 @@ def _csv_header(defn: TableDef) -> list[str]:
         )
     if line.startswith("\ufeff"):
         line = line[1:]
-    return next(csv.reader([line.rstrip("\r\n")], delimiter=defn.delimiter or ","))
+    try:
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=defn.delimiter or ","))
+    except csv.Error as exc:  # a lone carriage return inside the header, a stray quote ...
+        raise InputError(f"cannot read the header: {exc}",
+                         Location(defn.file, defn.header_row)) from None
 
 
 def _bad_encoding(defn: TableDef) -> Location:
@@ -540,6 +589,14 @@ def dimension_ids(arr, dim: str, column: str, book: CodeBook, defn: TableDef, lo
         else:
             texts = [str(v).strip() for v in dictionary.to_pylist()]  # " N1" is N1
         idx = np.asarray(chunk.indices.to_numpy(zero_copy_only=False))
+        broken = next((j for j, x in enumerate(texts) if "\n" in x or "\r" in x), None)
+        if broken is not None and len(hits := np.flatnonzero(idx == broken)):
+            i = int(hits[0]) + sum(len(p[1]) for p in pieces)
+            raise InputError(
+                f"a {dim!r} code runs over several lines ({texts[broken][:20]!r}...): a quote "
+                f"opened here is not closed (column {column!r})",
+                _loc(locator, int(rows[i]), locator.columns[column]),
+            )
         if "" in texts:
             hits = np.flatnonzero(idx == texts.index(""))
             if len(hits):
@@ -617,7 +674,10 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
     if pa.types.is_dictionary(t):
         chunked = chunked.cast(t.value_type)
         t = chunked.type
+    counts = unit_of(defn.unit).whole  # whole counts are 0 or more and below 2^53
     if pa.types.is_integer(t) or pa.types.is_floating(t):
+        if pa.types.is_integer(t) and counts:
+            _integer_range(chunked, column, locator, rows, col)
         values = np.empty(len(chunked), dtype=np.float64)
         at = 0
         for chunk in chunked.chunks:  # a loop over a file's few chunks
@@ -637,6 +697,8 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
                     f"{_what(defn)} column {column!r}: {unit.problem(float(values[i]))}"
                     + _more(len(bad)), _loc(locator, int(rows[i]), col),
                 )
+            if counts:
+                float_range(values, column, lambda i: _loc(locator, int(rows[i]), col))
         return values
     arr = chunked.combine_chunks()
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -661,6 +723,9 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
             )
         values = pc.cast(pc.if_else(missing, None, stripped), pa.float64())
         values = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+        if counts:
+            float_range(values, column, lambda i: _loc(locator, int(rows[i]), col),
+                        lambda i: text[i].as_py().strip())
         decimal = pc.match_substring(stripped, ".").fill_null(False)
         if unit_of(defn.unit).whole and pc.any(decimal).as_py():
             notes.append(Note(
@@ -676,6 +741,20 @@ def parse_counts(arr, column: str, defn: TableDef, locator: Locator, rows: np.nd
 
 def _what(defn: TableDef) -> str:
     return "count" if defn.unit == "count" else defn.unit
+
+
+def _integer_range(chunked, column: str, locator: Locator, rows, col: int) -> None:
+    """Integer counts are 0 or more and below 2^53 (beyond it float64 compares wrongly)."""
+    import pyarrow.compute as pc
+
+    bounds = pc.min_max(chunked).as_py()
+    if bounds["min"] is None or (bounds["min"] >= 0 and bounds["max"] < MAX_EXACT):
+        return
+    values = np.asarray(chunked.fill_null(0).to_numpy(), dtype=np.int64)
+    bad = np.flatnonzero((values < 0) | (values >= MAX_EXACT))
+    i = int(bad[0])
+    raise InputError(f"count column {column!r}: {count_range_problem(str(int(values[i])))}"
+                     + _more(len(bad)), _loc(locator, int(rows[i]), col))
 
 
 def number_text(v: float) -> str:

@@ -31,6 +31,8 @@ def records() -> list[type]:
 
 FELL = r.Fell("identified", X(1053), X(1035), -18.0)
 CASES = [
+    (r.DivisionByZero("total - found"),
+     "division by zero: total - found is 0, so the rule cannot be decided for these figures"),
     (r.Confidential(), "not evaluable: a cell is confidential"),
     (r.Confidential(("total", "male")), "not evaluable: total, male are confidential"),
     (r.Flagged((("female", "e"),), "warning"),

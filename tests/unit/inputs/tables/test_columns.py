@@ -93,7 +93,7 @@ def test_grouped_pattern_matches_every_printed_count(n, sep):
 def test_count_problem_says_what_is_wrong(table_spec):
     defn = table_spec(WIDE).tables["t"]
     assert count_problem("1.5", defn).startswith("'1.5' is not a whole number (for decimal")
-    assert count_problem(" 12. ", defn).startswith("'12.' is not a whole number")
+    assert count_problem(" 12. ", defn) == "'12.' ends in a decimal point; write the count with digits only"
     assert count_problem("1,234", defn) == (
         "'1,234' has thousands separators; declare them (thousands: ',') or write the count "
         "with digits only")
