@@ -85,13 +85,14 @@ def check(
     ] = False,
 ) -> None:
     """Check figure sheets and tables against their rules."""
-    from missingstats.cli.output import append_summary, emit
+    from missingstats.cli.output import append_summary, emit, refuse_inputs
     from missingstats.evaluate.options import CheckOptions
     from missingstats.evaluate.run import run
     from missingstats.render import RenderContext, render, step_summary
     from missingstats.render.report import build as report
 
     name, color = choose_format(fmt, output)
+    refuse_inputs(output, [*files, rules or "", text or "", against or ""])
     if skip_unknown:
         from missingstats.inputs.discovery import recognised_inputs
 
@@ -108,12 +109,32 @@ def check(
     results = run(files, options)
     rep = report(results, max_failures=max_failures)
     ctx = RenderContext(color=color, verbose=verbose, width=width(), max_failures=max_failures)
-    emit(render(name, rep, ctx), output)
+    emit(render(name, rep, ctx), output, read_files(rep))
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     summary = step_summary(name, rep) if summary_path else None
     if summary is not None:
         append_summary(summary_path, summary)
     raise typer.Exit(EXIT_FAIL if results.failing(strict) else EXIT_OK)
+
+
+def read_files(report: dict) -> list[str]:
+    """Every file a report names (inputs, the files its figures and problems lie in, texts):
+    the report must not be written over any of them."""
+    out: dict[str, None] = dict.fromkeys(report.get("files") or [])
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("file", "text_file", "input") and isinstance(value, str):
+                    out.setdefault(value, None)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in report.items() if k != "files"})
+    return list(out)
 
 
 # The other commands, each module with `register(app)`. They import only typer at module
@@ -147,9 +168,12 @@ def main() -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BrokenPipeError:
+    except OSError:
+        # A reader that went away, or a full device (`> /dev/full`): the write error was said
+        # (emit turns it into an input error, exit 2); drop what is still buffered.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        code = code or EXIT_INPUT
     os._exit(code)
 
 

@@ -62,7 +62,7 @@ def explain(
         result = explain_file(file, rules, severities, max_sets, implied)
     from missingstats.render import explain as words
 
-    emit(words.render(fmt, result), output)
+    emit(words.render(fmt, result), output, [file, rules or "", records or ""])
     raise typer.Exit(0 if result.consistent else 1)
 
 
@@ -98,5 +98,6 @@ def lint(
         if implied and loaded.settings["implied"]:
             rules = for_sheet(loaded) + rules
     result = lt.analyse(rules, {r.id for r in ruleset.rules}, loaded, ruleset.vocabulary)
-    emit(words.render(fmt, result, rules_file, sheet, {r.id: r.location for r in rules}), output)
+    emit(words.render(fmt, result, rules_file, sheet, {r.id: r.location for r in rules}), output,
+         [rules_file, sheet or "", *ruleset.files])
     raise typer.Exit(1 if result.conflicts else 0)

@@ -36,7 +36,7 @@ def extract(
     from pathlib import Path
 
     from missingstats.cli.common import known_format
-    from missingstats.cli.output import emit, write_atomic
+    from missingstats.cli.output import emit, refuse_inputs, write_atomic
     from missingstats.core.errors import InputError, Location
     from missingstats.inputs.documents import document
     from missingstats.inputs.documents import extract as ex
@@ -44,6 +44,7 @@ def extract(
     from missingstats.render.draft import draft_sheet
 
     fmt = known_format(fmt, FORMATS)
+    refuse_inputs(output, [text])
     if output and Path(output).exists() and not force:
         raise InputError("exists already; choose another --output or add --force",
                          Location(output))
