@@ -43,7 +43,8 @@ def _root(
 @app.command()
 @guarded
 def check(
-    files: Annotated[list[str], typer.Argument(help="Figure sheets or table specs (YAML).")],
+    files: Annotated[list[str], typer.Argument(
+        help="Figure sheets, table specs or editions files (YAML), or folders to search.")],
     rules: Annotated[
         str | None, typer.Option("--rules", "-r", help="Rules file (default: see docs/rules.md).")
     ] = None,
@@ -61,6 +62,14 @@ def check(
         bool, typer.Option("--strict", help="Warnings and undetermined verdicts fail too.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing rules.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only failures, input errors and the summary.")
+    ] = False,
+    colour: Annotated[
+        bool | None,
+        typer.Option("--color/--no-color", help="Colour the text report (default: on a terminal "
+                     "that wants it; NO_COLOR and FORCE_COLOR are honoured).", show_default=False),
+    ] = None,
     implied: Annotated[
         bool, typer.Option("--implied/--no-implied", help="Rules implied by nesting.")
     ] = True,
@@ -85,35 +94,37 @@ def check(
     ] = False,
 ) -> None:
     """Check figure sheets and tables against their rules."""
+    from missingstats.cli.common import check_inputs, input_error_lines, usage_error
     from missingstats.cli.output import append_summary, emit, refuse_inputs
     from missingstats.evaluate.options import CheckOptions
     from missingstats.evaluate.run import run
     from missingstats.render import RenderContext, render, step_summary
     from missingstats.render.report import build as report
 
-    name, color = choose_format(fmt, output)
-    refuse_inputs(output, [*files, rules or "", text or "", against or ""])
-    if skip_unknown:
-        from missingstats.inputs.discovery import recognised_inputs
-
-        kept = recognised_inputs(files)
-        skipped = [p for p in files if p not in kept]
-        if skipped:
-            typer.echo(f"missingstats: skipped {len(skipped)} file(s) that are not sheets, table "
-                       f"specs or editions files: {', '.join(skipped)}", err=True)
-        files = kept
+    if quiet and verbose:
+        raise usage_error("--quiet and --verbose contradict each other; give one")
+    name, color = choose_format(fmt, output, colour)
+    paths, problems = check_inputs(files, skip_unknown)
+    refuse_inputs(output, [*paths, rules or "", text or "", against or ""])
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
     )
-    results = run(files, options)
+    results = run(paths, options, problems)
     rep = report(results, max_failures=max_failures)
-    ctx = RenderContext(color=color, verbose=verbose, width=width(), max_failures=max_failures)
-    emit(render(name, rep, ctx), output, read_files(rep))
+    for line in input_error_lines(rep):
+        typer.echo(line, err=True)
+    ctx = RenderContext(color=color, verbose=verbose, quiet=quiet, width=width(),
+                        max_failures=max_failures)
+    # Nothing could be checked: the located lines on stderr say it all (as for one bad file).
+    if not (name == "text" and not output and len(results.unchecked()) == len(results.files)):
+        emit(render(name, rep, ctx), output, read_files(rep))
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     summary = step_summary(name, rep) if summary_path else None
     if summary is not None:
         append_summary(summary_path, summary)
+    if results.errors:
+        raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FAIL if results.failing(strict) else EXIT_OK)
 
 

@@ -72,6 +72,24 @@ class ChangeTable:
     changes: tuple[Any, ...]  # analysis.changes.Change rows
 
 
+@dataclass(frozen=True)
+class FileError:
+    """An input that could not be checked: bad YAML, a bad figure or rule, a missing file.
+
+    `file` is the input as given on the command line; `location` is where the problem is,
+    which may be another file (the rules file or the text it names). The message is worded
+    by the loader that found it, as every input error is. The run goes on with the other
+    files, reports this one as an error of that file, and exits 2."""
+
+    file: str
+    location: Location | None
+    message: str
+
+    @property
+    def where(self) -> Location:
+        return self.location if self.location is not None else Location(self.file)
+
+
 @dataclass
 class Results:
     findings: list[Finding] = field(default_factory=list)
@@ -82,6 +100,7 @@ class Results:
     prose: list[ProseSummary] = field(default_factory=list)
     timelines: list[Timeline] = field(default_factory=list)
     against: list[ChangeTable] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
 
     def extend(self, other: Results) -> None:
         """Add another part's findings, counts and sections (its files are the caller's)."""
@@ -92,6 +111,7 @@ class Results:
         self.prose.extend(other.prose)
         self.timelines.extend(other.timelines)
         self.against.extend(other.against)
+        self.errors.extend(other.errors)
 
     @classmethod
     def combine(cls, parts: list[Results]) -> Results:
@@ -120,6 +140,10 @@ class Results:
             if t.severity == "error" and t.counts.failed:
                 return True
         return False
+
+    def unchecked(self) -> list[str]:
+        """The inputs that could not be checked (an input error each), in report order."""
+        return list(dict.fromkeys(e.file for e in self.errors))
 
     def errors_failed(self) -> bool:
         return any(t.severity == "error" and t.counts.failed for t in self.tallies)

@@ -19,7 +19,9 @@ from missingstats.render.common import (
     STATUS_LABEL,
     coordinates_text,
     difference_text,
+    error_message,
     figure_rows,
+    input_errors,
     number_text,
     plural,
     present,
@@ -334,7 +336,7 @@ def _rule_section(res: dict, n: int, sources: _Sources) -> str:
 
 def _verdict(report: dict) -> tuple[str, str]:
     s = report.get("summary", {})
-    if s.get("errors_failed"):
+    if s.get("errors_failed") or report.get("errors"):
         return "failed", "failed"
     if s.get("failed"):
         return "warned", "passed with warnings"
@@ -365,6 +367,11 @@ def render(report: dict, ctx: RenderContext) -> str:
     if files:
         body.append('<p class="meta">Checked: ' + ", ".join(
             f"<code>{escape(str(f))}</code>" for f in files) + "</p>")
+    errors = input_errors(report)
+    if errors:
+        body.append("<h2>Input errors (not checked)</h2><ul>" + "".join(
+            f'<li><code>{escape(where(err))}</code>: {escape(error_message(err, inputs))}</li>'
+            for err, inputs in errors) + "</ul>")
     extras = side_notes(report)
     if extras:
         body.append('<div class="hints">' + "".join(

@@ -9,6 +9,10 @@ Version 1 grows only by new optional keys. Added since the first release:
   `{"compare": "<=", "parts": ["a", "b"], "whole": "t"}` says a + b <= t (parts and whole
   are keys of `values`); `{"compare": "<="}` alone is a comparison of the two sides
   (`lhs` <= `rhs`) that is no part-whole relation. The HTML report draws it.
+- `errors` at the top level (always present, empty when every input was read): one entry
+  per input that could not be checked, `{"file", "line", "column", "message", "input"}`;
+  `file`, `line` and `column` say where the problem is (null when not known), `input` is the
+  file given on the command line (they differ when its rules file is bad).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 from missingstats import __version__
 from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Relation, Status
-from missingstats.core.results import REPORT_VERSION, Results
+from missingstats.core.results import REPORT_VERSION, FileError, Results
 from missingstats.render.values import figures_json, json_number, side_json, value_json
 from missingstats.render.wording import words
 
@@ -114,6 +118,16 @@ def sections(results: Results) -> dict[str, Any]:
     return out
 
 
+def error_json(e: FileError) -> dict[str, Any]:
+    """An input that could not be checked: where the problem is, what it is, which input."""
+    where = e.where.as_dict()
+    out: dict[str, Any] = {"file": where.pop("file"), "line": where.pop("line", None),
+                           "column": where.pop("column", None)}
+    out.update(where)  # a spreadsheet cell or a page, when the problem has one
+    out.update(message=e.message, input=e.file)
+    return out
+
+
 def build(results: Results, max_failures: int | None = None) -> dict[str, Any]:
     """The versioned JSON report; `max_failures` caps each list (counts stay exact)."""
     return {
@@ -123,6 +137,7 @@ def build(results: Results, max_failures: int | None = None) -> dict[str, Any]:
         "summary": summary(results),
         "results": rule_results(results, max_failures),
         "notes": [{**n.location.as_dict(), "message": words(n.message)} for n in results.notes],
+        "errors": [error_json(e) for e in results.errors],
         **sections(results),
     }
 
