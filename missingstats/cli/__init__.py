@@ -118,7 +118,7 @@ def check(
                         max_failures=max_failures)
     # Nothing could be checked: the located lines on stderr say it all (as for one bad file).
     if not (name == "text" and not output and len(results.unchecked()) == len(results.files)):
-        emit(render(name, rep, ctx), output, read_files(rep))
+        emit(render(name, rep, ctx), output, read_files(rep), coloured=color)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     summary = step_summary(name, rep) if summary_path else None
     if summary is not None:

@@ -16,8 +16,11 @@ EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
 
 def fail_input(message: str) -> typer.Exit:
-    """Say what is wrong on stderr, in one line; the caller raises the returned Exit (2)."""
-    typer.echo(f"missingstats: {message}", err=True)
+    """Say what is wrong on stderr, in one line; the caller raises the returned Exit (2).
+    The message quotes what a user wrote: it is printed without control characters."""
+    from missingstats.render.values import printable
+
+    typer.echo(printable(f"missingstats: {message}"), err=True)
     return typer.Exit(EXIT_INPUT)
 
 
@@ -86,8 +89,11 @@ def check_inputs(files: list[str], skip_unknown: bool) -> tuple[list[str], list]
         kept = set(recognised_inputs(given))
         skipped = [p for p in given if p not in kept]
         if skipped:
-            typer.echo(f"missingstats: skipped {len(skipped)} file(s) that are not sheets, table "
-                       f"specs or editions files: {', '.join(skipped)}", err=True)
+            from missingstats.render.values import printable
+
+            typer.echo(printable(f"missingstats: skipped {len(skipped)} file(s) that are not "
+                                 f"sheets, table specs or editions files: {', '.join(skipped)}"),
+                       err=True)
         files = [p for p in files if p in kept or os.path.isdir(p)]
     return expand(files)
 

@@ -121,8 +121,14 @@ def _replace(target: Path, text: str, shown: str, mode: int | None) -> None:
         raise _error(f"cannot write: {_reason(exc)}", shown) from None
 
 
-def emit(text: str, output: str | None, inputs: Iterable[str] = ()) -> None:
-    """The report to `output` (stdout when None or "-"), never over one of `inputs`."""
+def emit(text: str, output: str | None, inputs: Iterable[str] = (), coloured: bool = False) -> None:
+    """The report to `output` (stdout when None or "-"), never over one of `inputs`. Output
+    that is not coloured on purpose is printed without control characters, whatever command
+    made it (the check report is clean already, render/report.py)."""
+    if not coloured:
+        from missingstats.render.values import printable
+
+        text = printable(text)
     if output and output != STDOUT:
         refuse_inputs(output, inputs)
         write_atomic(output, text)

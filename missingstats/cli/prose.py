@@ -42,6 +42,7 @@ def extract(
     from missingstats.inputs.documents import extract as ex
     from missingstats.render import extract as words
     from missingstats.render.draft import draft_sheet
+    from missingstats.render.values import printable
 
     fmt = known_format(fmt, FORMATS)
     refuse_inputs(output, [text])
@@ -53,6 +54,6 @@ def extract(
     counts = ex.counts(mentions)
     if output:
         write_atomic(output, draft_sheet(text, output, counts))
-        typer.echo(f"wrote {output}: a draft sheet with {len(counts)} figure(s) to name and "
+        typer.echo(f"wrote {printable(output)}: a draft sheet with {len(counts)} figure(s) to name and "
                    "review", err=True)
     emit(words.render(fmt, text, mentions, show_all), None)

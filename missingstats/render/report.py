@@ -13,6 +13,9 @@ Version 1 grows only by new optional keys. Added since the first release:
   per input that could not be checked, `{"file", "line", "column", "message", "input"}`;
   `file`, `line` and `column` say where the problem is (null when not known), `input` is the
   file given on the command line (they differ when its rules file is bad).
+
+Every string of the report is stripped of control characters here (values.printable), once
+for every format; JSON holds the stripped text too (docs/report.md, "Control characters").
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from missingstats import __version__
 from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Relation, Status
 from missingstats.core.results import REPORT_VERSION, FileError, Results
-from missingstats.render.values import figures_json, json_number, side_json, value_json
+from missingstats.render.values import figures_json, json_number, printable_all, side_json, value_json
 from missingstats.render.wording import words
 
 LIST_KEYS = {Status.FAIL: "failures", Status.UNDETERMINED: "undetermined_instances",
@@ -129,8 +132,9 @@ def error_json(e: FileError) -> dict[str, Any]:
 
 
 def build(results: Results, max_failures: int | None = None) -> dict[str, Any]:
-    """The versioned JSON report; `max_failures` caps each list (counts stay exact)."""
-    return {
+    """The versioned JSON report; `max_failures` caps each list (counts stay exact). Every
+    string in it is printable: what a user wrote reaches no format with control characters."""
+    return printable_all({
         "version": REPORT_VERSION,
         "tool": {"name": "missingstats", "version": __version__},
         "files": list(results.files),
@@ -139,7 +143,7 @@ def build(results: Results, max_failures: int | None = None) -> dict[str, Any]:
         "notes": [{**n.location.as_dict(), "message": words(n.message)} for n in results.notes],
         "errors": [error_json(e) for e in results.errors],
         **sections(results),
-    }
+    })
 
 
 __all__ = ["build", "finding_json", "value_json"]
