@@ -198,3 +198,44 @@ def test_colour_end_to_end(monkeypatch, env, args, coloured):
         import re
 
         assert re.sub(r"\x1b\[[0-9;]*m", "", result.stdout) == plain
+
+
+# --- an unknown qualifier ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("atleast", "; did you mean 'at least'?"),
+    ("At-Least", "; did you mean 'at least'?"),
+    ("at leats", "; did you mean 'at least'?"),
+    ("morethan", "; did you mean 'more than'?"),
+    ("abuot", "; did you mean 'about'?"),
+    ("tensofthousands", "; did you mean 'tens of thousands'?"),
+])
+def test_qualifier_hint_names_the_close_one(written, hint):
+    from missingstats.inputs.sheet import qualifier_hint
+
+    assert qualifier_hint(written) == hint
+
+
+def test_qualifier_hint_without_a_close_one_is_short():
+    from missingstats.inputs.sheet import qualifier_hint
+
+    hint = qualifier_hint("zzz")
+    assert "docs/sheets.md#bounded-figures" in hint and len(hint) < 200
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_qualifier_hint_is_one_short_sentence(written):
+    from missingstats.inputs.sheet import qualifier_hint
+
+    hint = qualifier_hint(written)
+    assert hint.startswith("; ") and len(hint) < 220
+
+
+def test_unknown_qualifier_end_to_end(tmp_path):
+    sheet = tmp_path / "q.yaml"
+    sheet.write_text("figures:\n  a: {value: 3, qualifier: atleast}\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(sheet)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"missingstats: {sheet}:2:28: unknown qualifier 'atleast'; "
+                             "did you mean 'at least'?\n")
