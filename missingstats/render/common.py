@@ -112,7 +112,10 @@ def figure_rows(inst: dict) -> list[tuple[str, str, dict | None]]:
 
 def instance_lines(res: dict, inst: dict, status: str) -> list[str]:
     """Plain lines describing one instance: the check, each figure, the difference."""
-    lines = [f"{inst.get('expression', res.get('rule', ''))} {STATUS_WORD.get(status, status)}"]
+    if present(inst.get("heading")):  # says what is wrong already
+        lines = [str(inst["heading"])]
+    else:
+        lines = [f"{inst.get('expression', res.get('rule', ''))} {STATUS_WORD.get(status, status)}"]
     coords = coordinates_text(inst)
     if coords:
         lines.append(f"at {coords}")

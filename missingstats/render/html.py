@@ -274,9 +274,16 @@ def _figures_table(inst: dict, sources: _Sources) -> str:
             f"<th>Where</th>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+def _check(inst: dict) -> str:
+    """The instance as its heading says what is wrong, else its check as code."""
+    if present(inst.get("heading")):
+        return escape(str(inst["heading"]))
+    return f"<code>{escape(str(inst.get('expression', '')))}</code>"
+
+
 def _instance(res: dict, inst: dict, status: str, sources: _Sources, ident: str) -> str:
     parts = ['<div class="instance">',
-             f'<div class="check"><code>{escape(str(inst.get("expression", "")))}</code> '
+             f'<div class="check">{_check(inst)} '
              f"<span class=\"meta\">{escape(STATUS_LABEL.get(status, status))}</span></div>"]
     coords = coordinates_text(inst)
     if coords:

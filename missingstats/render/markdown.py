@@ -55,7 +55,7 @@ def _table(rows: list[list[str]]) -> list[str]:
 def _instance_rows(res: dict, inst: dict, status: str) -> list[list[str]]:
     severity = str(res.get("severity", ""))
     sev = severity if status == "fail" else f"{severity}, {STATUS_LABEL.get(status, status)}"
-    check = code(inst.get("expression", ""))
+    check = cell(inst["heading"]) if present(inst.get("heading")) else code(inst.get("expression", ""))
     coords = ", ".join(f"{k}={v}" for k, v in (inst.get("coordinates") or {}).items())
     if coords:
         check += f" at {cell(coords)}"

@@ -9,6 +9,10 @@ Version 1 grows only by new optional keys. Added since the first release:
   `{"compare": "<=", "parts": ["a", "b"], "whole": "t"}` says a + b <= t (parts and whole
   are keys of `values`); `{"compare": "<="}` alone is a comparison of the two sides
   (`lhs` <= `rhs`) that is no part-whole relation. The HTML report draws it.
+- `heading` on a failing instance whose reason says what is wrong in a few words (prose:
+  "detained.servicemen: the text says 604, the sheet 640"); formats show it where they
+  name the instance, while `expression` stays the check (and the identity of the instance:
+  SARIF fingerprints and JUnit test names use it).
 - `errors` at the top level (always present, empty when every input was read): one entry
   per input that could not be checked, `{"file", "line", "column", "message", "input"}`;
   `file`, `line` and `column` say where the problem is (null when not known), `input` is the
@@ -26,7 +30,7 @@ from missingstats import __version__
 from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Relation, Status
 from missingstats.core.results import REPORT_VERSION, FileError, Results
 from missingstats.render.values import figures_json, json_number, printable_all, side_json, value_json
-from missingstats.render.wording import words
+from missingstats.render.wording import heading, words
 
 LIST_KEYS = {Status.FAIL: "failures", Status.UNDETERMINED: "undetermined_instances",
              Status.NOT_EVALUABLE: "missing_instances", Status.PASS: "passed_instances"}
@@ -34,6 +38,10 @@ LIST_KEYS = {Status.FAIL: "failures", Status.UNDETERMINED: "undetermined_instanc
 
 def finding_json(f: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {"expression": f.expression, "status": str(f.status)}
+    if f.status == Status.FAIL and f.reason is not None:
+        said = heading(f.reason, f.figures[0].name if f.figures else "")
+        if said:
+            out["heading"] = said
     message = f.message or (words(f.reason) if f.reason is not None else None)
     if message:
         out["message"] = message

@@ -144,7 +144,7 @@ def _passed_line(passed: list[dict], total: int = 1) -> str:
 
 
 def _instance(out, inst: dict, status: str) -> None:
-    out.print(f"  [bold]{escape(inst['expression'])}[/]")
+    out.print(f"  [bold]{escape(inst.get('heading') or inst['expression'])}[/]")
     if inst.get("coordinates"):
         coords = ", ".join(f"{k}={v}" for k, v in inst["coordinates"].items())
         out.print(f"    at {escape(coords)}")
