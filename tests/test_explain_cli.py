@@ -178,7 +178,7 @@ def test_explain_records_csv(cli):
     rep = json.loads(res.stdout)
     assert (rep["unit"], rep["checked"], rep["failing"]) == ("record", 3, 2)
     first = rep["records"][0]
-    assert first["coordinates"] == {"district": "D2"}
+    assert (first["record"], first["coordinates"]) == ("line 3", {"line": 3})
     assert first["suspects"][0]["location"] == {
         "file": f"{FIX}/records.csv", "line": 3, "column": 2, "figure": "total"}
 
