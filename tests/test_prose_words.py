@@ -148,3 +148,31 @@ def test_check_prose_warns_for_a_deleted_figure(folder):
             "holds it") in result.stdout
     strict = runner.invoke(app, ["check", "letter.yaml", "--prose", "--strict"])
     assert strict.exit_code == 1
+
+
+HOSTILE = [  # (quote, text): never an exception; the counts in the quote are judged or not
+    ("", "Nothing here.\n"),
+    ("1 2 3 4 5 6 7 8 9 10", "1 2 3 4 5 6 7 8 9 10\n"),
+    ("871 persons, 871 persons, 871 persons", "871 persons, 871 persons, 871 persons\n" * 50),
+    ("In 2020, 871 persons", "In 2020, 871 persons were taken.\n"),
+    ("\u202e871 persons\x1b[31m", "\u202e871 persons\x1b[31m were taken.\n"),
+    ("871 persons " + "and 5 others " * 200, "871 persons " + "and 5 others " * 200 + "\n"),
+    ("99999999999999999999 persons", "99999999999999999999 persons were taken.\n"),
+    ("871 persons", ""),
+]
+
+
+@pytest.mark.parametrize(("quote", "text"), HOSTILE)
+def test_hostile_quotes_and_texts_give_verdicts_not_exceptions(folder, quote, text):
+    Path("t.txt").write_text(text, encoding="utf-8")
+    sheet = {"text": "t.txt", "figures": {"detained": {"total": {"value": 871, "quote": quote}}}}
+    Path("s.yaml").write_text(yaml.safe_dump(sheet, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["check", "s.yaml", "--prose", "-f", "json"])
+    assert result.exit_code in (0, 1, 2), result.output
+    if result.exit_code == 2:  # a located input error, never a traceback
+        assert result.stderr.startswith("missingstats: ") and "Traceback" not in result.output
+        return
+    report = json.loads(result.stdout)
+    (recorded,) = [r for r in report["results"] if r["rule"] == RECORDED_RULE]
+    assert recorded["checked"] == recorded["passed"] + recorded["failed"]
+    assert recorded["severity"] == "warning"
