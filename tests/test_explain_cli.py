@@ -88,7 +88,7 @@ def test_open_bounds_are_null_in_json(cli):
     (["explain", f"{FIX}/rules-lint.yaml"], "explain needs a figure sheet"),
     (["explain", f"{FIX}/nope.yaml"], "nope.yaml"),
     (["explain", f"{FIX}/swapped.yaml", "-f", "xml"], "unknown format 'xml'"),
-    (["lint", f"{FIX}/swapped.yaml"], "figure sheet"),
+    (["lint", f"{FIX}/nope.yaml"], "nope.yaml"),
 ])
 def test_input_errors_are_one_line_and_exit_2(cli, args, words):
     res = cli(*args)
@@ -117,7 +117,12 @@ def test_lint_planted_problems(cli):
     assert "NOT ANALYSED: rule ratio" in res.stdout
     rep = json.loads(cli("lint", f"{FIX}/rules-lint.yaml", "-f", "json").stdout)
     assert rep["infeasible"] == [["men-bound", "men-floor"]]
-    assert rep["redundant"] == [{"rule": "women-at-most-total", "implied_by": ["split"]}]
+    assert rep["redundant"] == [{"rule": "total-not-negative", "implied_by": []}]
+    assert rep["implied_where_reported"] == [
+        {"rule": "women-at-most-total", "implied_by": ["split"], "needs": ["men"]}]
+    assert ("IMPLIED WHERE REPORTED: women-at-most-total  tests/fixtures/explain/rules-lint.yaml:5:9\n"
+            "  follows from split only where men is reported; it also checks sheets that do not "
+            "report it (not redundant: keep it)") in res.stdout
     assert rep["single_use"][0]["name"] == "wmoen"
     assert rep["unanalysed"][0]["rule"] == "ratio"
 
@@ -173,7 +178,7 @@ def test_explain_records_csv(cli):
     rep = json.loads(res.stdout)
     assert (rep["unit"], rep["checked"], rep["failing"]) == ("record", 3, 2)
     first = rep["records"][0]
-    assert first["coordinates"] == {"district": "D2"}
+    assert (first["record"], first["coordinates"]) == ("line 3", {"line": 3})
     assert first["suspects"][0]["location"] == {
         "file": f"{FIX}/records.csv", "line": 3, "column": 2, "figure": "total"}
 
@@ -275,3 +280,42 @@ def test_unanalysable_and_contradictory_records_are_said_in_every_format():
     assert "## missingstats explain: not localised (unanalysable)" in render("markdown", stuck)
     clash = Explanation("x.yaml", ("error",), Localisation("contradiction", failing=failing))
     assert "run missingstats lint" in render("text", clash)
+
+
+def test_lint_reads_a_sheet_with_inline_rules(cli, tmp_path):
+    sheet = tmp_path / "inline.yaml"
+    sheet.write_text("figures:\n  total: 10\n  men: 4\n  women: 6\nrules:\n  - id: split\n"
+                     "    check: total == men + women\n  - id: cap\n    check: men <= 3\n",
+                     encoding="utf-8")
+    res = cli("lint", str(sheet))
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.startswith(f"{sheet}: 0 contradictions")
+    assert "Bounds the error rules imply given the other figures of the sheet:" in res.stdout
+    assert "note: the figures of" in res.stdout and "break the error rules" in res.stdout
+    rep = json.loads(cli("lint", str(sheet), "-f", "json", "--no-implied").stdout)
+    assert rep["sheet"] == str(sheet) and rep["bounds"]["men"] is None  # no value works
+
+
+def test_lint_inputs_tells_a_sheet_from_a_rules_file(repo_root, tmp_path):
+    from missingstats.analysis.lint import lint_inputs
+
+    ruleset, sheet = lint_inputs(str(repo_root / "rules.yaml"))
+    assert sheet is None and "missing-split" in {r.id for r in ruleset.rules}
+    inline = tmp_path / "s.yaml"
+    inline.write_text("figures:\n  a: 1\n  b: 2\nrules:\n  - id: r\n    check: a <= b\n")
+    ruleset, sheet = lint_inputs(str(inline))
+    assert [r.id for r in ruleset.rules] == ["r"] and set(sheet.figures) == {"a", "b"}
+    # without inline rules: the rules check would apply (here the pack)
+    plain = tmp_path / "p.yaml"
+    plain.write_text("figures:\n  a: 1\n")
+    ruleset, sheet = lint_inputs(str(plain))
+    assert "missing-split" in {r.id for r in ruleset.rules} and sheet.path == str(plain)
+
+
+def test_lint_finds_the_default_pack_not_redundant(cli):
+    res = cli("lint", "rules.yaml")
+    assert res.exit_code == 0
+    assert "0 redundant rules" in res.stdout and "REDUNDANT" not in res.stdout
+    assert ("IMPLIED WHERE REPORTED: detained-servicemen-within-missing-military  rules.yaml:37:9\n"
+            "  follows from detained-within-missing, missing-split only where missing.servicemen "
+            "is reported") in res.stdout

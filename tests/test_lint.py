@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,10 @@ def test_planted_problems_are_each_found():
     assert result.conflicts[0].expressions == ["men <= 100", "men >= 150"]
     assert result.single_use == [lint.SingleUse("wmoen", "typo", "women")]
     # the rest is still analysed, leaving the contradiction out
-    assert [(r.rule, r.implied_by) for r in result.redundant] == [("women-at-most-total", ["split"])]
+    assert [(r.rule, r.implied_by) for r in result.redundant] == [("total-not-negative", [])]
+    # women <= total follows from total == men + women only where men is reported
+    assert [(r.rule, r.implied_by, r.needs) for r in result.implied_where_reported] == [
+        ("women-at-most-total", ["split"], ["men"])]
     assert result.unanalysed == [Unanalysed(
         "ratio", "men * women <= 10000", "it multiplies two figures (men * women)")]
 
@@ -52,7 +56,9 @@ def test_redundant_rules_name_what_implies_them():
     result = lint.analyse(ruleset.rules, {r.id for r in ruleset.rules})
     assert result.conflicts == []
     found = {r.rule: r.implied_by for r in result.redundant}
-    assert found == {"women-at-most-total": ["split"], "if-any-then-women": ["split"]}
+    assert found == {"if-any-then-women": ["split"]}  # split uses no figure it does not
+    assert [(r.rule, r.needs) for r in result.implied_where_reported] == [
+        ("women-at-most-total", ["men"])]
     assert result.bounds["men"] == (0, 100)
     assert result.bounds["total"] == (0, None)  # open: no rule caps it
 
@@ -63,11 +69,15 @@ def test_default_pack_redundancy_and_bounds_with_a_sheet(repo_root):
 
     ruleset = load_rules(repo_root / "rules.yaml")
     result = lint.analyse(ruleset.rules, {r.id for r in ruleset.rules})
-    assert [(r.rule, r.implied_by) for r in result.redundant] == [
-        ("detained-servicemen-within-missing-military", ["detained-within-missing", "missing-split"])]
+    # Not redundant: it checks the sheets that do not report missing.servicemen (the letter)
+    assert result.redundant == []
+    assert [(r.rule, r.implied_by, r.needs) for r in result.implied_where_reported] == [
+        ("detained-servicemen-within-missing-military",
+         ["detained-within-missing", "missing-split"], ["missing.servicemen"])]
     sheet = load_sheet(repo_root / "data" / "letter.yaml")
     rules = implied_rules(sheet) + list(ruleset.rules)
     result = lint.analyse(rules, {r.id for r in ruleset.rules}, sheet, ruleset.vocabulary)
+    assert result.redundant == []  # the letter does not report missing.servicemen either
     assert result.bounds["missing.servicemen"] == (3170, 3170)  # not reported: derived
     assert result.bounds["detained.civilians.children"] == (0, 71)
     assert result.bounds["missing.total"] == (1323, None)
@@ -141,12 +151,17 @@ def test_findings_agree_with_brute_force(texts):
             assert sat([i for i in idx if i != r])
     if result.conflicts:
         return
-    for red in result.redundant:
+    names = [set(re.findall(r"[a-c]", t)) for t in texts]
+    for red in result.redundant + result.implied_where_reported:
         r = ids.index(red.rule)
         by = [ids.index(q) for q in red.implied_by]
         premise = ok[by].all(axis=0) if by else np.ones(ok.shape[1], dtype=bool)
         assert (ok[r] | ~premise).all()  # implied
-    flagged = {red.rule for red in result.redundant}
+    for red in result.redundant:  # by rules evaluable whenever it is
+        assert all(names[ids.index(q)] <= names[ids.index(red.rule)] for q in red.implied_by)
+    for red in result.implied_where_reported:
+        assert red.needs and not set(red.needs) & names[ids.index(red.rule)]
+    flagged = {red.rule for red in result.redundant + result.implied_where_reported}
     for r in range(len(texts)):
         if ids[r] not in flagged:
             others = [i for i in range(len(texts)) if i != r]

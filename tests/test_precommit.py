@@ -198,3 +198,21 @@ def test_hook_run_on_files_blocks_a_broken_sheet_and_skips_other_yaml(hooked_rep
     good = run([*pre_commit(), "run", "missingstats", "--files", "good.yaml", "extra-rules.yaml"], repo, env)
     assert good.returncode == 0, good.stdout + good.stderr
     (repo / "broken.yaml").unlink()
+
+
+@pytest.mark.slow
+def test_hook_batch_reports_every_file_around_a_bad_one(hooked_repo):
+    """pre-commit passes the changed files in one call: a sheet with bad input is reported as
+    an error of that file, and the others are still checked and reported."""
+    repo, env, broken = hooked_repo
+    (repo / "broken.yaml").write_text(broken, encoding="utf-8")
+    (repo / "bad.yaml").write_text("figures:\n  a: no\n", encoding="utf-8")
+    done = run([*pre_commit(), "run", "missingstats", "--files", "good.yaml", "bad.yaml",
+                "broken.yaml"], repo, env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out  # pre-commit's own code for a failing hook
+    assert "3 files, " in out and "1 file not checked (input error)" in out
+    assert "bad.yaml:2:6: a: 'no' is read as a boolean" in out
+    assert "broken.yaml:62:16" in out and "detained-within-missing" in out
+    (repo / "broken.yaml").unlink()
+    (repo / "bad.yaml").unlink()

@@ -43,6 +43,7 @@ class RecordGroup:
     coords: Callable[[int], dict]
     locate: Callable[[int, int], Location | None]
     zero_missing: bool = False
+    figures: list[lz.FigureVar] | None = None  # how the solver sees each (default: counts)
 
 
 @dataclass
@@ -93,7 +94,7 @@ def localise_group(group: RecordGroup, severities: tuple[str, ...], max_sets: in
     row_sum = float(np.nansum(np.abs(values), axis=1).max()) if n else 0.0
     biggest = max(float(np.abs(finite).max()) if finite.size else 0.0, max(consts, default=0.0), 1.0)
     box = row_sum + 10.0 * biggest
-    figures = [lz.FigureVar(name) for name in group.names]
+    figures = group.figures or [lz.FigureVar(name) for name in group.names]
     problem = lz.Problem(figures, group.checks, [], box, severities)
     absent = np.isnan(values)
     lo = np.where(absent, 0.0, values)
@@ -390,7 +391,12 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
                     severities: tuple[str, ...], max_sets: int, implied: bool = True
                     ) -> RecordsExplanation:
     """Each row of `csv` is a record; its columns named like the rules' figures are the
-    figures, the others label the row."""
+    figures. A record is named by its line in the CSV: the other columns are not figures,
+    and values such as "income=0" would read like findings. A cell that is empty or "NA"
+    (a table spec's default missing values) is not available: an unknown the solver may set,
+    as in tables. Records that hold a fraction (0.5) in any figure are real numbers, every
+    figure of them (a rule relating 0.5 to a whole 1 makes that a real too: 1 = 0.5 + 0.5
+    may need to become 0.75); otherwise every figure is a count."""
     import pandas as pd
 
     from missingstats.inputs.rules import load_rules
@@ -415,26 +421,38 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
             f"the rules use {absent[0]!r}, which is not a column of the records"
             f"{suggest(absent[0], columns)}", Location(csv, 1, 1),
         )
-    labels = [c for c in columns if c not in used]
-    values = np.full((len(frame), len(used)), np.nan)
-    for j, name in enumerate(used):
-        text = frame[name].str.strip()
-        num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-        bad = num.isna() & (text != "")
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(f"{name} must be a number, found {frame[name].iloc[i]!r}",
-                             Location(csv, i + 2, columns.index(name) + 1))
-        values[:, j] = num.to_numpy(dtype=float)
-    label_values = frame[labels].to_numpy() if labels else None
+    values = record_values(frame, used, columns, csv)
+    counts = bool((np.isnan(values) | (values == np.round(values))).all())
+    figures = [lz.FigureVar(name, integer=counts) for name in used]
 
     def coords(i: int) -> dict:
-        if label_values is None:
-            return {"row": i + 1}
-        return dict(zip(labels, label_values[i]))
+        return {"line": i + 2}  # the header is line 1
 
     def locate(i: int, j: int) -> Location:
         return Location(csv, i + 2, columns.index(used[j]) + 1)
 
-    group = RecordGroup(csv, used, checks, values, coords, locate)
+    group = RecordGroup(csv, used, checks, values, coords, locate, figures=figures)
     return _explain(csv, "record", [group], severities, max_sets, [])
+
+
+def record_values(frame, used: list[str], columns: list[str], csv: str) -> np.ndarray:
+    """The records' figures (records x figures, NaN: not available); a cell that is neither
+    a number nor a missing value is an input error at its line and column."""
+    import pandas as pd
+
+    from missingstats.inputs.tables.spec import DEFAULT_MISSING
+
+    values = np.full((len(frame), len(used)), np.nan)
+    for j, name in enumerate(used):
+        text = frame[name].str.strip()
+        missing = text.isin(DEFAULT_MISSING).to_numpy()
+        num = pd.to_numeric(text.str.replace(",", "", regex=False).where(~missing),
+                            errors="coerce").to_numpy(dtype=float)
+        bad = ~missing & ~np.isfinite(num)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"{name} must be a number (or empty or NA: not available), found "
+                f"{frame[name].iloc[i]!r}", Location(csv, i + 2, columns.index(name) + 1))
+        values[:, j] = num
+    return values

@@ -12,7 +12,15 @@ question for scipy's HiGHS over the rules compiled by linear.py:
 - redundancy: rule R is implied by the others when "others and not R" has no solution; the
   rules that imply it are again narrowed by a deletion filter. A rule is only said to be
   implied by rules of the same or a stricter severity (a warning does not make an error
-  redundant);
+  redundant), and only by checks that can be evaluated whenever R can: checks over R's own
+  figures (and, with a sheet, the figures it reports). A figure a sheet does not report
+  makes the checks that use it "not evaluable", so a rule that reaches the same conclusion
+  without that figure still checks something on such sheets: the default pack's
+  `detained.servicemen <= missing.total - missing.civilians.total` follows from
+  `detained.servicemen <= missing.servicemen` and the split of the missing only where
+  `missing.servicemen` is reported, which the founding letter does not. Such a rule is
+  listed apart (`implied_where_reported`, with the figures it does without), as a fact
+  and not as one to delete;
 - derived bounds: the smallest and largest value of each figure for which the error rules
   can hold (with --sheet: given the other reported figures);
 - names used only once, which are often typos of a name used elsewhere.
@@ -44,8 +52,12 @@ class Conflict:
 
 @dataclass
 class Redundancy:
+    """A rule the others imply; `needs` (when not empty) the figures those others use and it
+    does not: it is implied only where they are reported."""
+
     rule: str
     implied_by: list[str]
+    needs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class LintResult:
 
     conflicts: list[Conflict] = field(default_factory=list)
     redundant: list[Redundancy] = field(default_factory=list)
+    implied_where_reported: list[Redundancy] = field(default_factory=list)
     bounds: dict[str, tuple[float | None, float | None] | None] = field(default_factory=dict)
     unanalysed: list[Unanalysed] = field(default_factory=list)
     single_use: list[SingleUse] = field(default_factory=list)
@@ -80,6 +93,7 @@ class _Inst:
     rule: int
     text: str
     ok: bool
+    names: frozenset[str] = frozenset()
 
 
 class Analysis:
@@ -98,14 +112,15 @@ class Analysis:
         for r, rule in enumerate(rules):
             for inst in rule.instances:
                 k = len(self.insts)
+                names = frozenset(ex.names(inst.node))
                 compiler = lin.Compiler(dict(specs), default)
                 try:
                     defs, body = compiler.check_parts(inst.node, rule.tolerance)
                 except lin.NotLinear as err:
-                    self.insts.append(_Inst(r, inst.text, False))
+                    self.insts.append(_Inst(r, inst.text, False, names))
                     self.unanalysed.append(Unanalysed(rule.id, inst.text, err.reason))
                     continue
-                self.insts.append(_Inst(r, inst.text, True))
+                self.insts.append(_Inst(r, inst.text, True, names))
                 self.model.add(lin.conj([defs, body]), 2 * k, compiler.specs)
                 self.model.add(lin.conj([defs, lin.negate(body)]), 2 * k + 1, compiler.specs)
         self.a, self.lo, self.hi, self.tags = self.model.matrix()
@@ -151,8 +166,14 @@ class Analysis:
 
     # --- redundancy -------------------------------------------------------------------
 
-    def redundant(self, candidates: list[int], pool: list[int]) -> list[Redundancy]:
+    def redundant(self, candidates: list[int], pool: list[int],
+                  reported: frozenset[str] = frozenset()) -> tuple[list[Redundancy], list[Redundancy]]:
+        """Rules of `candidates` implied by others of `pool` (module docstring): (redundant,
+        implied only where figures it does without are reported). Each instance counts as
+        implied by the instances evaluable whenever it is (their figures among its own and
+        the `reported` ones); failing that, by all of them, which is the second kind."""
         out: list[Redundancy] = []
+        where_reported: list[Redundancy] = []
         for r in candidates:
             own = [k for k, i in enumerate(self.insts) if i.rule == r]
             if not own or not all(self.insts[k].ok for k in own):
@@ -161,15 +182,31 @@ class Analysis:
             others = [q for q in pool if q != r
                       and SEVERITY_RANK.get(self.rules[q].severity, 2) <= rank]
 
-            def implies(rs: list[int], own=own) -> bool:
+            def implies(rs: list[int], own=own, evaluable: bool = True) -> bool:
                 base = self.instances_of(rs)
-                return all(not self.feasible(base, [k]) for k in own)
+                return all(not self.feasible(
+                    self._evaluable_with(base, k, reported) if evaluable else base, [k])
+                    for k in own)
 
-            if not implies(others):
-                continue
-            core = _deletion(others, implies)
-            out.append(Redundancy(self.rules[r].id, [self.rules[q].id for q in core]))
-        return out
+            if implies(others):
+                out.append(Redundancy(self.rules[r].id, self._ids(_deletion(others, implies))))
+            elif implies(others, evaluable=False):
+                core = _deletion(others, lambda rs, own=own: implies(rs, own, False))
+                mine = frozenset().union(*(self.insts[k].names for k in own)) | reported
+                needed = _deletion(self.instances_of(core), lambda ks, own=own: all(
+                    not self.feasible(ks, [k]) for k in own))
+                used = frozenset().union(*(self.insts[k].names for k in needed))
+                where_reported.append(Redundancy(self.rules[r].id, self._ids(core),
+                                                 sorted(used - mine)))
+        return out, where_reported
+
+    def _ids(self, rules: list[int]) -> list[str]:
+        return [self.rules[q].id for q in rules]
+
+    def _evaluable_with(self, base: list[int], k: int, reported: frozenset[str]) -> list[int]:
+        """The instances of `base` that can be evaluated whenever instance k can."""
+        known = self.insts[k].names | reported
+        return [i for i in base if self.insts[i].names <= known]
 
     # --- bounds -----------------------------------------------------------------------
 
@@ -211,6 +248,25 @@ def _deletion(items: list[int], still: callable) -> list[int]:
 
 
 # --- the whole analysis ----------------------------------------------------------------
+
+
+def lint_inputs(path: str, sheet: str | None = None):
+    """What `lint PATH [--sheet S]` analyses: (the rules, the sheet whose figures are fixed).
+    PATH is a rules file, or a figure sheet (a mapping under `figures:`): then its rules are
+    the ones check applies to it (inline `rules:`, a rules.yaml beside it, the pack) and its
+    figures are fixed unless --sheet names another sheet."""
+    from missingstats.evaluate.rulesets import find_rules
+    from missingstats.inputs import yamlnodes as sy
+    from missingstats.inputs.rules import load_rules
+    from missingstats.inputs.sheet import load_sheet
+
+    root = sy.load(path)
+    is_sheet = isinstance(root, sy.Mapping) and isinstance(root.get("figures"), sy.Mapping)
+    if not is_sheet:
+        return load_rules(path), load_sheet(sheet) if sheet is not None else None
+    own = load_sheet(path)
+    ruleset = find_rules(path, own.rules, None)
+    return ruleset, load_sheet(sheet) if sheet is not None and sheet != path else own
 
 
 def names_in(rules: list[Rule]) -> list[str]:
@@ -286,7 +342,9 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
         result.stuck = True
     else:
         candidates = [r for r in pool if rules[r].id in own]
-        result.redundant = analysis.redundant(candidates, pool)
+        reported = frozenset(sheet.figures) if sheet is not None else frozenset()
+        result.redundant, result.implied_where_reported = analysis.redundant(
+            candidates, pool, reported)
         errors = analysis.instances_of([r for r in pool if rules[r].severity == "error"])
         ordered = list(specs) if sheet is not None else names
         bounds = analysis.bounds(ordered, errors, fixed)

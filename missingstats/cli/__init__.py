@@ -52,7 +52,8 @@ def _root(
 @app.command()
 @guarded
 def check(
-    files: Annotated[list[str], typer.Argument(help="Figure sheets or table specs (YAML).")],
+    files: Annotated[list[str], typer.Argument(
+        help="Figure sheets, table specs or editions files (YAML), or folders to search.")],
     rules: Annotated[
         str | None, typer.Option("--rules", "-r", help="Rules file (default: see docs/rules.md).")
     ] = None,
@@ -70,6 +71,14 @@ def check(
         bool, typer.Option("--strict", help="Warnings and undetermined verdicts fail too.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing rules.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only failures, input errors and the summary.")
+    ] = False,
+    colour: Annotated[
+        bool | None,
+        typer.Option("--color/--no-color", help="Colour the text report (default: on a terminal "
+                     "that wants it; NO_COLOR and FORCE_COLOR are honoured).", show_default=False),
+    ] = None,
     implied: Annotated[
         bool, typer.Option("--implied/--no-implied", help="Rules implied by nesting.")
     ] = True,
@@ -105,46 +114,80 @@ def check(
     max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
     """Check figure sheets and tables against their rules."""
-    from missingstats.cli.output import append_summary, emit
+    from missingstats.cli.common import check_inputs, usage_error
+    from missingstats.cli.output import refuse_inputs
     from missingstats.evaluate.options import CheckOptions
     from missingstats.evaluate.run import run
     from missingstats.inputs.reader import STDIN
     from missingstats.kinds.base import limit_instances
-    from missingstats.render import RenderContext, render, step_summary
-    from missingstats.render.report import build as report
+    from missingstats.render import RenderContext
 
-    files = [STDIN if f == "-" else f for f in files]  # `check -`: standard input
-    name, color = choose_format(fmt, output)
-    if skip_unknown:
-        from missingstats.inputs.discovery import recognised_inputs
-
-        kept = recognised_inputs(files)
-        skipped = [p for p in files if p not in kept]
-        if skipped:
-            typer.echo(f"missingstats: skipped {len(skipped)} file(s) that are not sheets, table "
-                       f"specs or editions files: {', '.join(skipped)}", err=True)
-        files = kept
+    if quiet and verbose:
+        raise usage_error("--quiet and --verbose contradict each other; give one")
     if failures_out and not failures_out.lower().endswith((".parquet", ".csv")):
         raise fail_input("--failures-out writes a .parquet or a .csv file")
+    name, color = choose_format(fmt, output, colour)
+    files = [STDIN if f == "-" else f for f in files]  # `check -`: standard input
+    paths, problems = check_inputs(files, skip_unknown)
+    refuse_inputs(output, [*paths, rules or "", text or "", against or ""])
+    refuse_inputs(failures_out, [*paths, rules or "", text or "", against or ""])
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
         all_instances=all_instances, collect_failures=bool(failures_out),
     )
     with limit_instances(max_instances):
-        results = run(files, options)
+        results = run(paths, options, problems)
     if failures_out:
         from missingstats.cli.output import write_failures
 
         write_failures(failures_out, results)
-    rep = report(results, max_failures=max_failures)
-    ctx = RenderContext(color=color, verbose=verbose, width=width(), max_failures=max_failures)
-    emit(render(name, rep, ctx), output)
+    ctx = RenderContext(color=color, verbose=verbose, quiet=quiet, width=width(),
+                        max_failures=max_failures)
+    _report(results, name, ctx, output)
+    if results.errors:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FAIL if results.failing(strict) else EXIT_OK)
+
+
+def _report(results, name: str, ctx, output: str | None) -> None:
+    """The report in its format (to --output or stdout), input errors on stderr, and the
+    GitHub job summary when Actions asks for one."""
+    from missingstats.cli.common import input_error_lines
+    from missingstats.cli.output import append_summary, emit
+    from missingstats.render import render, step_summary
+    from missingstats.render.report import build as report
+
+    rep = report(results, max_failures=ctx.max_failures)
+    for line in input_error_lines(rep):
+        typer.echo(line, err=True)
+    # Nothing could be checked: the located lines on stderr say it all (as for one bad file).
+    if not (name == "text" and not output and len(results.unchecked()) == len(results.files)):
+        emit(render(name, rep, ctx), output, read_files(rep), coloured=ctx.color)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     summary = step_summary(name, rep) if summary_path else None
     if summary is not None:
         append_summary(summary_path, summary)
-    raise typer.Exit(EXIT_FAIL if results.failing(strict) else EXIT_OK)
+
+
+def read_files(report: dict) -> list[str]:
+    """Every file a report names (inputs, the files its figures and problems lie in, texts):
+    the report must not be written over any of them."""
+    out: dict[str, None] = dict.fromkeys(report.get("files") or [])
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("file", "text_file", "input") and isinstance(value, str):
+                    out.setdefault(value, None)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in report.items() if k != "files"})
+    return list(out)
 
 
 # The other commands, each module with `register(app)`. They import only typer at module
@@ -179,9 +222,12 @@ def main() -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BrokenPipeError:
+    except OSError:
+        # A reader that went away, or a full device (`> /dev/full`): the write error was said
+        # (emit turns it into an input error, exit 2); drop what is still buffered.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        code = code or EXIT_INPUT
     if out.failed is not None:
         sys.stderr.write(f"missingstats: cannot write to standard output: {out.failed}\n")
         sys.stderr.flush()

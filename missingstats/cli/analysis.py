@@ -67,12 +67,13 @@ def explain(
             result = explain_file(file, rules, severities, max_sets, implied)
     from missingstats.render import explain as words
 
-    emit(words.render(fmt, result), output)
+    emit(words.render(fmt, result), output, [file, rules or "", records or ""])
     raise typer.Exit(0 if result.consistent else 1)
 
 
 def lint(
-    rules_file: Annotated[str, typer.Argument(metavar="RULES", help="A rules file (YAML).")],
+    rules_file: Annotated[str, typer.Argument(
+        metavar="RULES", help="A rules file (YAML), or a figure sheet: its rules, with its figures.")],
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Fix the figures of this sheet (and its units).")
     ] = None,
@@ -85,26 +86,26 @@ def lint(
     ] = None,
     max_instances: Annotated[int | None, MAX_INSTANCES_OPTION] = None,
 ) -> None:
-    """Find contradictions, redundant rules, derived bounds and names used only once."""
+    """Find contradictions, redundant rules, derived bounds and names used only once.
+
+    RULES may be a figure sheet: its rules (inline `rules:`, else as check finds them) are
+    linted with its figures, as with --sheet."""
     from missingstats.analysis import lint as lt
     from missingstats.cli.common import known_format
     from missingstats.cli.output import emit
-    from missingstats.inputs.rules import load_rules
     from missingstats.kinds.base import limit_instances
     from missingstats.render import lint as words
 
     fmt = known_format(fmt, FORMATS)
     with limit_instances(max_instances):
-        ruleset = load_rules(rules_file)
+        ruleset, loaded = lt.lint_inputs(rules_file, sheet)
     rules = list(ruleset.rules)
-    loaded = None
-    if sheet is not None:
-        from missingstats.inputs.sheet import load_sheet
+    if loaded is not None and implied and loaded.settings["implied"]:
         from missingstats.kinds.implied import for_sheet
 
-        loaded = load_sheet(sheet)
-        if implied and loaded.settings["implied"]:
-            rules = for_sheet(loaded) + rules
+        rules = for_sheet(loaded) + rules
     result = lt.analyse(rules, {r.id for r in ruleset.rules}, loaded, ruleset.vocabulary)
-    emit(words.render(fmt, result, rules_file, sheet, {r.id: r.location for r in rules}), output)
+    shown = sheet or (rules_file if loaded is not None else None)  # `lint sheet.yaml`: its own
+    emit(words.render(fmt, result, rules_file, shown, {r.id: r.location for r in rules}), output,
+         [rules_file, sheet or "", *ruleset.files])
     raise typer.Exit(1 if result.conflicts else 0)

@@ -16,8 +16,11 @@ EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
 
 def fail_input(message: str) -> typer.Exit:
-    """Say what is wrong on stderr, in one line; the caller raises the returned Exit (2)."""
-    typer.echo(f"missingstats: {message}", err=True)
+    """Say what is wrong on stderr, in one line; the caller raises the returned Exit (2).
+    The message quotes what a user wrote: it is printed without control characters."""
+    from missingstats.render.values import printable
+
+    typer.echo(printable(f"missingstats: {message}"), err=True)
     return typer.Exit(EXIT_INPUT)
 
 
@@ -52,17 +55,54 @@ def known_format(fmt: str, formats) -> str:
     return fmt
 
 
-def choose_format(fmt: str, output: str | None) -> tuple[str, bool]:
+def choose_format(fmt: str, output: str | None, colour: bool | None = None) -> tuple[str, bool]:
     """check's format: `auto` is GitHub annotations inside Actions, colour on a terminal,
-    else plain text. Returns the format and whether to colour it."""
+    else plain text. Returns the format and whether to colour it: --color / --no-color
+    decide when given (colour is for the text format only), else a terminal that wants it."""
     from missingstats.render import FORMATS
 
-    if fmt != "auto":
-        known_format(fmt, ["auto", *FORMATS])
-        return fmt, fmt == "text" and not output and color()
-    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS and not output:
+    to_file = bool(output) and output != "-"
+    if fmt == "auto" and os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS \
+            and not to_file:
         return "github", False
-    return "text", not output and color()
+    name = "text" if fmt == "auto" else known_format(fmt, ["auto", *FORMATS])
+    if name != "text":
+        return name, False
+    if colour is not None:
+        return name, colour
+    return name, not to_file and color()
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Bad options: said at once on stderr, exit 2, before anything is read or written."""
+    return fail_input(message)
+
+
+def check_inputs(files: list[str], skip_unknown: bool) -> tuple[list[str], list]:
+    """check's inputs: folders searched (inputs/discovery.py), and with --skip-unknown the
+    files given that are not ours left out (said on stderr). Returns the paths and the
+    problems of the search, which become input errors of the report."""
+    from missingstats.inputs.discovery import expand, recognised_inputs
+
+    given = [p for p in files if not os.path.isdir(p)]
+    if skip_unknown and given:
+        kept = set(recognised_inputs(given))
+        skipped = [p for p in given if p not in kept]
+        if skipped:
+            from missingstats.render.values import printable
+
+            typer.echo(printable(f"missingstats: skipped {len(skipped)} file(s) that are not "
+                                 f"sheets, table specs or editions files: {', '.join(skipped)}"),
+                       err=True)
+        files = [p for p in files if p in kept or os.path.isdir(p)]
+    return expand(files)
+
+
+def input_error_lines(report: dict) -> list[str]:
+    """One located stderr line per distinct input error of a report."""
+    from missingstats.render.common import error_text, input_errors
+
+    return [f"missingstats: {error_text(err, inputs)}" for err, inputs in input_errors(report)]
 
 
 def color() -> bool:

@@ -36,14 +36,16 @@ def extract(
     from pathlib import Path
 
     from missingstats.cli.common import known_format
-    from missingstats.cli.output import emit, write_atomic
+    from missingstats.cli.output import emit, refuse_inputs, write_atomic
     from missingstats.core.errors import InputError, Location
     from missingstats.inputs.documents import document
     from missingstats.inputs.documents import extract as ex
     from missingstats.render import extract as words
     from missingstats.render.draft import draft_sheet
+    from missingstats.render.values import printable
 
     fmt = known_format(fmt, FORMATS)
+    refuse_inputs(output, [text])
     if output and Path(output).exists() and not force:
         raise InputError("exists already; choose another --output or add --force",
                          Location(output))
@@ -52,6 +54,6 @@ def extract(
     counts = ex.counts(mentions)
     if output:
         write_atomic(output, draft_sheet(text, output, counts))
-        typer.echo(f"wrote {output}: a draft sheet with {len(counts)} figure(s) to name and "
+        typer.echo(f"wrote {printable(output)}: a draft sheet with {len(counts)} figure(s) to name and "
                    "review", err=True)
     emit(words.render(fmt, text, mentions, show_all), None)

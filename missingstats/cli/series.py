@@ -44,4 +44,4 @@ def register(app: typer.Typer) -> None:
         old_label, new_label, table = diff_files(old, new)
         rows = changes(table, everything)
         emit(render(fmt, old_label, new_label, summary(table), rows, "edition" in table.columns),
-             output)
+             output, [old, new])

@@ -253,6 +253,16 @@ class CountDisagrees:
     recorded: tuple[tuple[str, Value], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CountUnrecorded:
+    """A count stated inside a figure's quote that no figure of the sheet holds (a figure
+    deleted from the sheet, or one never typed in)."""
+
+    said: str
+    what: str
+    quoted_by: str  # the figure whose quote states it
+
+
 # --- notes of evaluation ------------------------------------------------------------------
 
 

@@ -82,6 +82,24 @@ class Pattern:
     rules: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class FileError:
+    """An input that could not be checked: bad YAML, a bad figure or rule, a missing file.
+
+    `file` is the input as given on the command line; `location` is where the problem is,
+    which may be another file (the rules file or the text it names). The message is worded
+    by the loader that found it, as every input error is. The run goes on with the other
+    files, reports this one as an error of that file, and exits 2."""
+
+    file: str
+    location: Location | None
+    message: str
+
+    @property
+    def where(self) -> Location:
+        return self.location if self.location is not None else Location(self.file)
+
+
 @dataclass
 class Results:
     findings: list[Finding] = field(default_factory=list)
@@ -95,6 +113,7 @@ class Results:
     patterns: list[Pattern] = field(default_factory=list)
     failure_tables: list[Any] = field(default_factory=list)  # frames of every failing table
     # instance (pandas), kept only when asked (check --failures-out)
+    errors: list[FileError] = field(default_factory=list)
 
     def extend(self, other: Results) -> None:
         """Add another part's findings, counts and sections (its files are the caller's)."""
@@ -107,6 +126,7 @@ class Results:
         self.against.extend(other.against)
         self.patterns.extend(other.patterns)
         self.failure_tables.extend(other.failure_tables)
+        self.errors.extend(other.errors)
 
     @classmethod
     def combine(cls, parts: list[Results]) -> Results:
@@ -135,6 +155,10 @@ class Results:
             if t.severity == "error" and t.counts.failed - t.counts.flagged:
                 return True
         return False
+
+    def unchecked(self) -> list[str]:
+        """The inputs that could not be checked (an input error each), in report order."""
+        return list(dict.fromkeys(e.file for e in self.errors))
 
     def errors_failed(self) -> bool:
         return any(t.severity == "error" and t.counts.failed - t.counts.flagged

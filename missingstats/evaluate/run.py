@@ -8,12 +8,13 @@ table engine or the prose reader (startup is part of the product).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from missingstats.core import reasons
 from missingstats.core.errors import InputError, Location
-from missingstats.core.results import Note, Results
+from missingstats.core.results import FileError, Note, Results
 from missingstats.evaluate.options import CheckOptions
 from missingstats.evaluate.rulesets import sheet_rules
 from missingstats.inputs import yamlnodes as sy
@@ -138,11 +139,66 @@ SHEET_PASSES: list[tuple[Callable[..., bool], Callable[..., None]]] = [
 ]
 
 
-def run(paths: list[str], options: CheckOptions) -> Results:
-    """Check every path; sheets that are editions of one series are checked together."""
+def run(paths: list[str], options: CheckOptions, errors: list[FileError] | None = None) -> Results:
+    """Check every path; sheets that are editions of one series are checked together.
+
+    An input error of one file does not stop the run: it becomes an error of that file in
+    the results (`errors`, with the problems `errors` brings from finding the files), and the
+    other files are checked as usual."""
+    problems: list[FileError] = list(errors or [])
+    parts: list[Results] = []
+    alone = list(paths)
+    if len(paths) > 1:
+        alone, parts = _series(paths, options, problems)
+    for path in alone:
+        part = _checked(path, options, problems)
+        if part is not None:
+            parts.append(part)
+    results = Results.combine(parts)
+    results.errors = problems
+    results.files += [f for f in results.unchecked() if f not in results.files]
+    return results
+
+
+def _problem(path: str, exc: Exception) -> FileError:
+    """An exception of checking `path` as an error of that file. A bug of ours (not an
+    InputError) is said as one, so the other files' reports are not lost to it."""
+    if isinstance(exc, InputError):
+        return FileError(path, exc.location, exc.message)
+    return FileError(path, None, f"internal error: {type(exc).__name__}: {exc} (set "
+                     "MISSINGSTATS_DEBUG=1 for details and please report it)")
+
+
+def _checked(path: str, options: CheckOptions, problems: list[FileError]) -> Results | None:
+    try:
+        return check_file(path, options)
+    except InputError as exc:
+        problems.append(_problem(path, exc))
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not lose the others' reports
+        if os.environ.get("MISSINGSTATS_DEBUG"):
+            raise
+        problems.append(_problem(path, exc))
+    return None
+
+
+def _series(paths: list[str], options: CheckOptions, problems: list[FileError]
+            ) -> tuple[list[str], list[Results]]:
+    """Editions of one series checked together. A member with an input error is reported
+    and left out, and the series checked again without it; a problem in a file the members
+    share (their rules) leaves every path to be checked alone, so each reports it."""
     from missingstats.evaluate.series import group_series
 
-    parts: list[Results] = []
-    if len(paths) > 1:
-        paths, parts = group_series(paths, options, check_file)
-    return Results.combine(parts + [check_file(p, options) for p in paths])
+    remaining = list(paths)
+    while True:
+        try:
+            return group_series(remaining, options, check_file)
+        except InputError as exc:
+            where = exc.location.file if exc.location is not None else None
+            if where not in remaining:
+                return remaining, []
+            problems.append(_problem(where, exc))
+            remaining.remove(where)
+        except Exception:  # noqa: BLE001 - a bug: each path alone says which file it hits
+            if os.environ.get("MISSINGSTATS_DEBUG"):
+                raise
+            return remaining, []

@@ -359,10 +359,8 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
         qnode = sy.expect_string(m["qualifier"], f"{what}.qualifier")
         qualifier = bounds.normalise(str(qnode))
         if not bounds.is_known(qualifier):
-            raise InputError(
-                f"unknown qualifier {str(qnode)!r}; use one of: {', '.join(bounds.QUALIFIERS)}",
-                qnode.location,
-            )
+            raise InputError(f"unknown qualifier {str(qnode)!r}{qualifier_hint(str(qnode))}",
+                             qnode.location)
         if number is None and qualifier not in bounds.MAGNITUDES:
             raise InputError(f"{what}: qualifier {qualifier!r} needs a 'value:'", qnode.location)
         if "value" not in m:
@@ -392,6 +390,28 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
                              f"{sy.describe(line)}", line.location)
     extra = {str(k): m[k] for k in m if k in ("revised", "note", "text_line")}
     return Figure(path, lo, hi, location, number, qualifier, quote, unit, weight, extra)
+
+
+QUALIFIER_EXAMPLES = ("at least", "more than", "at most", "fewer than", "about", "nearly",
+                      "exactly", "tens of thousands")
+
+
+def qualifier_hint(written: str) -> str:
+    """What a mistyped qualifier probably is: "; did you mean 'at least'?" (for 'atleast',
+    'at-least', 'at leats'), else a few qualifiers and where the rest are listed, instead of
+    all ~70 of them on one line."""
+    from missingstats.core.errors import suggest
+
+    wanted = bounds.normalise(written)
+    squeezed = {re.sub(r"[\s.-]", "", q): q for q in bounds.QUALIFIERS}
+    same = squeezed.get(re.sub(r"[\s.-]", "", wanted))
+    if same is not None:
+        return f"; did you mean {same!r}?"
+    close = suggest(wanted, bounds.QUALIFIERS)
+    if close:
+        return close
+    examples = ", ".join(repr(q) for q in QUALIFIER_EXAMPLES)
+    return f"; a qualifier is one of {examples} ... (docs/sheets.md#bounded-figures lists them all)"
 
 
 def _between(node: sy.Node, what: str, notes: list[Note]) -> tuple[float, float]:

@@ -1,8 +1,8 @@
 """prose: the text a sheet was typed from, against its figures (`check --text` / `--prose`).
 
 Not written in a rules file: `missingstats check sheet.yaml --text letter.txt` (or
-`--prose`, for the text the sheet names under `text:`) adds two error rules, in every
-report format.
+`--prose`, for the text the sheet names under `text:`) adds three rules (two errors and a
+warning), in every report format.
 
 - `prose-matches-sheet`: every figure with a `quote:` is found in the text (whitespace,
   line breaks, typographic quotes and dashes, line-end hyphens and footnote markers do not
@@ -19,6 +19,11 @@ report format.
   parts are mentioned in the paragraph up to that sentence. Consistent: the intervals
   overlap, so "at least 871" agrees with an exact 871 and "more than 900" does not. A
   count that no figure's context fits is not checked (the letter's "eight resolutions").
+- `prose-quoted-counts-recorded` (a warning): every count the text states inside a
+  figure's quote, and that no quoted figure took as its own, is held by a figure (one
+  whose context fits it, or one of the same value). A figure deleted from the sheet leaves
+  its count behind in the others' quotes: the letter's "604 servicemen" in the quote of
+  detained.total, once detained.servicemen is gone.
 
     text: letter.txt
     figures:
@@ -33,7 +38,7 @@ civilians are detained":
 
     FAIL prose-matches-sheet (error) s.yaml  1 of 1 failed
       every quoted figure is found in the text with the same value and qualifier
-      missing.total matches the text
+      missing.total: the text says 3,898, the sheet 3,889
         the text says "3,898" where the sheet has 3,889: value differs
         missing.total = 3,889  s.yaml:4:20
         text          = 3,898  letter.txt:1:30
@@ -41,10 +46,20 @@ civilians are detained":
 
     FAIL prose-counts-agree (error) s.yaml  1 of 1 failed
       every count the text states under a figure's context agrees with the figure
-      "More than 900" (civilians, detained) at letter.txt:3 agrees with the sheet
+      the text says More than 900 (civilians, detained), the sheet detained.civilians = 267
         the text says "More than 900" (civilians, detained) but the sheet records detained.civilians = 267
         text               = more than 900  letter.txt:3:11
         detained.civilians = 267  s.yaml:6:16
+
+A sheet whose only figure is `detained.total` quoting "871 persons were taken, including
+604 servicemen" fails the third rule:
+
+    FAIL prose-quoted-counts-recorded (warning) s2.yaml  1 of 1 failed
+      every count a figure's quote states is held by a figure of the sheet
+      the text says 604 (servicemen, persons) in the quote of detained.total; no figure holds it
+        no figure holds "604": add the figure, or check the quote of detained.total
+        text           = 604  letter2.txt:1:43
+        detained.total = 871  s2.yaml:4:20
 """
 
 from __future__ import annotations
@@ -71,9 +86,11 @@ ID = "prose"
 KEYS: tuple[str, ...] = ()  # built in: applies when a sheet has a text
 QUOTE_RULE = "prose-matches-sheet"
 COUNT_RULE = "prose-counts-agree"
+RECORDED_RULE = "prose-quoted-counts-recorded"
 DESCRIPTIONS = {
     QUOTE_RULE: "every quoted figure is found in the text with the same value and qualifier",
     COUNT_RULE: "every count the text states under a figure's context agrees with the figure",
+    RECORDED_RULE: "every count a figure's quote states is held by a figure of the sheet",
 }
 CHARS = {
     "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
@@ -296,13 +313,17 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
     figures = [f for f in sheet.figures.values() if f.unit == "count"]
     terms = {f.name: figure_terms(f.name) for f in figures}
     claimed: set[int] = set()
+    in_quotes: dict[int, tuple[ex.Mention, Any]] = {}  # counts inside a quote, by whose quote
     out = Results()
     quotes = Tally(sheet.path, QUOTE_RULE, "error", DESCRIPTIONS[QUOTE_RULE])
     quoted = [f for f in figures if f.quote]
     for f in quoted:
-        finding, mention = _check_quote(sheet, f, doc, corpus, cnts, terms[f.name], path, out.notes)
+        finding, mention, span = _check_quote(sheet, f, doc, corpus, cnts, terms[f.name], path,
+                                              out.notes)
         if mention is not None:
             claimed.add(id(mention))
+        for m in span:
+            in_quotes.setdefault(id(m), (m, f))
         quotes.counts.count(finding.status)
         if finding.status == Status.FAIL or keep_passes:
             out.findings.append(finding)
@@ -320,10 +341,46 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
         counts.counts.count(status)
         if status == Status.FAIL or keep_passes:
             out.findings.append(_count_finding(sheet, m, fitting, path, status))
-    out.tallies += [quotes, counts]
+    recorded = _recorded(sheet, doc, in_quotes, claimed, figures, terms, path, keep_passes, out)
+    out.tallies += [quotes, counts, recorded]
     out.prose.append(ProseSummary(sheet.path, path, len(quoted), len(cnts), counts.counts.checked,
                                   quotes.counts.failed + counts.counts.failed))
     return out
+
+
+def _recorded(sheet: Any, doc: dm.Document, in_quotes: dict[int, tuple[ex.Mention, Any]],
+              claimed: set[int], figures: list[Any], terms: dict[str, FigureTerms], path: str,
+              keep_passes: bool, out: Results) -> Tally:
+    """prose-quoted-counts-recorded (warning): a count stated inside a figure's quote that no
+    quoted figure took must be held by a figure, one whose context fits it (prose-counts-
+    agree then compares them) or one of the same value. A figure deleted from the sheet
+    leaves its count behind in the quotes of the others: "604 servicemen" in the quote of
+    detained.total, once detained.servicemen is gone."""
+    tally = Tally(sheet.path, RECORDED_RULE, "warning", DESCRIPTIONS[RECORDED_RULE])
+    for key, (m, owner) in in_quotes.items():
+        if key in claimed:
+            continue
+        par_text = doc.paragraphs[m.paragraph].text[: m.sentence_span[1]]
+        held = [f for f in figures if fits(terms[f.name], m, par_text) or _same_value(f, m)]
+        status = Status.PASS if held else Status.FAIL
+        tally.counts.count(status)
+        if status == Status.FAIL or keep_passes:
+            out.findings.append(_unrecorded_finding(sheet, m, owner, held, path, status))
+    return tally
+
+
+def _unrecorded_finding(sheet: Any, m: ex.Mention, owner: Any, held: list[Any], path: str,
+                        status: Status) -> Finding:
+    what = ", ".join(m.context[:3]) if m.context else "a count"
+    expression = f"\"{m.text.strip()}\" ({what}) at {path}:{m.line} is held by a figure"
+    figures = [Figure("text", _mention_value(m), _text_loc(path, m)),
+               Figure(owner.name, _figure_value(owner), owner.location)]
+    figures += [Figure(f.name, _figure_value(f), f.location) for f in held]
+    reason = None
+    if status == Status.FAIL:
+        reason = reasons.CountUnrecorded(m.text.strip(), what, owner.name)
+    return Finding(RECORDED_RULE, "warning", status, sheet.path, expression, tuple(figures),
+                   reason=reason, primary=owner.name)
 
 
 def _interval(m: ex.Mention, approximate: float) -> tuple[float, float]:
@@ -450,7 +507,7 @@ def _not_found(sheet: Any, f: Any, corpus: Corpus, doc: dm.Document, near, path:
 
 def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
                  cnts: list[ex.Mention], t: FigureTerms, path: str,
-                 notes: list[Note]) -> tuple[Finding, ex.Mention | None]:
+                 notes: list[Note]) -> tuple[Finding, ex.Mention | None, list[ex.Mention]]:
     line = _text_line(f)
     expression = f"{f.name} matches the text"
     hits = find_quote(corpus, f.quote)
@@ -458,7 +515,7 @@ def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
     if near is not None and near[1] >= NEARLY_THE_SAME:
         hits = [(*approximate(corpus, f.quote, near[0]), "approximate")]
     if not hits:
-        return _not_found(sheet, f, corpus, doc, near, path), None
+        return _not_found(sheet, f, corpus, doc, near, path), None, []
     options = []
     for a, b, how in hits:
         span = [m for m in cnts if _in_span(corpus, a, b, m)]
@@ -473,7 +530,7 @@ def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
         return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, [
             Figure(f.name, value, f.location),
             Figure("text", None, Location(path, ln, col), listed=False),
-        ], reasons.QuoteWithoutCount(f.name, path, value)), None
+        ], reasons.QuoteWithoutCount(f.name, path, value)), None, span
     said = _mention_value(chosen)
     figures = [Figure(f.name, value, f.location), Figure("text", said, _text_loc(path, chosen))]
     if line is not None and chosen.line != line:
@@ -483,16 +540,16 @@ def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
         ln, _ = _passage(corpus, doc, a, b)
         snippet = " ".join(corpus.text[a:b].split()[:14])
         return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, figures,
-                        reasons.QuoteDiffers(f.name, ln, snippet)), chosen
+                        reasons.QuoteDiffers(f.name, ln, snippet)), chosen, span
     if same_v and same_q:
         return _finding(sheet, QUOTE_RULE, Status.PASS, expression, figures, lhs=value,
-                        rhs=said), chosen
+                        rhs=said), chosen, span
     diff = None
     if not same_v and f.value is not None and chosen.value is not None:
         diff = float(f.value) - float(chosen.value)
     reason = reasons.TextDiffers(chosen.text.strip(), value, not same_v, not same_q)
     return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, figures, reason, value, said,
-                    diff), chosen
+                    diff), chosen, span
 
 
 def _count_finding(sheet: Any, m: ex.Mention, fitting: list[Any], path: str,

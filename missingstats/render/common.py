@@ -114,7 +114,10 @@ def figure_rows(inst: dict) -> list[tuple[str, str, dict | None]]:
 
 def instance_lines(res: dict, inst: dict, status: str) -> list[str]:
     """Plain lines describing one instance: the check, each figure, the difference."""
-    lines = [f"{inst.get('expression', res.get('rule', ''))} {STATUS_WORD.get(status, status)}"]
+    if present(inst.get("heading")):  # says what is wrong already
+        lines = [str(inst["heading"])]
+    else:
+        lines = [f"{inst.get('expression', res.get('rule', ''))} {STATUS_WORD.get(status, status)}"]
     coords = coordinates_text(inst)
     if coords:
         lines.append(f"at {coords}")
@@ -161,7 +164,43 @@ def summary_line(report: dict) -> str:
     line = ", ".join(pieces)
     if sev:
         line += f" ({', '.join(sev)})"
+    unchecked = len({str(e.get("input") or e.get("file")) for e in report.get("errors") or []})
+    if unchecked:
+        line += f"; {plural(unchecked, 'file')} not checked (input error)"
     return line
+
+
+def input_errors(report: dict) -> list[tuple[dict, list[str]]]:
+    """The report's input errors, each distinct one (same place, same message) once, with
+    the inputs it kept from being checked: a bad rules file shared by 100 sheets is one."""
+    seen: dict[tuple, tuple[dict, list[str]]] = {}
+    for err in report.get("errors") or []:
+        key = tuple(err.get(k) for k in ("file", "line", "column", "cell", "message"))
+        entry = seen.setdefault(key, (err, []))
+        name = str(err.get("input") or err.get("file") or "")
+        if name not in entry[1]:
+            entry[1].append(name)
+    return list(seen.values())
+
+
+def names_text(names: list[str], most: int = 3) -> str:
+    """'a.yaml, b.yaml' for a few names, '100 files' for many."""
+    return ", ".join(names) if len(names) <= most else plural(len(names), "file")
+
+
+def error_message(err: dict, inputs: list[str] | None = None) -> str:
+    """An input error's message; when the problem lies in another file than the inputs it
+    stopped (their rules file), which inputs were not checked."""
+    text = str(err.get("message", ""))
+    others = [i for i in (inputs or [str(err.get("input") or "")]) if i and i != err.get("file")]
+    if others:
+        text += f" ({names_text(others)} not checked)"
+    return text
+
+
+def error_text(err: dict, inputs: list[str] | None = None) -> str:
+    """'bad.yaml:2:6: message' (see error_message)."""
+    return f"{where(err)}: {error_message(err, inputs)}"
 
 
 def repo_root(start: Path | None = None) -> Path:

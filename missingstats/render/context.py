@@ -13,5 +13,6 @@ from dataclasses import dataclass
 class RenderContext:
     color: bool = False
     verbose: bool = False
+    quiet: bool = False  # only failures (and input errors) and the summary
     width: int = 100
     max_failures: int | None = 20

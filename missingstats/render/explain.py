@@ -112,6 +112,9 @@ def _interval(lo: float | None, hi: float | None) -> str:
 
 
 def record_label(coordinates: dict[str, Any]) -> str:
+    """'district=D2, year=2020' for a cell group; 'line 3' for a row of --records."""
+    if list(coordinates) == ["line"]:
+        return f"line {coordinates['line']}"
     return ", ".join(f"{k}={v}" for k, v in coordinates.items())
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from missingstats.render.common import (
+    error_message,
+    input_errors,
     instance_lines,
     instances,
     plural,
@@ -67,37 +69,78 @@ def _location_props(loc: dict, root: Path) -> dict[str, object]:
     return props
 
 
+def _open_key(res: dict, inst: dict, status: str) -> tuple:
+    """Open (not evaluable, undetermined) instances alike in every way but their file."""
+    return (res.get("rule"), res.get("severity"), status, inst.get("expression"),
+            tuple(sorted((inst.get("coordinates") or {}).items())),
+            tuple((str(k), str(v)) for k, v in (inst.get("values") or {}).items()))
+
+
+def _annotation(res: dict, inst: dict, status: str, root: Path, files: list[str]) -> str:
+    severity = str(res.get("severity", "error"))
+    level = str(inst.get("severity") or severity)  # a flagged table failure: a warning
+    body = instance_lines(res, inst, status)
+    if res.get("description"):
+        body.append(f"rule: {res['description']}")
+    props = _location_props(primary_location(res, inst), root)
+    if len(files) > 1:  # alike in many files: none of them is named, the count is
+        body.append(f"in {plural(len(files), 'file')}")
+        props = {}
+    return command(kind_for(level, status), "\n".join(body), **props,
+                   title=f"missingstats {res.get('rule', '')} ({severity})")
+
+
+def _rule_lines(res: dict, root: Path, quiet: bool, open_files: dict[tuple, list[str]],
+                said: set[tuple]) -> list[str]:
+    """A rule's annotations: each failure, and each open instance once for all the files it
+    is alike in (at its first)."""
+    severity = str(res.get("severity", "error"))
+    title = f"missingstats {res.get('rule', '')} ({severity})"
+    lines = []
+    for _, inst, status in instances({"results": [res]}):
+        if status == "fail":
+            lines.append(_annotation(res, inst, status, root, [str(res.get("file", ""))]))
+            continue
+        key = _open_key(res, inst, status)
+        if quiet or key in said:
+            continue
+        said.add(key)
+        lines.append(_annotation(res, inst, status, root, open_files[key]))
+    more = unlisted_failures(res)
+    if more:
+        lines.append(command(
+            kind_for(severity, "fail"),
+            f"{plural(more, 'more failure')} of this rule not listed "
+            "(--max-failures to list more; the counts are exact)",
+            **_location_props({"file": res.get("file")}, root), title=title,
+        ))
+    if res.get("status") == "error" and not res.get("failures"):
+        lines.append(command("error", str(res.get("message") or "the rule could not run"),
+                             **_location_props({"file": res.get("file")}, root),
+                             title=f"missingstats {res.get('rule', '')}"))
+    return lines
+
+
 def render(report: dict, ctx: RenderContext) -> str:
     root = repo_root()
     lines = [f"missingstats: {summary_line(report)}"]
-    for kind, file, text in side_notes(report):
-        lines.append(command("notice", text, **_location_props({"file": file}, root),
-                             title=f"missingstats {kind}"))
-    for note in report.get("notes") or []:
-        lines.append(command("notice", str(note.get("message", "")),
-                             **_location_props(note, root), title="missingstats note"))
+    for err, inputs in input_errors(report):
+        lines.append(command("error", error_message(err, inputs), **_location_props(err, root),
+                             title="missingstats input error"))
+    if not ctx.quiet:
+        for kind, file, text in side_notes(report):
+            lines.append(command("notice", text, **_location_props({"file": file}, root),
+                                 title=f"missingstats {kind}"))
+        for note in report.get("notes") or []:
+            lines.append(command("notice", str(note.get("message", "")),
+                                 **_location_props(note, root), title="missingstats note"))
+    open_files: dict[tuple, list[str]] = {}
+    for res, inst, status in instances(report):
+        if status != "fail":
+            files = open_files.setdefault(_open_key(res, inst, status), [])
+            if str(res.get("file", "")) not in files:
+                files.append(str(res.get("file", "")))
+    said: set[tuple] = set()
     for res in report.get("results") or []:
-        severity = str(res.get("severity", "error"))
-        title = f"missingstats {res.get('rule', '')} ({severity})"
-        for _, inst, status in instances({"results": [res]}):
-            body = instance_lines(res, inst, status)
-            if res.get("description"):
-                body.append(f"rule: {res['description']}")
-            loc = primary_location(res, inst)
-            level = str(inst.get("severity") or severity)  # a flagged table failure: warning
-            lines.append(command(kind_for(level, status), "\n".join(body),
-                                 **_location_props(loc, root), title=title))
-        more = unlisted_failures(res)
-        if more:
-            lines.append(command(
-                kind_for(severity, "fail"),
-                f"{plural(more, 'more failure')} of this rule not listed "
-                "(--max-failures to list more; the counts are exact)",
-                **_location_props({"file": res.get("file")}, root),
-                title=f"missingstats {res.get('rule', '')} ({severity})",
-            ))
-        if res.get("status") == "error" and not res.get("failures"):
-            lines.append(command("error", str(res.get("message") or "the rule could not run"),
-                                 **_location_props({"file": res.get("file")}, root),
-                                 title=f"missingstats {res.get('rule', '')}"))
+        lines += _rule_lines(res, root, ctx.quiet, open_files, said)
     return "\n".join(lines) + "\n"

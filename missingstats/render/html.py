@@ -19,7 +19,9 @@ from missingstats.render.common import (
     STATUS_LABEL,
     coordinates_text,
     difference_text,
+    error_message,
     figure_rows,
+    input_errors,
     number_text,
     pattern_lines,
     plural,
@@ -273,9 +275,16 @@ def _figures_table(inst: dict, sources: _Sources) -> str:
             f"<th>Where</th>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+def _check(inst: dict) -> str:
+    """The instance as its heading says what is wrong, else its check as code."""
+    if present(inst.get("heading")):
+        return escape(str(inst["heading"]))
+    return f"<code>{escape(str(inst.get('expression', '')))}</code>"
+
+
 def _instance(res: dict, inst: dict, status: str, sources: _Sources, ident: str) -> str:
     parts = ['<div class="instance">',
-             f'<div class="check"><code>{escape(str(inst.get("expression", "")))}</code> '
+             f'<div class="check">{_check(inst)} '
              f"<span class=\"meta\">{escape(STATUS_LABEL.get(status, status))}</span></div>"]
     coords = coordinates_text(inst)
     if coords:
@@ -335,7 +344,7 @@ def _rule_section(res: dict, n: int, sources: _Sources) -> str:
 
 def _verdict(report: dict) -> tuple[str, str]:
     s = report.get("summary", {})
-    if s.get("errors_failed"):
+    if s.get("errors_failed") or report.get("errors"):
         return "failed", "failed"
     if s.get("failed"):
         return "warned", "passed with warnings"
@@ -366,6 +375,11 @@ def render(report: dict, ctx: RenderContext) -> str:
     if files:
         body.append('<p class="meta">Checked: ' + ", ".join(
             f"<code>{escape(str(f))}</code>" for f in files) + "</p>")
+    errors = input_errors(report)
+    if errors:
+        body.append("<h2>Input errors (not checked)</h2><ul>" + "".join(
+            f'<li><code>{escape(where(err))}</code>: {escape(error_message(err, inputs))}</li>'
+            for err, inputs in errors) + "</ul>")
     extras = side_notes(report)
     if extras:
         body.append('<div class="hints">' + "".join(

@@ -12,7 +12,10 @@ Layout, chosen so a dashboard counts what an editor would count:
 - instances the report does not list one by one (cut by --max-failures, or passes a large
   table does not keep) are folded into one <testcase> per rule and kind, named
   "<rule>: N more ...", so `tests` and `failures` add up to the report's exact counts
-  as closely as a listing allows while the XML stays small.
+  as closely as a listing allows while the XML stays small;
+- an input that could not be checked (an input error) is one <testcase> named "input
+  error" with an <error type="input-error"> in that input's suite, located where the
+  problem is.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import xml.etree.ElementTree as ET
 from missingstats.render.common import (
     LISTS,
     coordinates_text,
+    error_message,
+    error_text,
     instance_lines,
     plural,
     present,
@@ -106,6 +111,20 @@ def _rule_cases(suite: ET.Element, res: dict) -> None:
             _case(suite, res, None, status, name)
 
 
+def _input_errors(suite: ET.Element, report: dict, file: str) -> None:
+    for err in report.get("errors") or []:
+        if str(err.get("input") or err.get("file")) != file:
+            continue
+        attrs = {"classname": "missingstats.input", "name": "input error", "time": "0",
+                 "file": _clean(err.get("file") or file)}
+        if err.get("line") is not None:
+            attrs["line"] = str(err["line"])
+        case = ET.SubElement(suite, "testcase", attrs)
+        el = ET.SubElement(case, "error", {"type": "input-error",
+                                           "message": _clean(error_message(err))})
+        el.text = _clean(error_text(err))
+
+
 def _count(suite: ET.Element) -> dict[str, int]:
     cases = suite.findall("testcase")
     return {
@@ -125,6 +144,7 @@ def render(report: dict, ctx: RenderContext) -> str:
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for file in files:
         suite = ET.SubElement(root, "testsuite", {"name": _clean(file), "file": _clean(file)})
+        _input_errors(suite, report, str(file))
         for res in report.get("results") or []:
             if res.get("file") == file:
                 _rule_cases(suite, res)

@@ -50,11 +50,19 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary_line(result: LintResult, file: str, sheet: str | None) -> str:
-    head = f"{file} (with {sheet})" if sheet else file
+    head = f"{file} (with {sheet})" if sheet and sheet != file else file
     return (f"{head}: {_plural(len(result.conflicts), 'contradiction')}, "
             f"{_plural(len(result.redundant), 'redundant rule')}, "
             f"{_plural(len(result.single_use), 'name')} used only once, "
             f"{len(result.unanalysed)} not analysed")
+
+
+def where_reported_text(r) -> str:
+    """Why a rule the others imply only where more figures are reported is kept."""
+    them = "it" if len(r.needs) == 1 else "them"
+    return (f"follows from {', '.join(r.implied_by)} only where {', '.join(r.needs)} "
+            f"{'is' if len(r.needs) == 1 else 'are'} reported; it also checks sheets that do "
+            f"not report {them} (not redundant: keep it)")
 
 
 def _same(result: LintResult, rule: str, by: list[str]) -> bool:
@@ -73,6 +81,8 @@ def lint_json(result: LintResult, file: str, sheet: str | None) -> dict[str, Any
         "infeasible": [c.rules for c in result.conflicts],
         "conflicts": [{"rules": c.rules, "expressions": c.expressions} for c in result.conflicts],
         "redundant": [{"rule": r.rule, "implied_by": r.implied_by} for r in result.redundant],
+        "implied_where_reported": [{"rule": r.rule, "implied_by": r.implied_by, "needs": r.needs}
+                                   for r in result.implied_where_reported],
         "bounds": {k: ([json_number(x) for x in v] if v is not None else None)
                    for k, v in result.bounds.items()},
         "unanalysed": [{"rule": u.rule, "expression": u.expression, "reason": unanalysed_reason(u)}
@@ -102,6 +112,8 @@ def lint_text(result: LintResult, file: str, sheet: str | None,
                 f"  always holds when these hold: {', '.join(r.implied_by) or NO_PREMISE}"]
         if _same(result, r.rule, r.implied_by):
             out.append(f"  ({r.rule} and {r.implied_by[0]} say the same: keep one)")
+    for r in result.implied_where_reported:
+        out += ["", f"IMPLIED WHERE REPORTED: {r.rule}{at(r.rule)}", f"  {where_reported_text(r)}"]
     for s in result.single_use:
         hint = f" (did you mean {s.did_you_mean}?)" if s.did_you_mean else ""
         out += ["", f"USED ONCE: {s.name} in rule {s.rule}{at(s.rule)}{hint}"]
@@ -140,6 +152,9 @@ def lint_markdown(result: LintResult, file: str, sheet: str | None,
             + (", ".join(code(b) for b in r.implied_by) or NO_PREMISE)
             + (" (they say the same: keep one)" if _same(result, r.rule, r.implied_by) else "")
             for r in result.redundant]),
+        ("Implied only where more figures are reported", [
+            f"{code(r.rule)}{_md_at(locations, r.rule)} {cell(where_reported_text(r))}"
+            for r in result.implied_where_reported]),
         ("Names used only once", [
             f"{code(s.name)} in rule {code(s.rule)}{_md_at(locations, s.rule)}"
             + (f": did you mean {code(s.did_you_mean)}?" if s.did_you_mean else "")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from missingstats.render.common import (
     STATUS_LABEL,
+    error_message,
     figure_rows,
+    input_errors,
     instances,
     plural,
     present,
@@ -53,7 +55,7 @@ def _table(rows: list[list[str]]) -> list[str]:
 def _instance_rows(res: dict, inst: dict, status: str) -> list[list[str]]:
     severity = str(inst.get("severity") or res.get("severity", ""))
     sev = severity if status == "fail" else f"{severity}, {STATUS_LABEL.get(status, status)}"
-    check = code(inst.get("expression", ""))
+    check = cell(inst["heading"]) if present(inst.get("heading")) else code(inst.get("expression", ""))
     coords = ", ".join(f"{k}={v}" for k, v in (inst.get("coordinates") or {}).items())
     if coords:
         check += f" at {cell(coords)}"
@@ -77,7 +79,7 @@ def _instance_rows(res: dict, inst: dict, status: str) -> list[list[str]]:
 
 def headline(report: dict) -> str:
     s = report.get("summary", {})
-    if s.get("errors_failed"):
+    if s.get("errors_failed") or report.get("errors"):
         word = "failed"
     elif s.get("failed"):
         word = "passed with warnings"
@@ -86,15 +88,76 @@ def headline(report: dict) -> str:
     return f"## missingstats: {word}"
 
 
+def _open_key(res: dict, inst: dict, status: str) -> tuple:
+    """Not-evaluable and undetermined instances alike in every way but their file."""
+    values = tuple((str(k), value_text(v)) for k, v in (inst.get("values") or {}).items())
+    return (res.get("rule"), res.get("severity"), status, inst.get("expression"),
+            tuple(sorted((inst.get("coordinates") or {}).items())), values)
+
+
+def _open_rows(items: list[tuple[dict, dict, str]]) -> list[list[str]]:
+    """The open instances, those alike in several files as one row set 'in N files' (no file
+    named: the finding is not any one file's own)."""
+    groups: dict[tuple, list[tuple[dict, dict, str]]] = {}
+    for item in items:
+        groups.setdefault(_open_key(*item), []).append(item)
+    rows: list[list[str]] = []
+    for members in groups.values():
+        res, inst, status = members[0]
+        files = list(dict.fromkeys(str(r.get("file", "")) for r, _, _ in members))
+        if len(files) == 1:
+            rows += _instance_rows(res, inst, status)
+            continue
+        shared = _instance_rows(res, {**inst, "locations": []}, status)
+        shared[0][-1] = cell(f"in {plural(len(files), 'file')}")
+        rows += shared
+    return rows
+
+
+def _passed(report: dict) -> list[str]:
+    """Passing rules folded into <details>, one line per rule with its files and checks."""
+    by_rule: dict[str, list[dict]] = {}
+    for r in report.get("results") or []:
+        if r.get("status") == "pass":
+            by_rule.setdefault(str(r.get("rule", "")), []).append(r)
+    if not by_rule:
+        return []
+    files = {str(r.get("file", "")) for rs in by_rule.values() for r in rs}
+    head = f"{plural(len(by_rule), 'rule')} passed"
+    if len(files) > 1:
+        head += f" in {plural(len(files), 'file')}"
+    lines = [f"<details><summary>{head}</summary>", ""]
+    for rule, rs in by_rule.items():
+        where = cell(rs[0].get("file", "")) if len(rs) == 1 else plural(len(rs), "file")
+        checks = plural(sum(int(r.get("checked", 0)) for r in rs), "check")
+        lines.append(f"- {code(rule)} ({where}, {checks})")
+    return lines + ["", "</details>", ""]
+
+
+def _errors(report: dict) -> list[str]:
+    errors = input_errors(report)
+    if not errors:
+        return []
+    lines = ["### Input errors (not checked)", ""]
+    for err, inputs in errors:
+        lines.append(f"- {code(where(err))}: {cell(error_message(err, inputs))}")
+    return lines + [""]
+
+
 def render(report: dict, ctx: RenderContext) -> str:
     lines = [headline(report), "", cell(summary_line(report)), ""]
-    for kind, file, text in side_notes(report):
-        lines += [f"**{kind}** ({code(file)}): {cell(text)}", ""]
+    lines += _errors(report)
+    if not ctx.quiet:
+        for kind, file, text in side_notes(report):
+            lines += [f"**{kind}** ({code(file)}): {cell(text)}", ""]
     failing: list[list[str]] = []
-    open_rows: list[list[str]] = []
+    open_items: list[tuple[dict, dict, str]] = []
     for res in report.get("results") or []:
         for _, inst, status in instances({"results": [res]}):
-            (failing if status == "fail" else open_rows).extend(_instance_rows(res, inst, status))
+            if status == "fail":
+                failing.extend(_instance_rows(res, inst, status))
+            else:
+                open_items.append((res, inst, status))
         more = unlisted_failures(res)
         if more:
             failing.append([code(res.get("rule", "")), cell(res.get("severity", "")),
@@ -106,6 +169,9 @@ def render(report: dict, ctx: RenderContext) -> str:
                             "", "", "", code(res.get("file", ""))])
     if failing:
         lines += ["### Failures", "", *_table(failing), ""]
+    if ctx.quiet:
+        return "\n".join(lines).rstrip("\n") + "\n"
+    open_rows = _open_rows(open_items)
     if open_rows:
         lines += ["### Not evaluable or undetermined", "", *_table(open_rows), ""]
     notes = report.get("notes") or []
@@ -113,10 +179,5 @@ def render(report: dict, ctx: RenderContext) -> str:
         lines += ["### Notes", ""]
         lines += [f"- {code(where(n))}: {cell(n.get('message', ''))}" for n in notes]
         lines.append("")
-    passed = [r for r in report.get("results") or [] if r.get("status") == "pass"]
-    if passed:
-        lines += [f"<details><summary>{plural(len(passed), 'rule')} passed</summary>", ""]
-        lines += [f"- {code(r.get('rule', ''))} ({cell(r.get('file', ''))}, "
-                  f"{plural(int(r.get('checked', 0)), 'check')})" for r in passed]
-        lines += ["", "</details>", ""]
+    lines += _passed(report)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -9,6 +9,17 @@ Version 1 grows only by new optional keys. Added since the first release:
   `{"compare": "<=", "parts": ["a", "b"], "whole": "t"}` says a + b <= t (parts and whole
   are keys of `values`); `{"compare": "<="}` alone is a comparison of the two sides
   (`lhs` <= `rhs`) that is no part-whole relation. The HTML report draws it.
+- `heading` on a failing instance whose reason says what is wrong in a few words (prose:
+  "detained.servicemen: the text says 604, the sheet 640"); formats show it where they
+  name the instance, while `expression` stays the check (and the identity of the instance:
+  SARIF fingerprints and JUnit test names use it).
+- `errors` at the top level (always present, empty when every input was read): one entry
+  per input that could not be checked, `{"file", "line", "column", "message", "input"}`;
+  `file`, `line` and `column` say where the problem is (null when not known), `input` is the
+  file given on the command line (they differ when its rules file is bad).
+
+Every string of the report is stripped of control characters here (values.printable), once
+for every format; JSON holds the stripped text too (docs/report.md, "Control characters").
 """
 
 from __future__ import annotations
@@ -18,9 +29,9 @@ from typing import Any
 from missingstats import __version__
 from missingstats.core import reasons
 from missingstats.core.findings import LISTED_ORDER, SEVERITIES, Finding, Relation, Status
-from missingstats.core.results import REPORT_VERSION, Results
-from missingstats.render.values import figures_json, json_number, side_json, value_json
-from missingstats.render.wording import words
+from missingstats.core.results import REPORT_VERSION, FileError, Results
+from missingstats.render.values import figures_json, json_number, printable_all, side_json, value_json
+from missingstats.render.wording import heading, words
 
 LIST_KEYS = {Status.FAIL: "failures", Status.UNDETERMINED: "undetermined_instances",
              Status.NOT_EVALUABLE: "missing_instances", Status.PASS: "passed_instances"}
@@ -30,6 +41,10 @@ def finding_json(f: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {"expression": f.expression, "status": str(f.status)}
     if isinstance(f.reason, reasons.Flagged):
         out["severity"] = f.severity  # a failure its flags make a warning
+    if f.status == Status.FAIL and f.reason is not None:
+        said = heading(f.reason, f.figures[0].name if f.figures else "")
+        if said:
+            out["heading"] = said
     message = f.message or (words(f.reason) if f.reason is not None else None)
     if message:
         out["message"] = message
@@ -124,17 +139,29 @@ def sections(results: Results) -> dict[str, Any]:
     return out
 
 
+def error_json(e: FileError) -> dict[str, Any]:
+    """An input that could not be checked: where the problem is, what it is, which input."""
+    where = e.where.as_dict()
+    out: dict[str, Any] = {"file": where.pop("file"), "line": where.pop("line", None),
+                           "column": where.pop("column", None)}
+    out.update(where)  # a spreadsheet cell or a page, when the problem has one
+    out.update(message=e.message, input=e.file)
+    return out
+
+
 def build(results: Results, max_failures: int | None = None) -> dict[str, Any]:
-    """The versioned JSON report; `max_failures` caps each list (counts stay exact)."""
-    return {
+    """The versioned JSON report; `max_failures` caps each list (counts stay exact). Every
+    string in it is printable: what a user wrote reaches no format with control characters."""
+    return printable_all({
         "version": REPORT_VERSION,
         "tool": {"name": "missingstats", "version": __version__},
         "files": list(results.files),
         "summary": summary(results),
         "results": rule_results(results, max_failures),
         "notes": [{**n.location.as_dict(), "message": words(n.message)} for n in results.notes],
+        "errors": [error_json(e) for e in results.errors],
         **sections(results),
-    }
+    })
 
 
 __all__ = ["build", "finding_json", "value_json"]

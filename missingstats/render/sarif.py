@@ -12,6 +12,9 @@
   the exact counts are in `runs[0].properties.summary`.
 - `partialFingerprints` hash file, rule, check and coordinates (not the line), so an alert
   keeps its identity when lines move.
+- An input that could not be checked (an input error) is a `toolExecutionNotification` of
+  level `error` in `runs[0].invocations[0]` (present only then, with `executionSuccessful`
+  false), located where the problem is.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from pathlib import Path
 from missingstats.render.common import (
     clean,
     coordinates_text,
+    error_message,
+    input_errors,
     instance_lines,
     instances,
     present,
@@ -95,6 +100,19 @@ def _fingerprint(uri: str, res: dict, inst: dict) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+def _invocation(report: dict, root: Path) -> dict:
+    """The run itself: its input errors as notifications, located where each problem is."""
+    notes = []
+    for err, inputs in input_errors(report):
+        notes.append({
+            "level": "error",
+            "message": {"text": error_message(err, inputs)},
+            "locations": [{"physicalLocation": _physical(err, root)}],
+            "descriptor": {"id": "input-error"},
+        })
+    return {"executionSuccessful": False, "toolExecutionNotifications": notes}
+
+
 def render(report: dict, ctx: RenderContext) -> str:
     root = repo_root()
     rules, index = _rules(report)
@@ -139,6 +157,8 @@ def render(report: dict, ctx: RenderContext) -> str:
         "results": results,
         "properties": {"summary": clean(report.get("summary", {}))},
     }
+    if report.get("errors"):
+        run["invocations"] = [_invocation(report, root)]
     extras = side_notes(report)
     if extras:
         run["properties"]["notes"] = [{"kind": k, "file": f, "text": t} for k, f, t in extras]

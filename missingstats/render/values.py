@@ -4,6 +4,10 @@ Two forms of each: the JSON form of the report (numbers stay numbers: an exact f
 an integer, a bounded one `{"lo", "hi", "qualifier", "stated", "text"}`) and the words an
 editor reads ("3,889", "at least 871", "letter.yaml:14:14", "regions.xlsx!Table!C7").
 Counts are printed with thousands separators, as the publications we check print them.
+
+And text a user wrote, made safe to print once (`printable`): the report every format reads
+is cleaned of control characters in render/report.py with it, and the words here go
+through it too.
 """
 
 from __future__ import annotations
@@ -14,6 +18,30 @@ from typing import Any
 from missingstats.core.errors import Location
 from missingstats.core.findings import Figure, FigureValue, Value
 from missingstats.language import bounds
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional embeddings,
+# overrides and isolates: they recolour a terminal, move its cursor or reorder a line.
+CONTROLS = dict.fromkeys(
+    [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (docs/report.md, "Control characters"); tab and
+    newline stay, for the formats that lay them out."""
+    return text.translate(CONTROLS)
+
+
+def printable_all(node: Any) -> Any:
+    """A JSON-like tree with every string (keys too) made printable."""
+    if isinstance(node, str):
+        return node.translate(CONTROLS)
+    if isinstance(node, dict):
+        return {printable_all(k): printable_all(v) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [printable_all(v) for v in node]
+    return node
 
 
 def json_number(x: Any) -> int | float | None:
@@ -48,7 +76,7 @@ def signed_text(x: float) -> str:
 
 def describe(v: Value) -> str:
     """'3,889', 'at least 871', 'tens of thousands', '270 to 330', 'over 49%'."""
-    text = _describe(v)
+    text = printable(_describe(v))
     return f"{text}%" if v.unit == "percent" else text
 
 
@@ -123,11 +151,11 @@ def value_text(v: Any) -> str:
         return "not reported"
     if isinstance(v, dict):
         if v.get("text"):
-            return str(v["text"])
+            return printable(str(v["text"]))
         return range_text(v.get("lo"), v.get("hi"))
     if isinstance(v, list | tuple) and len(v) == 2:
         return range_text(*v)
-    return number_text(v)
+    return printable(number_text(v))
 
 
 def range_text(lo: Any, hi: Any) -> str:
@@ -142,13 +170,14 @@ def where(loc: dict | None) -> str:
     if loc.get("cell") and str(loc["cell"]).startswith("/"):
         return f"{file}#{loc['cell']}"  # a JSON Pointer: a JSON-stat value's position
     if loc.get("cell"):
-        return f"{file}!{loc['cell']}" if "!" not in str(loc["cell"]) else f"{file} {loc['cell']}"
+        cell = str(loc["cell"])
+        return printable(f"{file}!{cell}" if "!" not in cell else f"{file} {cell}")
     parts = [file]
     if loc.get("line") is not None:
         parts.append(str(loc["line"]))
         if loc.get("column") is not None:
             parts.append(str(loc["column"]))
-    text = ":".join(parts)
+    text = printable(":".join(parts))
     return f"{text} (page {loc['page']})" if loc.get("page") is not None else text
 
 

@@ -244,6 +244,54 @@ def _(x: r.CountDisagrees) -> str:
     return f"the text says \"{x.said}\" ({x.what}) but the sheet records {recorded}"
 
 
+@words.register
+def _(x: r.CountUnrecorded) -> str:
+    return f"no figure holds \"{x.said}\": add the figure, or check the quote of {x.quoted_by}"
+
+
+# --- headings: what is wrong, said where a failing finding is named ---------------------------
+
+
+@singledispatch
+def heading(record: object, subject: str) -> str | None:
+    """What a failing finding gets wrong, in a few words, for its heading (the report's
+    `heading`); None keeps the expression as the heading. `subject` names the finding's
+    first figure."""
+    return None
+
+
+@heading.register
+def _(x: r.TextDiffers, subject: str) -> str:
+    exact = " (exact)" if x.value.is_exact and x.qualifier_differs else ""
+    return f"{subject}: the text says {x.said}, the sheet {describe(x.value)}{exact}"
+
+
+@heading.register
+def _(x: r.QuoteNotFound, subject: str) -> str:
+    return f"{x.figure}: its quote is not in {x.text_file}"
+
+
+@heading.register
+def _(x: r.QuoteWithoutCount, subject: str) -> str:
+    return f"{x.figure}: its quote holds no count that could be {describe(x.value)}"
+
+
+@heading.register
+def _(x: r.QuoteDiffers, subject: str) -> str:
+    return f"{x.figure}: its quote differs from the text at line {x.line}"
+
+
+@heading.register
+def _(x: r.CountDisagrees, subject: str) -> str:
+    recorded = "; ".join(f"{n} = {describe(v)}" for n, v in x.recorded)
+    return f"the text says {x.said} ({x.what}), the sheet {recorded}"
+
+
+@heading.register
+def _(x: r.CountUnrecorded, subject: str) -> str:
+    return f"the text says {x.said} ({x.what}) in the quote of {x.quoted_by}; no figure holds it"
+
+
 # --- notes -----------------------------------------------------------------------------------
 
 

@@ -33,10 +33,10 @@ def test_plain_report(report):
         "    a = 10  s.yaml:2:6",
         "    holds if d (at least 8) is at most 10; fails above",
         "",
-        "1 rule passed (pos; --verbose lists them)",
+        "1 rule passed (pos in t.yaml; --verbose lists them)",
         "",
         "Not evaluable, figures not reported:",
-        "  needs-e (1 of 1): needs e",
+        "  needs-e (1 of 1): needs e in s.yaml",
     ]
     assert "\x1b[" not in out
 
@@ -123,4 +123,4 @@ def test_side_sections_are_printed(report):
                hints=[{"file": "s.yaml", "text": "b = 7 is most likely wrong"}, {"file": "x"}])
     out = text.render(rep, RenderContext()).splitlines()
     assert out[-2:] == ["prose: letter.txt: 3 quoted figure(s) checked",
-                        "hint: b = 7 is most likely wrong"]
+                        "hint (s.yaml): b = 7 is most likely wrong"]

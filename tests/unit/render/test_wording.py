@@ -31,6 +31,8 @@ def records() -> list[type]:
 
 FELL = r.Fell("identified", X(1053), X(1035), -18.0)
 CASES = [
+    (r.CountUnrecorded("604", "servicemen, detained", "detained.total"),
+     'no figure holds "604": add the figure, or check the quote of detained.total'),
     (r.DivisionByZero("total - found"),
      "division by zero: total - found is 0, so the rule cannot be decided for these figures"),
     (r.Confidential(), "not evaluable: a cell is confidential"),
