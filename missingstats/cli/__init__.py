@@ -74,6 +74,11 @@ def check(
         bool,
         typer.Option("--prose", help="Check quoted figures against the text the sheet names (text:)."),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="The language of the --text/--prose document: en, es, fr or ru "
+                     "(default: the sheet's settings.language, else the document's own, else en)."),
+    ] = None,
     against: Annotated[
         str | None,
         typer.Option("--against", help="Compare with an older edition: a file or a git revision."),
@@ -92,6 +97,10 @@ def check(
     from missingstats.render.report import build as report
 
     name, color = choose_format(fmt, output)
+    if lang is not None:
+        from missingstats.inputs.documents.codes import check_code
+
+        lang = check_code(lang)
     if skip_unknown:
         from missingstats.inputs.discovery import recognised_inputs
 
@@ -104,6 +113,7 @@ def check(
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
+        extra={"lang": lang} if lang else {},
     )
     results = run(files, options)
     rep = report(results, max_failures=max_failures)
