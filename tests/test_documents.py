@@ -348,6 +348,33 @@ def test_web_page_main_text_only(tmp_path):
                    (871, 5, 10)]
 
 
+def test_letter_pasted_into_a_web_page_keeps_its_lines(tmp_path, letter_text_counts):
+    page = letter_html(tmp_path / "letter.html", LETTER.read_text(encoding="utf-8"))
+    found = counts(extract(readers.read(page)))
+    assert _summary(found) == letter_text_counts
+    text = counts(extract(document.read(LETTER)))
+    assert [(m.line, m.column) for m in found] == [(m.line, m.column) for m in text]
+    result = run("check", str(SHEET), "--text", str(page))
+    assert result.exit_code == 0 and "note:" not in result.stdout  # text_line agrees too
+
+
+def test_spanish_web_table_counts_as_digits(tmp_path):
+    page = web_page(tmp_path / "t.html", "<table><thead><tr><th>Estado</th><th>Mujeres</th>"
+                    "<th>Hombres</th><th>Total</th></tr></thead><tbody>"
+                    "<tr><td>Jalisco</td><td>1.204</td><td>3.115</td><td>4.319</td></tr>"
+                    "<tr><td>Tamaulipas</td><td>987</td><td>2.301</td><td>3.288</td></tr>"
+                    "</tbody></table>", "es")
+    out = tmp_path / "t"
+    assert run("extract", str(page), "--tables", str(out)).exit_code == 0
+    assert (out / "t-table-01.csv").read_text(encoding="utf-8").splitlines() == [
+        "Estado,Mujeres,Hombres,Total", "Jalisco,1204,3115,4319", "Tamaulipas,987,2301,3288"]
+    spec = out / "t-table-01.yaml"
+    named = spec.read_text(encoding="utf-8").replace("dimension: column", "dimension: sexo").replace(
+        "# hierarchies:\n#   column:", "hierarchies:\n  sexo:")
+    spec.write_text(named, encoding="utf-8")
+    assert run("check", str(spec)).exit_code == 0
+
+
 def test_web_page_in_spanish_by_its_lang(tmp_path):
     page = web_page(tmp_path / "es.html", "<p>Se registraron 3.889 personas desaparecidas, entre "
                     "ellas 719 civiles.</p><p>Más de 1.200 familias esperan respuesta.</p>", "es-MX")

@@ -12,8 +12,9 @@ The rules are few and stated, so an editor can tell why a sentence is or is not 
 - the main text is `<main>` (or role=main), else the one `<article>`, else the body.
 
 Every block (p, h1-h6, li, div, ...) is a paragraph of its own line, separated by blank
-lines; each table row is a line with its cells joined by " | ", and the tables are kept
-for `extract --tables`. Spaces, tabs and line breaks collapse to one space, while no-break
+lines, except that the lines of a `<pre>` are kept as typed (a letter pasted into a page);
+each table row is a line with its cells joined by " | ", and the tables are kept for
+`extract --tables`. Spaces, tabs and line breaks collapse to one space, while no-break
 and thin spaces stay (they group thousands in French). The language is `<html lang>`, else
 a content-language meta. A page nested deeper than the parser allows (256 levels) is an
 input error rather than a silently cut text. lxml (libxml2) was measured against trafilatura:
@@ -180,10 +181,16 @@ def _text(main: Any, name: str) -> tuple[list[str], list[Table]]:
     cell: list[str] = []
     row: list[str] | None = None
     open_tables: list[tuple[list[list[str]], int]] = []  # rows, line of the first row
+    pre = 0  # inside <pre>: its lines are kept as typed
 
     def flush() -> None:
-        text = COLLAPSE.sub(" ", "".join(current)).strip()
+        raw = "".join(current)
         current.clear()
+        if pre and raw.strip():
+            kept = [ln.rstrip() for ln in raw.strip("\n").split("\n")]
+            lines.extend(([""] if lines else []) + kept)
+            return
+        text = COLLAPSE.sub(" ", raw).strip()
         if text:
             lines.extend(([""] if lines else []) + [text])
 
@@ -199,6 +206,7 @@ def _text(main: Any, name: str) -> tuple[list[str], list[Table]]:
                 cell = []
             elif tag in BLOCKS:
                 flush()
+                pre += tag == "pre"
             elif tag == "br":
                 current.append(" ")
             if el.text:
@@ -219,6 +227,7 @@ def _text(main: Any, name: str) -> tuple[list[str], list[Table]]:
                 tables.append(Table(rows, name, line=first))
         elif tag in BLOCKS:
             flush()
+            pre -= tag == "pre"
         if el.tail and el is not main:
             (cell if _in_cell(el.getparent()) else current).append(el.tail)
     flush()
