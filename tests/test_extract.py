@@ -250,6 +250,7 @@ def test_cli_json_is_documented_shape(run):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["version"] == 1
+    assert report["language"] == "en"
     assert report["summary"]["counts"] == 17
     assert report["summary"]["kinds"]["count"] == 17
     assert report["summary"]["mentions"] == len(report["mentions"])
@@ -257,7 +258,8 @@ def test_cli_json_is_documented_shape(run):
     assert m == {
         "kind": "count", "text": "at least 871", "value": 871, "lo": 871, "hi": None,
         "qualifier": "at least", "detail": None, "line": 150, "column": 54,
-        "sentence": m["sentence"], "context": ["detained"], "head": "detained",
+        "page": None, "text_line": "150", "sentence": m["sentence"], "context": ["detained"],
+        "head": "detained",
         "status": "detained", "words": "of them have been taken into its custody and have",
         "footnote": False,
     }

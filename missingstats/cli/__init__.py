@@ -92,6 +92,11 @@ def check(
         bool,
         typer.Option("--prose", help="Check quoted figures against the text the sheet names (text:)."),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="The language of the --text/--prose document: en, es, fr or ru "
+                     "(default: the sheet's settings.language, else the document's own, else en)."),
+    ] = None,
     against: Annotated[
         str | None,
         typer.Option("--against", help="Compare with an older edition: a file or a git revision."),
@@ -127,6 +132,10 @@ def check(
     if failures_out and not failures_out.lower().endswith((".parquet", ".csv")):
         raise fail_input("--failures-out writes a .parquet or a .csv file")
     name, color = choose_format(fmt, output, colour)
+    if lang is not None:
+        from missingstats.inputs.documents.codes import check_code
+
+        lang = check_code(lang)
     files = [STDIN if f == "-" else f for f in files]  # `check -`: standard input
     paths, problems = check_inputs(files, skip_unknown)
     refuse_inputs(output, [*paths, rules or "", text or "", against or ""])
@@ -134,7 +143,7 @@ def check(
     options = CheckOptions(
         rules=rules, implied=implied, keep_passes=True, max_failures=max_failures,
         text=text, prose=prose, against=against, progress=sys.stderr.isatty(),
-        all_instances=all_instances, collect_failures=bool(failures_out),
+        all_instances=all_instances, collect_failures=bool(failures_out), lang=lang,
     )
     with limit_instances(max_instances):
         results = run(paths, options, problems)

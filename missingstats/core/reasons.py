@@ -214,7 +214,7 @@ class SharesCannotSum:
 class QuoteNotFound:
     figure: str
     text_file: str
-    closest_line: int | None = None
+    closest_line: int | str | None = None  # a line, or page:line in a paged document
     snippet: str = ""
 
 
@@ -230,7 +230,7 @@ class QuoteDiffers:
     """The quote is only approximately in the text (its number agrees)."""
 
     figure: str
-    line: int
+    line: int | str  # a line, or page:line in a paged document
     snippet: str
 
 
@@ -276,8 +276,8 @@ class TextNotFound:
 @dataclass(frozen=True, slots=True)
 class TextLineElsewhere:
     figure: str
-    text_line: int
-    line: int
+    text_line: int | str  # as the sheet gives it: a line, or page:line
+    line: int | str
     text_file: str
 
 

@@ -18,4 +18,5 @@ class CheckOptions:
     progress: bool = False
     all_instances: bool = False  # list passing table instances too (--all-instances)
     collect_failures: bool = False  # keep every failing table instance (--failures-out)
+    lang: str | None = None  # the language of the prose (--lang; else the sheet's or the text's)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -32,7 +32,14 @@ MIB = 1 << 20
 # run take minutes (a UN letter is ~50 KB; a large editions file ~1 MB).
 LIMITS = {"yaml": 16 * MIB, "text": 32 * MIB}
 CHUNK = 1 << 16
-READ_TIMEOUT = float(os.environ.get("MISSINGSTATS_READ_TIMEOUT", "10"))
+READ_TIMEOUT = 10.0  # seconds; MISSINGSTATS_READ_TIMEOUT overrides it (read at each read)
+
+
+def read_timeout() -> float:
+    try:
+        return float(os.environ.get("MISSINGSTATS_READ_TIMEOUT", READ_TIMEOUT))
+    except ValueError:
+        return READ_TIMEOUT
 
 _KEPT: dict[tuple, str] = {}  # texts of pipes and devices, read once per run
 
@@ -155,10 +162,10 @@ class _Decoder:
     def drain(self, fd: int, wait: bool) -> str:
         while True:
             if wait:
-                ready, _, _ = select.select([fd], [], [], READ_TIMEOUT)
+                ready, _, _ = select.select([fd], [], [], read_timeout())
                 if not ready:
                     raise InputError(
-                        f"nothing to read after {READ_TIMEOUT:g} s (a FIFO with no writer, or a "
+                        f"nothing to read after {read_timeout():g} s (a FIFO with no writer, or a "
                         "stalled pipe?)", Location(self.name),
                     )
             try:

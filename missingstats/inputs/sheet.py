@@ -19,6 +19,7 @@ from missingstats.core.errors import InputError, Location
 from missingstats.core.results import Note
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
+from missingstats.inputs.documents import codes
 from missingstats.inputs.keys import Key, Table
 from missingstats.language import bounds
 
@@ -31,6 +32,7 @@ RESERVED_NAMES = {"and", "or", "not", "if", "then"}
 
 # --- the keys of a sheet's mappings (checked here, and the sheet's JSON Schema) -------------
 
+TEXT_LINE_RE = r"^\s*[1-9][0-9]{0,8}(:[1-9][0-9]{0,8})?\s*$"  # line, or page:line
 COUNT_TEXT_RE = r"^\s*([0-9]+|[1-9][0-9]{0,2}([,\u0020\u00a0\u202f\u2009][0-9]{3})+)\s*$"
 COUNT = kt.Shared("count", {
     "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": COUNT_TEXT_RE}],
@@ -61,7 +63,9 @@ FIGURE = Table("figure", "a figure", "A figure written as a mapping.", (
         "Reliability weight for `explain` (default 1)."),
     Key("unit", {"enum": sorted(UNITS), "default": "count"}, "count (the default) or percent."),
     Key("revised", REVISED, "A recorded revision, e.g. {from: 2001, why: ...}."),
-    Key("text_line", {"type": "integer", "minimum": 1}, "The figure's line in the sheet's `text:` file."),
+    Key("text_line", {"anyOf": [{"type": "integer", "minimum": 1},
+                                {"type": "string", "pattern": TEXT_LINE_RE}]},
+        "The figure's line in the sheet's `text:` file; \"page:line\" in a PDF (\"3:14\")."),
 ), also={"anyOf": [{"required": [k]} for k in sorted(FIGURE_MARKERS)]})
 FIGURE_KEYS = set(FIGURE.names)
 GROUP = Table(
@@ -85,6 +89,9 @@ SETTINGS = Table("settings", "'settings'", "How the figures are read.", (
         "Rules implied by nesting (a part is at most its total)."),
     Key("approximate", {**FRACTION, "default": bounds.DEFAULT_APPROXIMATE},
         "Relative width of 'about N' (0.1: 270..330 for 300)."),
+    Key("language", {"type": "string", "pattern": codes.PATTERN},
+        "The language of the text the figures come from: en, es, fr or ru, optionally with a "
+        "region (es-MX); default: the document's own, else en."),
 ))
 SHEET = Table("sheet", "a figure sheet", "Reported figures with their sources, for `missingstats check`.", (
     Key("source", SOURCE),
@@ -195,6 +202,9 @@ def parse_settings(node: sy.Node | None) -> dict[str, Any]:
     for key, value in m.items():
         if key == "implied":
             out["implied"] = sy.expect_bool(value, "settings.implied")
+        elif key == "language":
+            text = sy.expect_string(value, "settings.language")
+            out["language"] = codes.check_code(str(text), text.location)
         else:
             out["approximate"] = _fraction(value, "settings.approximate")
     return out
@@ -383,11 +393,7 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
             raise InputError(f"{what}.weight must be positive", m["weight"].location)
     quote = str(sy.expect_string(m["quote"], f"{what}.quote")) if "quote" in m else None
     if "text_line" in m:
-        line = m["text_line"]
-        if not (isinstance(line, sy.Scalar) and sy.DIGITS.match(str(line).strip())
-                and int(str(line).strip()) >= 1 and len(str(line).strip()) < 10):
-            raise InputError(f"{what}.text_line must be a line number (1 or more), found "
-                             f"{sy.describe(line)}", line.location)
+        _text_line(m["text_line"], what)
     extra = {str(k): m[k] for k in m if k in ("revised", "note", "text_line")}
     return Figure(path, lo, hi, location, number, qualifier, quote, unit, weight, extra)
 
@@ -412,6 +418,13 @@ def qualifier_hint(written: str) -> str:
         return close
     examples = ", ".join(repr(q) for q in QUALIFIER_EXAMPLES)
     return f"; a qualifier is one of {examples} ... (docs/sheets.md#bounded-figures lists them all)"
+
+
+def _text_line(node: sy.Node, what: str) -> None:
+    """text_line: a line number, 1 or more (128) or, in a PDF, page:line ("3:14")."""
+    if not isinstance(node, sy.Scalar) or not re.match(TEXT_LINE_RE, str(node)):
+        raise InputError(f"{what}.text_line must be a line number, 1 or more (128) or, for a "
+                         f"PDF, \"page:line\" (\"3:14\"); found {sy.describe(node)}", node.location)
 
 
 def _between(node: sy.Node, what: str, notes: list[Note]) -> tuple[float, float]:

@@ -80,6 +80,7 @@ from missingstats.inputs.documents import context as cx
 from missingstats.inputs.documents import document as dm
 from missingstats.inputs.documents import extract as ex
 from missingstats.inputs.documents import numbers as nb
+from missingstats.inputs.documents.language import Profile
 from missingstats.language import bounds
 
 ID = "prose"
@@ -144,12 +145,22 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _masked(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=8)
+def _number_pattern(profile: Profile) -> re.Pattern[str]:
+    """NUMBER for another language: its qualifiers before a number."""
+    if profile is ex.ENGLISH:
+        return NUMBER
+    words = "|".join(re.escape(q).replace(r"\ ", r"\s+")
+                     for q in sorted(profile.qualifiers, key=len, reverse=True))
+    return re.compile(rf"(?:(?<!\w)(?:{words})\s+)?\d+(?:[,.]\d+)*", re.IGNORECASE)
+
+
+def _masked(text: str, pattern: re.Pattern[str] = NUMBER) -> tuple[str, list[int]]:
     """Numbers replaced by '#'; for each character of the result, its index in `text`."""
     out: list[str] = []
     index: list[int] = []
     pos = 0
-    for m in NUMBER.finditer(text):
+    for m in pattern.finditer(text):
         for i in range(pos, m.start()):
             out.append(text[i])
             index.append(i)
@@ -163,7 +174,8 @@ def _masked(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def find_quote(corpus: Corpus, quote: str) -> list[tuple[int, int, str]]:
+def find_quote(corpus: Corpus, quote: str,
+               profile: Profile = ex.ENGLISH) -> list[tuple[int, int, str]]:
     """Occurrences of the quote as (start, end, how): exact, caseless, or numbers (and their
     qualifiers) differ."""
     q = normalise(quote)
@@ -176,8 +188,9 @@ def find_quote(corpus: Corpus, quote: str) -> list[tuple[int, int, str]]:
     hits = [(m.start(), m.end(), "case") for m in re.finditer(re.escape(q.casefold()), low)]
     if hits:
         return hits
-    mq, _ = _masked(q)
-    mt, index = _masked(corpus.text)
+    pattern = _number_pattern(profile)
+    mq, _ = _masked(q, pattern)
+    mt, index = _masked(corpus.text, pattern)
     return [(index[m.start()], index[m.start() + len(mq)] if m.start() + len(mq) < len(index)
              else len(corpus.text), "numbers")
             for m in re.finditer(re.escape(mq), mt)]
@@ -225,12 +238,12 @@ class FigureTerms:
     ancestors: list[tuple[str, ...]] = field(default_factory=list)
 
 
-def figure_terms(name: str) -> FigureTerms:
+def figure_terms(name: str, vocab: cx.Vocabulary = cx.ENGLISH) -> FigureTerms:
     parts = [p for p in name.split(".")]
     if parts[-1] == "total" and len(parts) > 1:
         parts = parts[:-1]
-    leaf = cx.name_tags(parts[-1])
-    return FigureTerms(leaf, [cx.name_tags(p) for p in parts[:-1] if p != "total"])
+    leaf = cx.name_tags(parts[-1], vocab)
+    return FigureTerms(leaf, [cx.name_tags(p, vocab) for p in parts[:-1] if p != "total"])
 
 
 class Earlier:
@@ -258,12 +271,13 @@ class Earlier:
         return self.first[key]
 
 
-def fits(terms: FigureTerms, m: ex.Mention, earlier: Callable[[str], bool]) -> bool:
+def fits(terms: FigureTerms, m: ex.Mention, earlier: Callable[[str], bool],
+         vocab: cx.Vocabulary = cx.ENGLISH) -> bool:
     """Does the sheet record this count under the same context? (module docstring)
     `earlier(word)`: does the word occur in the paragraph before the sentence ends?"""
     if not m.head:
         return False
-    head_tags = set(cx.name_tags(m.head))
+    head_tags = set(cx.name_tags(m.head, vocab))
     if not head_tags & set(terms.leaf):
         return False
     for tags in terms.ancestors:
@@ -300,18 +314,28 @@ def check_hook(sheet: Any, results: Results, options: Any) -> None:
         results.notes.append(note)
     if path is None:
         return
-    results.extend(compare(sheet, path, keep_passes=getattr(options, "keep_passes", True)))
+    lang = getattr(options, "lang", None)
+    results.extend(compare(sheet, path, keep_passes=getattr(options, "keep_passes", True),
+                           language=lang))
 
 
-def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
-    doc = dm.read(path)
-    mentions = ex.extract(doc)
+def compare(sheet: Any, path: str, keep_passes: bool = True, language: str | None = None) -> Results:
+    """The two prose rules of `sheet` against the document at `path`; its language is
+    `language` (--lang), else the sheet's settings.language, else the document's own."""
+    from missingstats.inputs.documents import readers
+    from missingstats.inputs.documents.language import choose
+
+    doc = readers.read(path)
+    code = choose(language, sheet.settings.get("language"), doc.language)
+    profile = ex.profile(code)
+    mentions = ex.extract(doc, code)
     corpus = Corpus.build(doc, mentions)
     earlier = Earlier(doc)
     cnts = [m for m in mentions if m.kind == "count"]
     approximate = sheet.settings.get("approximate", bounds.DEFAULT_APPROXIMATE)
     figures = [f for f in sheet.figures.values() if f.unit == "count"]
-    terms = {f.name: figure_terms(f.name) for f in figures}
+    vocab = profile.vocab
+    terms = {f.name: figure_terms(f.name, vocab) for f in figures}
     claimed: set[int] = set()
     in_quotes: dict[int, tuple[ex.Mention, Any]] = {}  # counts inside a quote, by whose quote
     out = Results()
@@ -319,7 +343,7 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
     quoted = [f for f in figures if f.quote]
     for f in quoted:
         finding, mention, span = _check_quote(sheet, f, doc, corpus, cnts, terms[f.name], path,
-                                              out.notes)
+                                              out.notes, profile)
         if mention is not None:
             claimed.add(id(mention))
         for m in span:
@@ -332,7 +356,7 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
         if id(m) in claimed:
             continue
         before = earlier.before(m)
-        fitting = [f for f in figures if fits(terms[f.name], m, before)]
+        fitting = [f for f in figures if fits(terms[f.name], m, before, vocab)]
         if not fitting:
             continue
         lo, hi = _interval(m, approximate)
@@ -393,12 +417,24 @@ def _interval(m: ex.Mention, approximate: float) -> tuple[float, float]:
 # --- one quoted figure ----------------------------------------------------------------------
 
 
-def _text_line(f: Any) -> int | None:
+def _text_line(f: Any) -> str | None:
+    """The figure's text_line as a mention's `at` reads: '128', or '3:14' (page:line)."""
     node = f.extra.get("text_line")
     if node is None:
         return None
     s = str(node).strip()
-    return int(s) if s.isdigit() else None
+    m = re.fullmatch(r"(\d+)(?::(\d+))?", s)
+    if not m:
+        return None
+    return f"{int(m.group(1))}:{int(m.group(2))}" if m.group(2) else str(int(m.group(1)))
+
+
+def _on_line(m: ex.Mention, line: str) -> bool:
+    """Is the mention on the figure's text_line? A plain number on a paged document counts
+    the lines of the whole extracted text."""
+    if ":" in line or m.page is None:
+        return m.at == line
+    return str(m.text_line) == line
 
 
 def _figure_value(f: Any) -> Value:
@@ -413,7 +449,7 @@ def _mention_value(m: ex.Mention) -> Value:
 
 
 def _text_loc(path: str, m: ex.Mention) -> Location:
-    return Location(path, m.line, m.column)
+    return Location(path, m.line, m.column, page=m.page)
 
 
 def _finding(sheet: Any, rule: str, status: Status, expression: str, figures: list[Figure],
@@ -432,8 +468,8 @@ def _in_span(corpus: Corpus, a: int, b: int, m: ex.Mention) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _quote_counts(quote: str) -> list[ex.Mention]:
-    return [m for m in ex.extract(dm.parse(quote)) if m.kind == "count"]
+def _quote_counts(quote: str, language: str = "en") -> list[ex.Mention]:
+    return [m for m in ex.extract(dm.parse(quote), language) if m.kind == "count"]
 
 
 def _same_value(f: Any, m: ex.Mention) -> bool:
@@ -454,7 +490,8 @@ def _same_qualifier(f: Any, m: ex.Mention) -> bool:
 
 
 def _choose(f: Any, t: FigureTerms, quote_counts: list[ex.Mention], span: list[ex.Mention],
-            doc: dm.Document, line: int | None) -> ex.Mention | None:
+            doc: dm.Document, line: str | None,
+            vocab: cx.Vocabulary = cx.ENGLISH) -> ex.Mention | None:
     """The text's number that belongs to figure f inside its quote: by value (in the quote,
     which may differ from the text), then by context words, then by text_line."""
     n = len(span)
@@ -464,11 +501,11 @@ def _choose(f: Any, t: FigureTerms, quote_counts: list[ex.Mention], span: list[e
 
     def fit(i: int) -> bool:
         m = span[i]
-        return fits(t, m, Earlier(doc).before(m))
+        return fits(t, m, Earlier(doc).before(m), vocab)
 
     def pick(group: list[int]) -> ex.Mention:
         if line is not None and len(group) > 1:
-            group = [i for i in group if span[i].line == line] or group
+            group = [i for i in group if _on_line(span[i], line)] or group
         return span[group[0]]
 
     same = [i for i in range(n) if _same_value(f, quote_counts[i] if aligned else span[i])]
@@ -482,16 +519,26 @@ def _choose(f: Any, t: FigureTerms, quote_counts: list[ex.Mention], span: list[e
     if by_context:
         return pick(by_context)
     if line is not None:
-        on_line = [i for i in range(n) if span[i].line == line]
+        on_line = [i for i in range(n) if _on_line(span[i], line)]
         if len(on_line) == 1:
             return span[on_line[0]]
     return span[0] if n == 1 else None
 
 
-def _passage(corpus: Corpus, doc: dm.Document, start: int, end: int) -> tuple[int, int]:
-    """Line and column of the first character of corpus[start:end] in the document."""
+def _passage(corpus: Corpus, doc: dm.Document, start: int,
+             end: int) -> tuple[int, int, int | None]:
+    """Line, column and page of the first character of corpus[start:end] in the document
+    (the line on its page for a paged document)."""
     pi, off = next((corpus.src[i] for i in range(start, end) if corpus.src[i][0] >= 0), (0, 0))
-    return doc.paragraphs[pi].position(off)
+    line, col = doc.paragraphs[pi].position(off)
+    if doc.pages is not None:
+        page, on_page = doc.pages[line - 1]
+        return on_page, col, page
+    return line, col, None
+
+
+def _said_at(line: int, page: int | None) -> int | str:
+    return f"{page}:{line}" if page is not None else line
 
 
 def _not_found(sheet: Any, f: Any, corpus: Corpus, doc: dm.Document, near, path: str) -> Finding:
@@ -499,18 +546,20 @@ def _not_found(sheet: Any, f: Any, corpus: Corpus, doc: dm.Document, near, path:
     reason = reasons.QuoteNotFound(f.name, path)
     if near is not None:
         start, _ = approximate(corpus, f.quote, near[0])
-        ln, col = _passage(corpus, doc, start, len(corpus.src))
-        figures.append(Figure("text", None, Location(path, ln, col), listed=False))
-        reason = reasons.QuoteNotFound(f.name, path, ln, corpus.text[start:start + 70].strip())
+        ln, col, page = _passage(corpus, doc, start, len(corpus.src))
+        figures.append(Figure("text", None, Location(path, ln, col, page=page), listed=False))
+        reason = reasons.QuoteNotFound(f.name, path, _said_at(ln, page),
+                                       corpus.text[start:start + 70].strip())
     return _finding(sheet, QUOTE_RULE, Status.FAIL, f"{f.name} matches the text", figures, reason)
 
 
 def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
                  cnts: list[ex.Mention], t: FigureTerms, path: str,
-                 notes: list[Note]) -> tuple[Finding, ex.Mention | None, list[ex.Mention]]:
+                 notes: list[Note], profile: Profile = ex.ENGLISH
+                 ) -> tuple[Finding, ex.Mention | None, list[ex.Mention]]:
     line = _text_line(f)
     expression = f"{f.name} matches the text"
-    hits = find_quote(corpus, f.quote)
+    hits = find_quote(corpus, f.quote, profile)
     near = closest(corpus, f.quote) if not hits else None
     if near is not None and near[1] >= NEARLY_THE_SAME:
         hits = [(*approximate(corpus, f.quote, near[0]), "approximate")]
@@ -521,26 +570,27 @@ def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
         span = [m for m in cnts if _in_span(corpus, a, b, m)]
         options.append((a, b, how, span))
     if line is not None and len(options) > 1:
-        options.sort(key=lambda o: not any(m.line == line for m in o[3]))
+        options.sort(key=lambda o: not any(_on_line(m, line) for m in o[3]))
     a, b, how, span = options[0]
-    chosen = _choose(f, t, _quote_counts(f.quote), span, doc, line)
+    chosen = _choose(f, t, _quote_counts(f.quote, profile.code), span, doc, line, profile.vocab)
     value = _figure_value(f)
     if chosen is None:
-        ln, col = _passage(corpus, doc, a, b)
+        ln, col, page = _passage(corpus, doc, a, b)
         return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, [
             Figure(f.name, value, f.location),
-            Figure("text", None, Location(path, ln, col), listed=False),
+            Figure("text", None, Location(path, ln, col, page=page), listed=False),
         ], reasons.QuoteWithoutCount(f.name, path, value)), None, span
     said = _mention_value(chosen)
     figures = [Figure(f.name, value, f.location), Figure("text", said, _text_loc(path, chosen))]
-    if line is not None and chosen.line != line:
-        notes.append(Note(f.location, reasons.TextLineElsewhere(f.name, line, chosen.line, path)))
+    if line is not None and not _on_line(chosen, line):
+        notes.append(Note(f.location, reasons.TextLineElsewhere(
+            f.name, line, chosen.at, path)))
     same_v, same_q = _same_value(f, chosen), _same_qualifier(f, chosen)
     if same_v and same_q and how == "approximate":
-        ln, _ = _passage(corpus, doc, a, b)
+        ln, _, page = _passage(corpus, doc, a, b)
         snippet = " ".join(corpus.text[a:b].split()[:14])
         return _finding(sheet, QUOTE_RULE, Status.FAIL, expression, figures,
-                        reasons.QuoteDiffers(f.name, ln, snippet)), chosen, span
+                        reasons.QuoteDiffers(f.name, _said_at(ln, page), snippet)), chosen, span
     if same_v and same_q:
         return _finding(sheet, QUOTE_RULE, Status.PASS, expression, figures, lhs=value,
                         rhs=said), chosen, span
@@ -555,7 +605,7 @@ def _check_quote(sheet: Any, f: Any, doc: dm.Document, corpus: Corpus,
 def _count_finding(sheet: Any, m: ex.Mention, fitting: list[Any], path: str,
                    status: Status) -> Finding:
     what = ", ".join(m.context[:3]) if m.context else "a count"
-    expression = f"\"{m.text.strip()}\" ({what}) at {path}:{m.line} agrees with the sheet"
+    expression = f"\"{m.text.strip()}\" ({what}) at {path}:{m.at} agrees with the sheet"
     figures = [Figure("text", _mention_value(m), _text_loc(path, m))]
     figures += [Figure(f.name, _figure_value(f), f.location) for f in fitting]
     reason = None

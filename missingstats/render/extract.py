@@ -12,6 +12,7 @@ from missingstats.language import bounds
 from missingstats.render.values import json_number, number_text
 
 if TYPE_CHECKING:
+    from missingstats.inputs.documents.document import Document
     from missingstats.inputs.documents.extract import Mention
 
 FORMATS = ("text", "json")
@@ -23,18 +24,20 @@ def mention_json(m: Mention) -> dict[str, Any]:
     return {
         "kind": m.kind, "text": m.text, "value": json_number(m.value), "lo": json_number(m.lo),
         "hi": json_number(m.hi), "qualifier": m.qualifier, "detail": m.detail,
-        "line": m.line, "column": m.column, "sentence": m.sentence,
+        "line": m.line, "column": m.column, "page": m.page, "text_line": m.at,
+        "sentence": m.sentence,
         "context": list(m.context), "head": m.head, "status": m.status,
         "words": m.words, "footnote": m.footnote,
     }
 
 
-def report(path: str, mentions: list[Mention]) -> dict[str, Any]:
+def report(path: str, mentions: list[Mention], language: str = "en") -> dict[str, Any]:
     """The documented JSON of `extract` (docs/prose.md)."""
     kinds = Counter(m.kind for m in mentions)
     return {
         "version": JSON_VERSION,
         "file": path,
+        "language": language,
         "summary": {"counts": kinds.get("count", 0), "mentions": len(mentions),
                     "kinds": dict(sorted(kinds.items()))},
         "mentions": [mention_json(m) for m in mentions],
@@ -66,9 +69,9 @@ def text(path: str, mentions: list[Mention], show_all: bool) -> str:
         head += f"; also {listed}" + ("" if show_all else " (--all lists them)")
     out = [head, ""]
     shown = mentions if show_all else counts
-    width = max((len(f"{m.line}:{m.column}") for m in shown), default=5)
+    width = max((len(_at(m)) for m in shown), default=5)
     for m in shown:
-        at = f"{m.line}:{m.column}".ljust(width)
+        at = _at(m).ljust(width)
         if m.kind == "count":
             what = ", ".join(m.context) if m.context else "-"
             out.append(f"  {at}  {said(m):<28} {what}")
@@ -79,8 +82,36 @@ def text(path: str, mentions: list[Mention], show_all: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(fmt: str, path: str, mentions: list[Mention], show_all: bool) -> str:
+def _at(m: Mention) -> str:
+    """'128:31', or 'p3 14:31' on page 3 of a PDF."""
+    at = f"{m.line}:{m.column}"
+    return f"p{m.page} {at}" if m.page is not None else at
+
+
+def render(fmt: str, path: str, mentions: list[Mention], show_all: bool,
+           language: str = "en") -> str:
     """`extract`'s output in `fmt` (one of FORMATS)."""
     if fmt == "json":
-        return json.dumps(report(path, mentions), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(report(path, mentions, language), indent=2, ensure_ascii=False) + "\n"
     return text(path, mentions, show_all)
+
+
+def plain_text(doc: Document) -> str:
+    """The text as read (`extract --show-text`), each line with the number counts refer to:
+    '128 | ...' in a text file, '3:14 | ...' (page:line) in a PDF."""
+    out = []
+    numbers = [f"{p}:{n}" for p, n in doc.pages] if doc.pages is not None else \
+        [str(i) for i in range(1, len(doc.raw_lines) + 1)]
+    width = max((len(n) for n in numbers), default=1)
+    for number, line in zip(numbers, doc.raw_lines):
+        out.append(f"{number.rjust(width)} | {line}".rstrip() if line.strip() else
+                   f"{' ' * width} |")
+    return "\n".join(out) + "\n"
+
+
+def tables_line(path: str, folder: str, written: list[str]) -> str:
+    """What `extract --tables` did, for stderr."""
+    if not written:
+        return f"{path}: no tables found (tables are read from PDF, HTML and Word files)"
+    return (f"wrote {len(written)} table(s) to {folder}: each a CSV with a draft table spec; "
+            "name the dimensions, then run missingstats check on the spec")

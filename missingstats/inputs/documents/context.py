@@ -43,9 +43,6 @@ TERMS: list[tuple[str, tuple[str, ...]]] = [
     (r"(?:mass\s+)?graves", ("graves",)),
     (r"persons|people|individuals|citizens|nationals|residents|inhabitants|person", (GENERIC,)),
 ]
-_ALL = re.compile(
-    "|".join(f"(?P<t{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(TERMS)), re.IGNORECASE
-)
 # "Azerbaijanis", "Armenians": persons, but only as capitalised demonyms ("plans" is not one).
 DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:anis|ians|ans|ese)\b")
 
@@ -65,25 +62,50 @@ class Term:
         return f"Term({self.start}, {self.end}, {self.tags})"
 
 
+class Vocabulary:
+    """One language's words for statuses and groups, all reduced to the same English tags,
+    so a Spanish "niños" and a figure named `children` meet on the tag 'children'."""
+
+    def __init__(self, table: list[tuple[str, tuple[str, ...]]],
+                 demonym: re.Pattern[str] | None = None) -> None:
+        self.table = table
+        self.pattern = re.compile(
+            "|".join(f"(?P<t{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(table)), re.IGNORECASE
+        )
+        self.demonym = demonym
+
+    def terms(self, text: str) -> list[Term]:
+        """Every vocabulary term in the text, left to right, longest wording first."""
+        vocabulary = [Term(m.start(), m.end(), self.table[int(m.lastgroup[1:])][1])  # type: ignore[index]
+                      for m in self.pattern.finditer(text)]
+        if self.demonym is None:
+            return vocabulary
+        starts = [t.start for t in vocabulary]
+        out = list(vocabulary)
+        for m in self.demonym.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1  # the term starting at or before it
+            overlaps = (i >= 0 and vocabulary[i].end > m.start()) or (
+                i + 1 < len(vocabulary) and vocabulary[i + 1].start < m.end())
+            if not overlaps:
+                out.append(Term(m.start(), m.end(), (GENERIC,)))
+        return sorted(out, key=lambda t: t.start)
+
+
+ENGLISH = Vocabulary(TERMS, DEMONYM)
+
+
 def terms(text: str) -> list[Term]:
-    """Every vocabulary term in the text, left to right, longest wording first."""
-    vocabulary = [Term(m.start(), m.end(), TERMS[int(m.lastgroup[1:])][1])  # type: ignore[index]
-                  for m in _ALL.finditer(text)]
-    starts = [t.start for t in vocabulary]
-    out = list(vocabulary)
-    for m in DEMONYM.finditer(text):
-        i = bisect.bisect_right(starts, m.start()) - 1  # the term starting at or before it
-        overlaps = (i >= 0 and vocabulary[i].end > m.start()) or (
-            i + 1 < len(vocabulary) and vocabulary[i + 1].start < m.end())
-        if not overlaps:
-            out.append(Term(m.start(), m.end(), (GENERIC,)))
-    return sorted(out, key=lambda t: t.start)
+    """Every English vocabulary term in the text (other languages: language.Profile.vocab)."""
+    return ENGLISH.terms(text)
 
 
-def name_tags(part: str) -> tuple[str, ...]:
-    """Tags of one part of a figure name: 'older_persons' -> ('older persons',)."""
+def name_tags(part: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
+    """Tags of one part of a figure name: 'older_persons' -> ('older persons',); a name in
+    the document's language ('ninos', 'disparus') is read with its vocabulary too."""
     words = part.replace("_", " ").strip()
-    found = terms(words)
+    found = ENGLISH.terms(words)
+    if not found and vocab is not None and vocab is not ENGLISH:
+        found = vocab.terms(words)
     if not found:
         return (words.lower(),)
     tags: list[str] = []

@@ -107,18 +107,34 @@ class Paragraph:
 
 @dataclass
 class Document:
+    """The paragraphs of a document, read from its text (a .txt or .md file, or the text a
+    reader took out of a PDF, web page or Word file: readers.py)."""
+
     path: str
     raw_lines: list[str]
     paragraphs: list[Paragraph]
     markdown: bool = False
     double_spaced: bool = False
+    language: str | None = None  # the document's own (html lang, PDF or Word metadata)
+    pages: list[tuple[int, int]] | None = None  # (page, line on the page) of each text line
+    kind: str = "text"  # text, markdown, pdf, html, docx
+    tables: list = field(default_factory=list)  # readers.Table, for `extract --tables`
 
 
 def read(path: str | Path) -> Document:
+    """A text or Markdown file (PDF, HTML and Word: readers.read)."""
+    return read_plain(path)
+
+
+def read_plain(path: str | Path) -> Document:
+    """Through the bounded reader (inputs/reader.py): size caps, pipes, binary refused."""
     from missingstats.inputs.reader import display_name, read_text
 
     text = read_text(path, "text")
-    return parse(text, display_name(path), markdown=Path(path).suffix.lower() in MARKDOWN_SUFFIXES)
+    markdown = Path(path).suffix.lower() in MARKDOWN_SUFFIXES
+    doc = parse(text, display_name(path), markdown=markdown)
+    doc.kind = "markdown" if markdown else "text"
+    return doc
 
 
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from missingstats.inputs.documents import context as cx
 from missingstats.inputs.documents import numbers as nb
 from missingstats.inputs.documents.document import Document, Paragraph
+from missingstats.inputs.documents.language import Profile
 from missingstats.language import bounds
 
 # Characters looked at after a number for its unit, range or "of": a window, not the rest of
@@ -105,6 +106,51 @@ SKIP_WORDS = {
     "so", "far", "total", "further", "additional", "another", "some", "many",
 }
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+NUMBERED_PARAGRAPH = re.compile(r"(?:^|(?<=\s))(\d{1,3})[.)]\s+(?=[A-Z\"“(])")
+
+
+def _english_words(text: str) -> list[tuple[int, int, float]]:
+    out = []
+    for m in nb.NUMBER_WORDS.finditer(text):
+        value = nb.parse_words(m.group())
+        if value is not None:
+            out.append((m.start(), m.end(), float(value)))
+    return out
+
+
+def _english() -> Profile:
+    """English, from this module's and numbers.py's patterns (the reference behaviour)."""
+    return Profile(
+        code="en", vocab=cx.ENGLISH, digits=nb.DIGITS, groups=", \u00a0\u202f", decimal=".",
+        scale_after=nb.SCALE_AFTER, scales=dict(nb.SCALES), magnitude=nb.MAGNITUDE,
+        magnitudes={}, needs_of=re.compile(r"^(?:scores|tens|a handful)$"),
+        pre_qualifier=nb.PRE_QUALIFIER, qualifiers={}, post_qualifier=nb.POST_QUALIFIER,
+        post_meaning=nb.POST_MEANING, number_words=_english_words,
+        one_words=frozenset({"one", "a"}), not_one_after=re.compile(r"\s+(?:of|another|or)\b"),
+        fraction_words=frozenset(nb.FRACTION_WORDS), date=DATE, reference=REFERENCE,
+        reference_word=re.compile(r"[A-Za-z§¶]+\.?(?:\s+items?)?"), year_range=YEAR_RANGE,
+        percent=PERCENT, money=MONEY, ordinal_digits=ORDINAL_DIGITS, ordinal_word=ORDINAL_WORD,
+        unit_after=UNIT_AFTER, age_before=AGE_BEFORE, range_after=RANGE_AFTER,
+        between_before=BETWEEN_BEFORE, sentence_end=SENTENCE_END,
+        abbreviations=frozenset(ABBREVIATIONS), skip_words=frozenset(SKIP_WORDS), word=WORD_RE,
+        partitive=re.compile(r"\s+of\s+(?:the\s+|these\s+|those\s+|its\s+|their\s+)?"),
+        clause_end=re.compile(r"[;:|]|,\s+(?:of\s+whom|among\s+them|including|while|whereas|but)\b"),
+        attached_marker=ATTACHED_MARKER, spaced_marker=SPACED_MARKER,
+        numbered_paragraph=NUMBERED_PARAGRAPH,
+    )
+
+
+ENGLISH = _english()
+
+
+def profile(code: str | None) -> Profile:
+    """The reading of a language: English here, the others built by language.build."""
+    from missingstats.inputs.documents import language
+
+    norm = language.normalise_code(code) if code else None
+    if norm is None or language.base(norm) == "en":
+        return ENGLISH  # English, or a language we do not read (a document's metadata)
+    return language.build(norm)
 
 
 @dataclass
@@ -114,7 +160,7 @@ class Mention:
     start: int
     end: int
     paragraph: int
-    line: int
+    line: int  # in the extracted text; on its page for a paged document (PDF)
     column: int
     value: float | None = None
     lo: float | None = None
@@ -130,6 +176,13 @@ class Mention:
     scope: set[str] = field(default_factory=set)
     words: str = ""
     footnote: bool = False
+    page: int | None = None  # the page of a PDF
+    text_line: int = 0  # the line in the whole extracted text (== line without pages)
+
+    @property
+    def at(self) -> str:
+        """'14' or, on a page, '3:14' (page:line), as a figure's text_line is written."""
+        return f"{self.page}:{self.line}" if self.page is not None else str(self.line)
 
 
 class _Claims:
@@ -145,19 +198,24 @@ class _Claims:
         self.mask[a:b] = b"\x01" * (b - a)
 
 
-def extract(doc: Document) -> list[Mention]:
-    """All mentions of the document, in reading order of paragraphs and offsets."""
+def extract(doc: Document, language: str | None = None) -> list[Mention]:
+    """All mentions of the document, in reading order of paragraphs and offsets; `language`
+    (a code) else the document's own metadata decides how numbers and words are read."""
+    p = profile(language or doc.language)
     out: list[Mention] = []
     for index, par in enumerate(doc.paragraphs):
-        out.extend(_paragraph(par, index))
-    return sorted(out, key=lambda m: (m.line, m.column))
+        out.extend(_paragraph(par, index, p))
+    if doc.pages is not None:
+        for m in out:
+            m.page, m.line = doc.pages[m.text_line - 1]
+    return sorted(out, key=lambda m: (m.text_line, m.column))
 
 
 def counts(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.kind == "count"]
 
 
-def _paragraph(par: Paragraph, index: int) -> list[Mention]:
+def _paragraph(par: Paragraph, index: int, p: Profile = ENGLISH) -> list[Mention]:
     text = par.text
     claims = _Claims(len(text))
     found: list[Mention] = []
@@ -170,10 +228,39 @@ def _paragraph(par: Paragraph, index: int) -> list[Mention]:
         ns = a if number_start is None else number_start
         line, col = par.position(ns)
         m = Mention(kind, text[a:b], a, b, index, line, col, value=value, detail=detail,
-                    number_start=ns, footnote=par.footnote)
+                    number_start=ns, footnote=par.footnote, text_line=line)
         found.append(m)
         return m
 
+    _references(text, par, p, add)
+    for m in p.percent.finditer(text):
+        add("percent", m.start(), m.end(), value=float(m.group(1).replace(",", ".")))
+    for m in p.money.finditer(text):
+        add("measure", m.start(), m.end(), "money")
+    for m in p.ordinal_digits.finditer(text):
+        add("ordinal", m.start(), m.end(), value=float(re.sub(r"\D", "", m.group())))
+    if not par.footnote:
+        for lead in p.numbered_paragraph.finditer(text):
+            if par.starts_line(lead.start(1)):
+                add("ordinal", lead.start(1), lead.end(1), "numbered paragraph",
+                    float(lead.group(1)))
+    _magnitudes(text, p, add)
+    for m in p.digits.finditer(text):
+        _number(text, m.start(), m.end(), p.parse_digits(m.group(1)), add, True, p)
+    for a, b, value in p.number_words(text):
+        _number(text, a, b, value, add, False, p)
+    if p.ordinal_word is not None:
+        for m in p.ordinal_word.finditer(text):
+            add("ordinal", m.start(), m.end())
+    found.sort(key=lambda x: x.start)
+    _sentences(par, found, p)
+    _contexts(text, found, p)
+    return found
+
+
+def _references(text: str, par: Paragraph, p: Profile, add) -> None:
+    """URLs, document symbols, dates, references, years, footnote markers: the numbers that
+    are not counts, claimed first."""
     for m in URL.finditer(text):
         url = m.group().rstrip(".,;:]”’")
         while url.endswith(")") and url.count(")") > url.count("("):
@@ -189,13 +276,13 @@ def _paragraph(par: Paragraph, index: int) -> list[Mention]:
             s = s[: s.rfind(")")]
         if any(ch.isdigit() for ch in s) and "/" in s:
             add("reference", m.start(), m.start() + len(s), "document")
-    for m in DATE.finditer(text):
+    for m in p.date.finditer(text):
         add("date", m.start(), m.end())
-    for m in REFERENCE.finditer(text):
-        word = re.match(r"[A-Za-z§¶]+\.?(?:\s+items?)?", m.group())
+    for m in p.reference.finditer(text):
+        word = p.reference_word.match(m.group())
         add("reference", m.start(), m.end(), (word.group() if word else "reference").lower())
-    for m in YEAR_RANGE.finditer(text):
-        if not _count_follows(text, m.end()):
+    for m in p.year_range.finditer(text):
+        if not _count_follows(text, m.end(), p):
             add("year", m.start(), m.end())
     for m in SLASHED.finditer(text):
         add("reference", m.start(), m.end(), "resolution")
@@ -204,44 +291,28 @@ def _paragraph(par: Paragraph, index: int) -> list[Mention]:
     for pattern in (SUPERSCRIPT, MD_NOTE):
         for m in pattern.finditer(text):
             add("footnote", m.start(), m.end(), "marker")
-    for m in ATTACHED_MARKER.finditer(text):
+    for m in p.attached_marker.finditer(text):
         add("footnote", m.start("n"), m.end("n"), "marker", float(m.group("n")))
-    for m in SPACED_MARKER.finditer(text):
+    for m in p.spaced_marker.finditer(text):
         if par.ends_line(m.end()) and _sentence_starts_after(text, m.end()):
             add("footnote", m.start(1), m.end(1), "marker", float(m.group(1)))
-    for m in PERCENT.finditer(text):
-        add("percent", m.start(), m.end(), value=float(m.group(1).replace(",", ".")))
-    for m in MONEY.finditer(text):
-        add("measure", m.start(), m.end(), "money")
-    for m in ORDINAL_DIGITS.finditer(text):
-        add("ordinal", m.start(), m.end(), value=float(re.sub(r"\D", "", m.group())))
-    if not par.footnote:
-        for lead in re.finditer(r"(?:^|(?<=\s))(\d{1,3})[.)]\s+(?=[A-Z\"“(])", text):
-            if par.starts_line(lead.start(1)):
-                add("ordinal", lead.start(1), lead.end(1), "numbered paragraph",
-                    float(lead.group(1)))
-    for m in nb.MAGNITUDE.finditer(text):
+
+
+def _magnitudes(text: str, p: Profile, add) -> None:
+    """'tens of thousands', 'decenas de miles', 'des milliers': counts without a number."""
+    of = p.extra.get("of", "of")
+    for m in p.magnitude.finditer(text):
         word = bounds.normalise(m.group(1))
-        after = text[m.end():m.end() + AHEAD]
-        if word in ("scores", "tens", "a handful") and not re.match(r"\s+of\b", after):
+        if p.needs_of is not None and p.needs_of.match(word) and \
+                not re.match(rf"\s+(?:{of})(?:(?<=['’])|(?!\w))", text[m.end():m.end() + AHEAD]):
             continue
+        word = p.magnitude_of(word)
+        if word not in bounds.MAGNITUDES or (p is not ENGLISH and _after_number(text, m.start(), p)):
+            continue  # "три тысячи", "15 mil": a scale after a number, not a magnitude
         mention = add("count", m.start(), m.end(), value=None)
         if mention:
             mention.qualifier = word
             mention.lo, mention.hi = bounds.interval(None, word)
-    for m in nb.DIGITS.finditer(text):
-        _number(text, m.start(), m.end(), nb.parse_digits(m.group(1)), add, digits=True)
-    for m in nb.NUMBER_WORDS.finditer(text):
-        value = nb.parse_words(m.group())
-        if value is None:
-            continue
-        _number(text, m.start(), m.end(), float(value), add, digits=False)
-    for m in ORDINAL_WORD.finditer(text):
-        add("ordinal", m.start(), m.end())
-    found.sort(key=lambda x: x.start)
-    _sentences(par, found)
-    _contexts(text, found)
-    return found
 
 
 def _sentence_starts_after(text: str, end: int) -> bool:
@@ -249,66 +320,61 @@ def _sentence_starts_after(text: str, end: int) -> bool:
     return not rest or rest[0].isupper() or rest[0] in "\"“("
 
 
-def _count_follows(text: str, end: int) -> bool:
+def _after_number(text: str, start: int, p: Profile) -> bool:
+    before = text[max(0, start - 40):start].rstrip()
+    if re.search(r"\d$", before):
+        return True
+    return any(b == len(before) for _, b, _ in p.number_words(before))
+
+
+def _count_follows(text: str, end: int, p: Profile = ENGLISH) -> bool:
     """Is the number followed by what counts persons ('2004 persons', '1990 missing')?"""
     rest = text[end:end + 40]
-    m = re.match(r"\s+(?:[a-z]+\s+)?", rest)
+    m = re.match(r"\s+(?:[^\W\d_]+\s+)?" if p is not ENGLISH else r"\s+(?:[a-z]+\s+)?", rest)
     if not m:
         return False
-    for t in cx.terms(rest[: m.end() + 25]):
+    for t in p.vocab.terms(rest[: m.end() + 25]):
         if t.start <= m.end():
             return True
     return False
 
 
-def _number(text: str, a: int, b: int, value: float, add, digits: bool) -> None:
+def _number(text: str, a: int, b: int, value: float, add, digits: bool,
+            p: Profile = ENGLISH) -> None:
     """Classify one bare number and add it with its qualifier, scale or range."""
     end = b
-    scale = nb.SCALE_AFTER.match(text, b)
+    scale = p.scale_after.match(text, b)
     if scale:
-        value *= nb.scale_value(scale.group(1))
+        value *= p.scale_value(scale.group(1))
         end = scale.end()
     word = text[a:b].lower()
     if not digits:
         rest = text[end:end + 20]
         frac = re.match(r"[\s-]+(\w+)", rest)
-        if frac and frac.group(1).lower() in nb.FRACTION_WORDS:
+        if frac and frac.group(1).lower() in p.fraction_words:
             add("fraction", a, end + frac.end())
             return
-        if word in ("one", "a") and not _person_follows(text, end):
+        if word in p.one_words and not _person_follows(text, end, p):
             return
-        if word in ("one", "a") and re.match(r"\s+(?:of|another|or)\b", text[end:end + AHEAD]):
+        if word in p.one_words and p.not_one_after.match(text[end:end + AHEAD]):
             return
-    if UNIT_AFTER.match(text[end:end + AHEAD]) or AGE_BEFORE.search(text[max(0, a - 20):a]):
+    if p.unit_after.match(text[end:end + AHEAD]) or p.age_before.search(text[max(0, a - 20):a]):
         add("measure", a, end, value=value)
         return
-    if digits and not scale and "." in text[a:b] and "," not in text[a:b]:
+    if digits and not scale and p.is_decimal(text[a:b]):
         add("measure", a, end, "decimal", value=value)
         return
-    qualifier, q_start = nb.qualifier_before(text, a)
-    if qualifier in AGE_QUALIFIERS and _person_before(text, q_start):
+    qualifier, q_start = p.qualifier_before(text, a)
+    if qualifier in AGE_QUALIFIERS and _person_before(text, q_start, p):
         add("measure", q_start, end, "age", value=value)
         return
     if (digits and not scale and qualifier is None and re.fullmatch(r"\d{4}", text[a:b])
-            and 1600 <= value <= 2100 and not _count_follows(text, end)):
+            and 1600 <= value <= 2100 and not _count_follows(text, end, p)):
         add("year", a, end, value=value)
         return
-    # a range: "between 20 and 30", "20 to 30", "20-30"
-    rng = RANGE_AFTER.match(text[end:end + AHEAD])
-    lead = max(0, a - 12)
-    if rng and (rng.group().strip().lower() != "and" or BETWEEN_BEFORE.search(text[lead:a])):
-        second = _next_number(text, end + rng.end())
-        if second is not None:
-            v2, e2, scaled2 = second
-            lo = value * (scaled2 if not scale and scaled2 > 1 else 1)
-            if lo <= v2:
-                before = BETWEEN_BEFORE.search(text[lead:a])
-                start = lead + before.start() if before else a
-                m = add("count", start, e2, value=None, number_start=a)
-                if m:
-                    m.qualifier, m.lo, m.hi = "between", lo, v2
-                return
-    post, post_end = nb.qualifier_after(text, end)
+    if _range(text, a, end, value, bool(scale), add, p):
+        return
+    post, post_end = p.qualifier_after(text, end)
     start = q_start if qualifier else a
     stop = post_end if post else end
     m = add("count", start, stop, value=value, number_start=a)
@@ -319,47 +385,69 @@ def _number(text: str, a: int, b: int, value: float, add, digits: bool) -> None:
     m.lo, m.hi = bounds.interval(value, q)
 
 
-def _next_number(text: str, pos: int) -> tuple[float, int, float] | None:
-    m = nb.DIGITS.match(text, pos)
+def _range(text: str, a: int, end: int, value: float, scaled: bool, add, p: Profile) -> bool:
+    """A range: "between 20 and 30", "20 to 30", "20-30" (added as one count)."""
+    rng = p.range_after.match(text[end:end + AHEAD])
+    lead = max(0, a - 12)
+    between = p.between_before.search(text[lead:a])
+    joined = rng.group().strip().lower() if rng else ""
+    if not rng or (joined in ("and", "y", "et", "и") and not between):
+        return False
+    second = _next_number(text, end + rng.end(), p)
+    if second is None:
+        return False
+    v2, e2, scaled2 = second
+    lo = value * (scaled2 if not scaled and scaled2 > 1 else 1)
+    if lo > v2:
+        return False
+    start = lead + between.start() if between else a
+    m = add("count", start, e2, value=None, number_start=a)
     if m:
-        v = nb.parse_digits(m.group(1))
+        m.qualifier, m.lo, m.hi = "between", lo, v2
+    return True
+
+
+def _next_number(text: str, pos: int, p: Profile = ENGLISH) -> tuple[float, int, float] | None:
+    m = p.digits.match(text, pos)
+    if m:
+        v = p.parse_digits(m.group(1))
         end = m.end()
     else:
-        w = nb.NUMBER_WORDS.match(text, pos)
-        if not w or nb.parse_words(w.group()) is None:
+        words = [w for w in p.number_words(text[pos:pos + 80]) if w[0] == 0]
+        if not words:
             return None
-        v, end = float(nb.parse_words(w.group()) or 0), w.end()
-    scale = nb.SCALE_AFTER.match(text, end)
+        v, end = words[0][2], pos + words[0][1]
+    scale = p.scale_after.match(text, end)
     factor = 1.0
     if scale:
-        factor = float(nb.scale_value(scale.group(1)))
+        factor = float(p.scale_value(scale.group(1)))
         end = scale.end()
     return v * factor, end, factor
 
 
-def _person_follows(text: str, end: int) -> bool:
-    for t in cx.terms(text[end:end + 30]):
+def _person_follows(text: str, end: int, p: Profile = ENGLISH) -> bool:
+    for t in p.vocab.terms(text[end:end + 30]):
         return t.start <= 2
     return False
 
 
-def _person_before(text: str, q_start: int) -> bool:
+def _person_before(text: str, q_start: int, p: Profile = ENGLISH) -> bool:
     window = text[max(0, q_start - 30):q_start]
-    found = cx.terms(window)
+    found = p.vocab.terms(window)
     return bool(found) and found[-1].end >= len(window.rstrip())
 
 
 # --- sentences and context --------------------------------------------------------------
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
+def _sentence_spans(text: str, p: Profile = ENGLISH) -> list[tuple[int, int]]:
     spans = []
     start = 0
-    for m in SENTENCE_END.finditer(text):
+    for m in p.sentence_end.finditer(text):
         if not m.group().startswith("|"):
             before = text[start:m.start()].split()
             last = before[-1].lower().rstrip(".") if before else ""
-            if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            if last in p.abbreviations or (len(last) == 1 and last.isalpha()):
                 continue
         spans.append((start, m.end()))
         start = m.end()
@@ -370,8 +458,8 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentences(par: Paragraph, mentions: list[Mention]) -> None:
-    spans = _sentence_spans(par.text)
+def _sentences(par: Paragraph, mentions: list[Mention], p: Profile = ENGLISH) -> None:
+    spans = _sentence_spans(par.text, p)
     starts = [a for a, _ in spans]
     markers = [(m.start, m.end) for m in mentions if m.kind == "footnote" and m.detail == "marker"]
     for m in mentions:
@@ -398,8 +486,8 @@ def clean(text: str, span: tuple[int, int], markers: list[tuple[int, int]]) -> s
 class _Terms:
     """The paragraph's terms with bisect lookups, so context costs O(log n) per count."""
 
-    def __init__(self, text: str) -> None:
-        self.all = cx.terms(text)
+    def __init__(self, text: str, vocab: cx.Vocabulary = cx.ENGLISH) -> None:
+        self.all = vocab.terms(text)
         self.starts = [t.start for t in self.all]
 
     def within(self, a: int, b: int) -> list[cx.Term]:
@@ -430,18 +518,19 @@ class _Terms:
         return out
 
 
-def _contexts(text: str, mentions: list[Mention]) -> None:
+def _contexts(text: str, mentions: list[Mention], p: Profile = ENGLISH) -> None:
     cnts = [m for m in mentions if m.kind == "count"]
     if not cnts:
         return
-    terms = _Terms(text)
+    terms = _Terms(text, p.vocab)
     scopes = terms.scopes([m.sentence_span[1] for m in cnts])
     for i, m in enumerate(cnts):
-        _context(text, terms, m, cnts[i + 1:i + 4])
+        _context(text, terms, m, cnts[i + 1:i + 4], p)
         m.scope = set(scopes[m.sentence_span[1]])
 
 
-def _head_window(text: str, m: Mention, later: list[Mention]) -> tuple[int, int, Mention | None]:
+def _head_window(text: str, m: Mention, later: list[Mention],
+                 p: Profile = ENGLISH) -> tuple[int, int, Mention | None]:
     """Where the words that say what `m` counts are: up to the clause end or next count."""
     s_end = m.sentence_span[1]
     stop = s_end
@@ -452,7 +541,7 @@ def _head_window(text: str, m: Mention, later: list[Mention]) -> tuple[int, int,
     partitive = None
     if nxt is not None and nxt.start < stop:
         gap = text[m.end:nxt.start]
-        if re.fullmatch(r"\s+of\s+(?:the\s+|these\s+|those\s+|its\s+|their\s+)?", gap):
+        if p.partitive.fullmatch(gap):
             partitive = nxt
             comma = re.search(r"[,;:|()]", text[nxt.end:s_end])
             stop = nxt.end + comma.start() if comma else s_end
@@ -464,8 +553,9 @@ def _head_window(text: str, m: Mention, later: list[Mention]) -> tuple[int, int,
     return m.end, stop, partitive
 
 
-def _context(text: str, terms: _Terms, m: Mention, later: list[Mention]) -> None:
-    a, stop, partitive = _head_window(text, m, later)
+def _context(text: str, terms: _Terms, m: Mention, later: list[Mention],
+             p: Profile = ENGLISH) -> None:
+    a, stop, partitive = _head_window(text, m, later, p)
     s_start = m.sentence_span[0]
     window = terms.within(a, stop)
     head: str | None = None
@@ -477,7 +567,7 @@ def _context(text: str, terms: _Terms, m: Mention, later: list[Mention]) -> None
         head = rest[0].tag if rest else (skip.tag if skip else None)
         status = next((t.status for t in rest if t.status), None)
     else:
-        head, status = _scan_head(text, a, stop, window)
+        head, status = _scan_head(text, a, stop, window, p)
     before = terms.within(s_start, m.start)
     if head is None:
         near = [t for t in before if not t.generic]
@@ -494,7 +584,7 @@ def _context(text: str, terms: _Terms, m: Mention, later: list[Mention]) -> None
     if status is None:
         # on through coordinated counts ("21 children and 112 women were released") to the
         # end of the clause, then back through the paragraph
-        ahead = [t for t in terms.within(a, _clause_end(text, m)) if t.status]
+        ahead = [t for t in terms.within(a, _clause_end(text, m, p)) if t.status]
         if ahead:
             status = ahead[0].status
     if status is None:
@@ -512,19 +602,20 @@ def _context(text: str, terms: _Terms, m: Mention, later: list[Mention]) -> None
     m.words = " ".join(text[a:stop].split()[:10])
 
 
-def _clause_end(text: str, m: Mention) -> int:
+def _clause_end(text: str, m: Mention, p: Profile = ENGLISH) -> int:
     s_end = m.sentence_span[1]
-    stop = re.search(r"[;:|]|,\s+(?:of\s+whom|among\s+them|including|while|whereas|but)\b",
-                     text[m.end:s_end])
+    stop = p.clause_end.search(text[m.end:s_end])
     return m.end + stop.start() if stop else s_end
 
 
-def _scan_head(text: str, a: int, stop: int, window: list[cx.Term]) -> tuple[str | None, str | None]:
+def _scan_head(text: str, a: int, stop: int, window: list[cx.Term],
+               p: Profile = ENGLISH) -> tuple[str | None, str | None]:
     """The first term after the number, skipping function words; a generic one ('citizens')
     gives way to the status that follows ('were registered as missing')."""
     by_start = {t.start: t for t in window}
     literal: list[str] = []
-    for w in WORD_RE.finditer(text, a, stop):
+    skip = p.skip_words
+    for w in p.word.finditer(text, a, stop):
         t = by_start.get(w.start())
         if t is None and any(x.start < w.start() < x.end for x in window):
             continue
@@ -543,11 +634,11 @@ def _scan_head(text: str, a: int, stop: int, window: list[cx.Term]) -> tuple[str
                 return statuses[0].tag, statuses[0].status
             return t.tag, None
         word = w.group()
-        if word.lower() in SKIP_WORDS and not literal:
+        if word.lower() in skip and not literal:
             continue
         if word[:1].isupper() and not literal:
             continue
-        if word.lower() in SKIP_WORDS or word.lower() in ("and", "or", "but") or len(literal) >= 2:
+        if word.lower() in skip or word.lower() in ("and", "or", "but") or len(literal) >= 2:
             break
         literal.append(word.lower())
         if word.lower().endswith("s") and not word.lower().endswith("ss"):

@@ -23,7 +23,9 @@ YEAR = Mention("year", "2020", 0, 4, 0, 1, 1, value=2020, detail="date", sentenc
 def test_mention_json_has_the_documented_keys():
     got = ext.mention_json(AT_LEAST)
     assert list(got) == ["kind", "text", "value", "lo", "hi", "qualifier", "detail", "line",
-                         "column", "sentence", "context", "head", "status", "words", "footnote"]
+                         "column", "page", "text_line", "sentence", "context", "head", "status",
+                         "words", "footnote"]
+    assert got["page"] is None  # a plain text has no pages
     assert (got["value"], got["lo"], got["hi"]) == (871, 871, None)  # open end is null
     assert got["context"] == ["detained"] and got["footnote"] is False
 
