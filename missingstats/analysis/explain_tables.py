@@ -26,6 +26,8 @@ import numpy as np
 from missingstats.analysis import localize as lz
 from missingstats.core.errors import InputError, Location
 from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
+from missingstats.language import partial
 
 MAX_LISTED = 10_000  # records listed in a report (counts stay exact)
 
@@ -43,6 +45,7 @@ class RecordGroup:
     locate: Callable[[int, int], dict | None]
     zero_missing: bool = False
     skipped: list[dict] = field(default_factory=list)
+    lines: np.ndarray | None = None  # --records: each record's line in the CSV
 
 
 def localise_group(group: RecordGroup, severities: tuple[str, ...], max_sets: int,
@@ -80,6 +83,8 @@ def localise_group(group: RecordGroup, severities: tuple[str, ...], max_sets: in
         coords = group.coords(int(i))
         rep["record"] = ", ".join(f"{k}={v}" for k, v in coords.items())
         rep["coordinates"] = coords
+        if group.lines is not None:
+            rep["line"] = int(group.lines[i])
         rep["group"] = group.label
         out.append(rep)
     return out, n, len(failing)
@@ -192,7 +197,7 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
     from missingstats.evaluate.tables.run import load_tables, prepare
     from missingstats.inputs import yamlnodes as sy
     from missingstats.inputs.tables.model import CodeBook
-    from missingstats.kinds.check import CellCheckPlan, PivotCheckPlan
+    from missingstats.kinds.check import CellCheckPlan, PivotCheckPlan, RowCheckPlan
     from missingstats.kinds.group import GroupPlan
     from missingstats.kinds.hierarchy import HierarchyPlan
 
@@ -202,7 +207,13 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
     cell_checks: dict[str, list] = {}
     skipped: list[dict] = []
     for plan in plans:
-        if isinstance(plan, PivotCheckPlan):
+        if getattr(plan, "constants", None):
+            skipped.append({"rule": plan.rule.id, "reason": "a rule reading figures of sources "
+                            "is not localised"})
+        elif isinstance(plan, RowCheckPlan):
+            skipped.append({"rule": plan.rule.id, "reason": "a rule on a row's columns is not "
+                            "localised (use --records)"})
+        elif isinstance(plan, PivotCheckPlan):
             node = _rename(plan.instance.node, plan.names)
             layouts.setdefault((plan.tables[0], plan.dimension), []).append(lz.Check(
                 plan.rule.id, plan.instance.text, node, plan.rule.tolerance, plan.rule.severity))
@@ -279,7 +290,10 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
 def explain_records(rules_file: str, csv: str, rules_path: str | None,
                     severities: tuple[str, ...], max_sets: int, implied: bool = True) -> dict:
     """Each row of `csv` is a record; its columns named like the rules' figures are the
-    figures, the others label the row."""
+    figures, the others label the row. Columns the rules read as text (`status ==
+    "found dead"`) take part in the conditions but are never changed: each record's text
+    conditions are decided first (language/partial.py), and records with the same decided
+    conditions share one problem."""
     import pandas as pd
 
     from missingstats.inputs.rules import load_rules
@@ -304,9 +318,10 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
             f"the rules use {absent[0]!r}, which is not a column of the records"
             f"{suggest(absent[0], columns)}", Location(csv, 1, 1),
         )
-    labels = [c for c in columns if c not in used]
-    values = np.full((len(frame), len(used)), np.nan)
-    for j, name in enumerate(used):
+    types = _column_types(checks, frame, used, csv, ruleset.rules)
+    numbers = [n for n in used if types[n] == ex.NUMBER]
+    values = np.full((len(frame), len(numbers)), np.nan)
+    for j, name in enumerate(numbers):
         text = frame[name].str.strip()
         num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
         bad = num.isna() & (text != "")
@@ -315,6 +330,7 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
             raise InputError(f"{name} must be a number, found {frame[name].iloc[i]!r}",
                              Location(csv, i + 2, columns.index(name) + 1))
         values[:, j] = num.to_numpy(dtype=float)
+    labels = [c for c in columns if c not in used]
     label_values = frame[labels].to_numpy() if labels else None
 
     def coords(i: int) -> dict:
@@ -322,9 +338,132 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
             return {"row": i + 1}
         return dict(zip(labels, label_values[i]))
 
-    def locate(i: int, j: int) -> dict:
-        return {"file": csv, "line": i + 2, "column": columns.index(used[j]) + 1,
-                "figure": used[j]}
+    texts = {n: iv.Text.of(frame[n].str.strip().replace("", None)) for n in used
+             if types[n] == ex.TEXT}
+    groups, decided = _text_groups(csv, checks, numbers, values, texts, types, coords, columns)
+    rep = _report(csv, "record", groups, severities, max_sets)
+    rep["checked"] = len(frame)
+    _text_failures(rep, decided, checks, texts, coords, severities, csv, columns)
+    return rep
 
-    group = RecordGroup(csv, used, checks, values, coords, locate)
-    return _report(csv, "record", [group], severities, max_sets)
+
+def _column_types(checks: list[lz.Check], frame, used: list[str], csv: str, rules) -> dict[str, str]:
+    """Each column the rules read: text where a rule reads it as text, else a number; a
+    column only compared with another column is text when its cells are not all numbers."""
+    types: dict[str, str] = {}
+    for c in checks:
+        try:
+            types.update(ex.infer(c.node, types, "another rule"))
+        except ex.ExprError as err:
+            rule = next(r for r in rules if r.id == c.rule)
+            raise InputError(f"rule {c.rule!r}: {err.message}", rule.location) from None
+    for name in used:
+        if name not in types:
+            text = frame[name].str.strip()
+            numeric = text.str.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]+)?") | (text == "")
+            types[name] = ex.NUMBER if bool(numeric.all()) else ex.TEXT
+    for c in checks:  # and again with every column's type known
+        try:
+            ex.infer(c.node, types, "a column of the records")
+        except ex.ExprError as err:
+            raise InputError(f"rule {c.rule!r}: {err.message}", Location(csv, 1, 1)) from None
+    return types
+
+
+@dataclass
+class Decided:
+    """Records whose text conditions make a check fail whatever their numbers are."""
+
+    rows: np.ndarray
+    failing: list[int]  # indices of the checks that are false for these rows
+
+
+def _text_groups(csv: str, checks: list[lz.Check], numbers: list[str], values: np.ndarray,
+                 texts: dict, types: dict[str, str], coords, columns: list[str]
+                 ) -> tuple[list[RecordGroup], list[Decided]]:
+    """One RecordGroup per pattern of decided text conditions (one group when there are
+    none); the checks a pattern makes false are kept aside for `_text_failures`."""
+    def locate_in(rows: np.ndarray):
+        def locate(i: int, j: int) -> dict:
+            return {"file": csv, "line": int(rows[i]) + 2,
+                    "column": columns.index(numbers[j]) + 1, "figure": numbers[j]}
+        return locate
+
+    def coords_in(rows: np.ndarray):
+        return lambda i: coords(int(rows[i]))
+
+    found = [partial.atoms(c.node, types) for c in checks]
+    n = len(values)
+    if not any(found):
+        everyone = np.arange(n)
+        return [RecordGroup(csv, numbers, checks, values, coords_in(everyone),
+                            locate_in(everyone), lines=everyone + 2)], []
+    env: dict = dict(texts)
+    env.update({name: iv.Interval.exact(values[:, j]) for j, name in enumerate(numbers)})
+    flat = list(dict.fromkeys(a for atoms in found for a in atoms))
+    table = partial.decide(flat, env, n)  # atoms x records
+    patterns, inverse = np.unique(table.T, axis=0, return_inverse=True)
+    groups: list[RecordGroup] = []
+    decided: list[Decided] = []
+    for k, pattern in enumerate(patterns):  # a loop over the few patterns, not records
+        known = {a: bool(v) for a, v in zip(flat, pattern) if v >= 0}
+        rows = np.flatnonzero(inverse.reshape(-1) == k)
+        kept: list[lz.Check] = []
+        false: list[int] = []
+        for idx, c in enumerate(checks):
+            node = partial.substitute(c.node, known) if found[idx] else c.node
+            if isinstance(node, ex.Bool):
+                if not node.value:
+                    false.append(idx)
+                continue
+            kept.append(lz.Check(c.rule, c.text, node, c.tolerance, c.severity))
+        if false:
+            decided.append(Decided(rows, false))
+        if kept:
+            groups.append(RecordGroup(csv, numbers, kept, values[rows], coords_in(rows),
+                                      locate_in(rows), lines=rows + 2))
+    return groups, decided
+
+
+def _text_failures(rep: dict, decided: list[Decided], checks: list[lz.Check], texts: dict,
+                   coords, severities: tuple[str, ...], csv: str, columns: list[str]) -> None:
+    """Records that fail on their text: added to the report (their numeric part, if it
+    failed too, is already there) with the checks and text values, never as suspects."""
+    by_line = {r["line"]: r for r in rep["records"]}
+    added = 0
+    for d in decided:
+        failing = [checks[k] for k in d.failing if checks[k].severity in severities]
+        if not failing:
+            continue
+        names = [n for c in failing for n in ex.names(c.node) if n in texts]
+        for i in d.rows:
+            c = coords(int(i))
+            label = ", ".join(f"{k}={v}" for k, v in c.items())
+            said = {n: _text_of(texts[n], int(i)) for n in dict.fromkeys(names)}
+            entry = {"failing": [{"rule": f.rule, "expression": f.text} for f in failing],
+                     "values": said, "locations": [
+                         {"file": csv, "line": int(i) + 2, "column": columns.index(n) + 1,
+                          "figure": n} for n in said]}
+            words = ", ".join(f"{n} = {v if v is not None else 'not reported'}"
+                              for n, v in said.items())
+            message = (f"fails on its text ({words}): {'; '.join(f.text for f in failing)}; "
+                       "explain changes numbers, never text")
+            rec = by_line.get(int(i) + 2)
+            if rec is None:
+                rec = {"file": csv, "status": "text", "severities": list(severities),
+                       "failing": [], "suspects": [], "alternatives": [],
+                       "more_alternatives": False, "unanalysed": [], "message": None,
+                       "record": label, "coordinates": c, "group": csv, "line": int(i) + 2}
+                rep["records"].append(rec)
+                by_line[int(i) + 2] = rec
+                added += 1
+            rec["failing"] = rec["failing"] + entry["failing"]
+            rec["text_failures"] = entry
+            rec["message"] = message if not rec.get("message") else f"{message}; {rec['message']}"
+    rep["failing"] += added
+    rep["records"].sort(key=lambda r: r["line"])
+
+
+def _text_of(t: iv.Text, i: int) -> str | None:
+    code = int(t.codes[i])
+    return t.categories[code] if code >= 0 else None

@@ -51,6 +51,14 @@ class NoRow:
     """A combination of codes that a complete table should have, and has no row for."""
 
 
+@dataclass(frozen=True, slots=True)
+class MissingAs:
+    """Figures or cells not reported that the rule's `missing:` counts as 0 or as a failure."""
+
+    names: tuple[str, ...]
+    policy: str  # "zero" or "fail"
+
+
 # --- undetermined verdicts of bounded figures ----------------------------------------------
 
 
@@ -81,6 +89,16 @@ class Decides:
     splits: tuple[Split, ...] = ()
     joint: tuple[tuple[str, Value | None], ...] = ()
     within_bounds: bool = False  # say "within the bounds of" (series) rather than "for"
+
+
+@dataclass(frozen=True, slots=True)
+class DependsOnRounding:
+    """A verdict that the precision implied by round figures decides: taken as written (the
+    stated values as exact), the instance would be `as_written` ("pass" or "fail")."""
+
+    figures: tuple[tuple[str, Value], ...]  # the round figures, with their implied bounds
+    as_written: str
+    decides: Decides | None = None  # which bound decides it, when one does
 
 
 # --- series of editions --------------------------------------------------------------------

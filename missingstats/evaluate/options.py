@@ -17,3 +17,7 @@ class CheckOptions:
     against: str | None = None
     progress: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def sheets(self) -> dict:
+        """The sheets this run has read as sources (inputs/sources.py): each is read once."""
+        return self.extra.setdefault("sheets", {})

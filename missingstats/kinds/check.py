@@ -55,9 +55,9 @@ from missingstats.core.errors import InputError, Location, suggest
 from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status, Tally, Value
 from missingstats.core.results import Results
 from missingstats.evaluate.tables import engine as arrays
-from missingstats.evaluate.tables import listing
+from missingstats.evaluate.tables import listing, rows
 from missingstats.evaluate.tables.engine import Engine, cell_value, index_other
-from missingstats.evaluate.tables.plan import Plan, resolve
+from missingstats.evaluate.tables.plan import Plan, code_names, policy_for, resolve, source_names
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.tables.spec import TableSpec
 from missingstats.kinds.base import Instance, Rule, expr_location
@@ -135,17 +135,19 @@ def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -
 # --- figure sheets and editions --------------------------------------------------------------
 
 
-def wide_env(cells: pd.DataFrame, editions: list[Any]) -> dict[str, iv.Interval]:
-    """name -> Interval over editions (NaN where an edition does not report the name)."""
+def wide_env(cells: pd.DataFrame, editions: list[Any], lo: str = "lo", hi: str = "hi"
+             ) -> dict[str, iv.Interval]:
+    """name -> Interval over editions (NaN where an edition does not report the name); `lo`
+    and `hi` name the columns (`plain_lo`/`plain_hi`: round figures as written)."""
     env: dict[str, iv.Interval] = {}
     if "edition" not in cells.columns:
-        for name, lo, hi in zip(cells["name"], cells["lo"], cells["hi"]):
-            env[name] = iv.Interval(np.array([lo], dtype=float), np.array([hi], dtype=float))
+        for name, a, b in zip(cells["name"], cells[lo], cells[hi]):
+            env[name] = iv.Interval(np.array([a], dtype=float), np.array([b], dtype=float))
         return env
-    lo = cells.pivot(index="edition", columns="name", values="lo").reindex(editions)
-    hi = cells.pivot(index="edition", columns="name", values="hi").reindex(editions)
-    for name in lo.columns:
-        env[name] = iv.Interval(lo[name].to_numpy(float), hi[name].to_numpy(float))
+    los = cells.pivot(index="edition", columns="name", values=lo).reindex(editions)
+    his = cells.pivot(index="edition", columns="name", values=hi).reindex(editions)
+    for name in los.columns:
+        env[name] = iv.Interval(los[name].to_numpy(float), his[name].to_numpy(float))
     return env
 
 
@@ -186,23 +188,67 @@ def _figures(names: list[str], recs: list[dict | None]) -> tuple[Figure, ...]:
     )
 
 
-def _environment(rule: Rule, names: list[str], env: dict, present: set[str], known: set[str],
-                 file: str, n: int) -> dict[str, iv.Interval]:
-    """The figures an instance reads; names the file lacks are not evaluable (a pack's
-    vocabulary) or an input error (a typo)."""
-    local = dict(env)
-    for name in names:
-        if name in present:
-            continue
-        if name in known or rule.generic:
-            local[name] = iv.Interval(np.full(n, np.nan), np.full(n, np.nan))
-            continue
-        raise InputError(
-            f"rule {rule.id!r} uses {name!r}, which {file} does not report"
-            f"{suggest(name, present | known)}",
-            rule.location,
-        )
-    return local
+@dataclass
+class SheetCells:
+    """The figures of one file (a sheet with its sources, or every edition of a series) as
+    the interval environments its check rules read."""
+
+    file: str
+    editions: list[Any]
+    env: dict[str, iv.Interval]
+    present: set[str]
+    known: set[str]
+    by_key: dict[tuple[Any, str], dict]
+    rounded: set[str]  # names whose interval is widened by `rounded: implied`
+    plain: dict[str, iv.Interval]  # those names as written (built when a rule needs them)
+    sources: dict[str, str]  # alias -> file, for messages
+
+    @classmethod
+    def of(cls, cells: pd.DataFrame, file: str, known: set[str], editions: list[Any]) -> SheetCells:
+        env = wide_env(cells, editions)
+        by_key = {(rec.get("edition"), rec["name"]): rec for rec in records(cells)}
+        rounded: set[str] = set()
+        if "plain_lo" in cells.columns:
+            widened = (cells["plain_lo"] != cells["lo"]) | (cells["plain_hi"] != cells["hi"])
+            rounded = set(cells.loc[widened.fillna(False).astype(bool), "name"])
+        sources = {rec["name"].split(".", 1)[0]: rec["file"] for rec in by_key.values()
+                   if rec["file"] != file and "." in rec["name"]}
+        return cls(file, editions, env, set(cells["name"]), known, by_key, rounded, {}, sources)
+
+    def plain_env(self, cells: pd.DataFrame) -> dict[str, iv.Interval]:
+        if not self.plain:
+            self.plain = wide_env(cells, self.editions, "plain_lo", "plain_hi")
+        return self.plain
+
+    def environment(self, rule: Rule, names: list[str], node: ex.Node, policy: str
+                    ) -> dict[str, iv.Interval]:
+        """The figures an instance reads; names the file lacks are not evaluable (a pack's
+        vocabulary) or an input error (a typo); under `missing: zero` not reported is 0."""
+        try:
+            ex.infer(node, dict.fromkeys(names, ex.NUMBER), "a figure: figures are numbers")
+        except ex.ExprError as err:
+            raise InputError(f"rule {rule.id!r}: {err.message}; text values are for records and "
+                             "tables (docs/rules.md)", rule.location) from None
+        n = len(self.editions)
+        local = dict(self.env)
+        for name in names:
+            if name in self.present:
+                continue
+            if name in self.known or rule.generic:
+                local[name] = iv.Interval(np.full(n, np.nan), np.full(n, np.nan))
+                continue
+            head = name.split(".", 1)[0]
+            where = f"source {head!r} ({self.sources[head]})" if head in self.sources else self.file
+            raise InputError(
+                f"rule {rule.id!r} uses {name!r}, which {where} does not report"
+                f"{suggest(name, self.present | self.known)}",
+                rule.location,
+            )
+        if policy == "zero":
+            for name in names:
+                x = local[name]
+                local[name] = iv.Interval(np.nan_to_num(x.lo, nan=0.0), np.nan_to_num(x.hi, nan=0.0))
+        return local
 
 
 def evaluate_checks(
@@ -215,45 +261,66 @@ def evaluate_checks(
 ) -> Results:
     """Evaluate every `check` rule over the cells of one file."""
     editions = editions if editions is not None else [None]
-    n = len(editions)
-    env = wide_env(cells, editions) if "edition" in cells.columns else wide_env(cells, [None])
-    present = set(cells["name"])
-    by_key: dict[tuple[Any, str], dict] = {}
-    for rec in records(cells):
-        by_key[(rec.get("edition"), rec["name"])] = rec
+    if "edition" not in cells.columns:
+        editions = [None]
+    ctx = SheetCells.of(cells, file, known, editions)
     out = Results(files=[file])
     for rule in rules:
         if rule.kind != "check":
             continue
         tally = Tally(file, rule.id, rule.severity, rule.description)
         for inst in rule.instances:
-            names = ex.names(inst.node)
-            local = _environment(rule, names, env, present, known, file, n)
-            truth = iv.evaluate(inst.node, local, n, rule.tolerance)
-            assert isinstance(truth, iv.Truth)
-            status = truth.status()
-            sides = iv.top_difference(inst.node, local, n)
-            for i, edition in enumerate(editions):
-                st = Status(status[i])
-                tally.counts.count(st)
-                if st == Status.PASS and not keep_passes:
-                    continue
-                recs = [by_key.get((edition, name)) for name in names]
-                finding = Finding(
-                    rule.id, rule.severity, st, file, inst.text, _figures(names, recs),
-                    coordinates={"edition": edition} if edition is not None else None,
-                    message=rule.message,
-                )
-                if sides is not None:
-                    finding.lhs, finding.rhs = _side(sides[0], i), _side(sides[1], i)
-                    if st in (Status.FAIL, Status.UNDETERMINED):
-                        finding.difference = _difference(sides[0], sides[1], i)
-                if st == Status.UNDETERMINED:
-                    cell_map = {nm: r for nm, r in zip(names, recs) if r}
-                    finding.decides = decides(inst.node, cell_map, names, rule.tolerance)
-                out.findings.append(finding)
+            out.findings.extend(_instance(ctx, cells, rule, inst, tally, keep_passes))
         out.tallies.append(tally)
     return out
+
+
+def _instance(ctx: SheetCells, cells: pd.DataFrame, rule: Rule, inst: Instance, tally: Tally,
+              keep_passes: bool) -> list[Finding]:
+    """One instance over every edition: counted in `tally`, the findings to list returned."""
+    policy = rule.missing or "not-evaluable"
+    names = ex.names(inst.node)
+    local = ctx.environment(rule, names, inst.node, policy)
+    n = len(ctx.editions)
+    truth = iv.evaluate(inst.node, local, n, rule.tolerance)
+    assert isinstance(truth, iv.Truth)
+    status = truth.status(policy)
+    as_written = None
+    round_names = [nm for nm in names if nm in ctx.rounded]
+    if round_names:
+        plain = {**local, **{nm: ctx.plain_env(cells)[nm] for nm in round_names}}
+        written = iv.evaluate(inst.node, plain, n, rule.tolerance)
+        assert isinstance(written, iv.Truth)
+        as_written = written.status(policy)
+    sides = iv.top_difference(inst.node, local, n)
+    found: list[Finding] = []
+    for i, edition in enumerate(ctx.editions):
+        st = Status(status[i])
+        tally.counts.count(st)
+        if st == Status.PASS and not keep_passes:
+            continue
+        recs = [ctx.by_key.get((edition, name)) for name in names]
+        finding = Finding(
+            rule.id, rule.severity, st, ctx.file, inst.text, _figures(names, recs),
+            coordinates={"edition": edition} if edition is not None else None,
+            message=rule.message,
+        )
+        absent = tuple(nm for nm, r in zip(names, recs) if r is None)
+        if absent and policy != "not-evaluable" and (policy == "zero" or truth.na[i]):
+            finding.reason = reasons.MissingAs(absent, policy)
+        if sides is not None:
+            finding.lhs, finding.rhs = _side(sides[0], i), _side(sides[1], i)
+            if st in (Status.FAIL, Status.UNDETERMINED):
+                finding.difference = _difference(sides[0], sides[1], i)
+        if st == Status.UNDETERMINED:
+            cell_map = {nm: r for nm, r in zip(names, recs) if r}
+            finding.decides = decides(inst.node, cell_map, names, rule.tolerance)
+            if as_written is not None and Status(as_written[i]) != st:
+                finding.decides = reasons.DependsOnRounding(
+                    tuple((nm, _value(cell_map[nm])) for nm in round_names if nm in cell_map),
+                    str(Status(as_written[i])), finding.decides)
+        found.append(finding)
+    return found
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -271,6 +338,7 @@ class CellCheckPlan(Plan):
 
     instance: Instance = None  # type: ignore[assignment]
     policy: str = "not-evaluable"
+    constants: dict[str, Figure] = field(default_factory=dict)  # figures of the spec's sources
 
 
 @dataclass
@@ -281,52 +349,105 @@ class PivotCheckPlan(Plan):
     dimension: str = ""
     names: dict[str, str] = field(default_factory=dict)  # name in the expression -> code
     policy: str = "not-evaluable"
+    constants: dict[str, Figure] = field(default_factory=dict)
+
+
+@dataclass
+class RowCheckPlan(Plan):
+    """A check per input row over its columns: code columns as text (`status == "found
+    dead"`), the measure as a number; one instance per row of the table."""
+
+    instance: Instance = None  # type: ignore[assignment]
+    columns: dict[str, str] = field(default_factory=dict)  # name in the expression -> dimension
+    measures: list[str] = field(default_factory=list)  # names that mean the measure
+    policy: str = "not-evaluable"
+    constants: dict[str, Figure] = field(default_factory=dict)
 
 
 def compile(spec: TableSpec, rule: Rule) -> list[Plan]:
     plans: list[Plan] = []
     for inst in rule.instances:
-        names = ex.names(inst.node)
-        pinned = {n.split(".", 1)[0] for n in names if n.split(".", 1)[0] in spec.tables}
-        if len(pinned) > 1:
-            raise InputError(
-                f"rule {rule.id!r}: a check compares cells of one table; to compare tables use a "
-                "'group' rule", rule.location,
-            )
-        candidates = list(pinned) or list(spec.tables)
-        reasons: list[str] = []
-        made = len(plans)
-        for table in candidates:
-            local = {n: (n.split(".", 1)[1] if pinned else n) for n in names}
-            resolved = {n: resolve(spec, table, local[n]) for n in names}
-            bad = [r for r in resolved.values() if isinstance(r, str)]
-            if bad:
-                reasons.append(bad[0])
-                continue
-            kinds = {r[0] for r in resolved.values()}  # type: ignore[index]
-            dims = {r[1] for r in resolved.values() if r[0] == "code"}  # type: ignore[index]
-            if kinds == {"measure"}:
-                plans.append(CellCheckPlan(rule, [table], instance=inst, policy=spec.missing_cells))
-            elif kinds == {"code"} and len(dims) == 1:
-                plans.append(PivotCheckPlan(
-                    rule, [table], instance=inst, dimension=dims.pop(),
-                    names={n: r[2] for n, r in resolved.items()},  # type: ignore[index]
-                    policy=spec.missing_cells,
-                ))
-            else:
-                reasons.append(
-                    "a check uses either the measure (per cell) or codes of one dimension "
-                    "(per combination of the others), not both"
-                )
-        if len(plans) == made:
-            why = reasons[0] if reasons else "no table"
-            raise InputError(f"rule {rule.id!r}: {why}", rule.location)
+        plans.extend(_compile_instance(spec, rule, inst))
     return plans
+
+
+def _compile_instance(spec: TableSpec, rule: Rule, inst: Instance) -> list[Plan]:
+    """The plans of one instance: on its pinned table, else on every table it fits."""
+    names = ex.names(inst.node)
+    constants = {n: spec.sources[n] for n in source_names(spec, rule, names)}
+    names = [n for n in names if n not in constants]
+    if not names:
+        raise InputError(f"rule {rule.id!r} reads only figures of sources; check it in a sheet "
+                         "that names them", rule.location)
+    pinned = {n.split(".", 1)[0] for n in names if n.split(".", 1)[0] in spec.tables}
+    if len(pinned) > 1:
+        raise InputError(
+            f"rule {rule.id!r}: a check compares cells of one table; to compare tables use a "
+            "'group' rule", rule.location,
+        )
+    types = ex.infer(inst.node)
+    plans: list[Plan] = []
+    why: list[str] = []
+    for table in list(pinned) or list(spec.tables):
+        local = {n: (n.split(".", 1)[1] if pinned else n) for n in names}
+        resolved = {n: _resolve(spec, table, local[n], types.get(n)) for n in names}
+        bad = [r for r in resolved.values() if isinstance(r, str)]
+        got = bad[0] if bad else _plan(spec, rule, inst, table, resolved, constants)
+        if isinstance(got, str):
+            why.append(got)
+        else:
+            plans.append(got)
+    if not plans:
+        raise InputError(f"rule {rule.id!r}: {why[0] if why else 'no table'}", rule.location)
+    return plans
+
+
+def _resolve(spec: TableSpec, table: str, name: str, typed: str | None):
+    """As plan.resolve, plus a dimension's name for its column: ('column', dim, None) (a code
+    of the same name wins unless the rule reads it as text)."""
+    t = spec.tables[table]
+    if name in t.all_dimensions and (typed == ex.TEXT or name not in code_names(spec, table)):
+        return ("column", name, None)
+    return resolve(spec, table, name)
+
+
+def _plan(spec: TableSpec, rule: Rule, inst: Instance, table: str, resolved: dict[str, tuple],
+          constants: dict[str, Figure]) -> Plan | str:
+    """The plan for one table, or why the instance does not fit it."""
+    kinds = {r[0] for r in resolved.values()}
+    dims = {r[1] for r in resolved.values() if r[0] == "code"}
+    seed = {n: ex.TEXT if r[0] == "column" else ex.NUMBER for n, r in resolved.items()}
+    try:
+        ex.infer(inst.node, {**seed, **dict.fromkeys(constants, ex.NUMBER)},
+                 "in the table: code columns are text, counts are numbers")
+    except ex.ExprError as err:
+        hint = "; write codes in quotes, e.g. year == \"2020\"" if "is text" in err.message else ""
+        return err.message + hint
+    policy = policy_for(spec, rule)
+    if kinds == {"measure"}:
+        return CellCheckPlan(rule, [table], instance=inst, policy=policy, constants=constants)
+    if kinds == {"code"} and len(dims) == 1:
+        return PivotCheckPlan(rule, [table], instance=inst, dimension=dims.pop(),
+                              names={n: r[2] for n, r in resolved.items()}, policy=policy,
+                              constants=constants)
+    if "column" in kinds and kinds <= {"column", "measure"}:
+        t = spec.tables[table]
+        wide = set(t.wide.dimensions) if t.wide is not None else set()
+        if wide and ("measure" in kinds or {r[1] for r in resolved.values()} & wide):
+            return (f"table {table!r} is wide: a row rule reads its code columns only, not its "
+                    "counts or the wide dimension")
+        return RowCheckPlan(rule, [table], instance=inst, policy=policy, constants=constants,
+                            columns={n: r[1] for n, r in resolved.items() if r[0] == "column"},
+                            measures=[n for n, r in resolved.items() if r[0] == "measure"])
+    return ("a check uses the measure (per cell), codes of one dimension (per combination of "
+            "the others), or a row's columns (per row), not a mix")
 
 
 def run(engine: Engine, plan: Plan, cap: int) -> Outcome:
     if isinstance(plan, PivotCheckPlan):
         return run_pivot(engine, plan, cap)
+    if isinstance(plan, RowCheckPlan):
+        return run_rows(engine, plan, cap)
     return run_cells(engine, plan, cap)
 
 
@@ -347,13 +468,14 @@ def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
     (name,) = plan.tables
     kt = engine.keyed(name)
     node = plan.instance.node
-    names = ex.names(node)
+    names = [n for n in ex.names(node) if n not in plan.constants]
     raw = kt.value
     out = Outcome()
     found: dict[Status, list[np.ndarray]] = {s: [] for s in listing.LISTED}
     for start in range(0, len(raw), BLOCK):  # a loop over blocks of a million cells
         part = raw[start:start + BLOCK]
         env = listing.environment({n: part for n in names}, plan.policy)
+        env.update(rows.constants(plan.constants, len(part)))
         truth = iv.evaluate(node, env, len(part), plan.rule.tolerance)
         assert isinstance(truth, iv.Truth)
         masks = truth.masks(plan.policy)
@@ -366,10 +488,71 @@ def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
         for i in (np.concatenate(got) if got else [])[: max(cap - len(out.findings), 0)]:
             i = int(i)
             env = listing.environment({n: raw[i:i + 1] for n in names}, plan.policy)
+            env.update(rows.constants(plan.constants, 1))
             coords = kt.coordinates(int(kt.cell[i]), engine.book, engine.table_coord(name))
-            figures = (Figure(measure, cell_value(raw[i]), kt.locate(i)),)
+            figures = (Figure(measure, cell_value(raw[i]), kt.locate(i)),
+                       *plan.constants.values())
             out.findings.append(_finding(plan, status, figures, coords, listing.sides(node, env)))
     return out
+
+
+def run_rows(engine: Engine, plan: RowCheckPlan, cap: int) -> Outcome:
+    """One instance per input row, evaluated a block of rows at a time."""
+    (name,) = plan.tables
+    table = engine.tables[name]
+    node = plan.instance.node
+    cells = rows.row_cells(table)
+    out = Outcome()
+    found: dict[Status, list[np.ndarray]] = {s: [] for s in listing.LISTED}
+
+    def env_of(at: np.ndarray) -> dict:
+        env: dict = {n: rows.text(table, d, engine.book, at) for n, d in plan.columns.items()}
+        env.update(listing.environment(dict.fromkeys(plan.measures, table.value[at]), plan.policy))
+        env.update(rows.constants(plan.constants, len(at)))
+        return env
+
+    for start in range(0, len(cells), BLOCK):  # a loop over blocks of a million rows
+        part = cells[start:start + BLOCK]
+        truth = iv.evaluate(node, env_of(part), len(part), plan.rule.tolerance)
+        assert isinstance(truth, iv.Truth)
+        masks = truth.masks(plan.policy)
+        out.counts.add(Counts.of_masks(masks))
+        for status, got in found.items():
+            if sum(len(g) for g in got) < cap:
+                got.append(part[np.flatnonzero(masks[status])[:cap]])
+    for status, got in found.items():
+        for cell in (np.concatenate(got) if got else [])[: max(cap - len(out.findings), 0)]:
+            out.findings.append(_row_finding(engine, plan, table, int(cell), status, env_of))
+    return out
+
+
+def _row_finding(engine: Engine, plan: RowCheckPlan, table, cell: int, status: Status,
+                 env_of) -> Finding:
+    """A listed row: its columns (text, at their cells), its count and the sources' figures."""
+    book = engine.book
+    env = env_of(np.array([cell]))
+    figures: list[Figure] = []
+    absent: list[str] = []
+    for n, d in plan.columns.items():
+        code = int(env[n].codes[0])
+        figures.append(Figure(n, env[n].categories[code] if code >= 0 else None,
+                              table.locate_dim(cell, d)))
+        if code < 0:
+            absent.append(n)
+    for n in plan.measures:
+        figures.append(Figure(n, cell_value(table.value[cell]), table.locate(cell)))
+        if np.isnan(table.value[cell]):
+            absent.append(n)
+    figures.extend(plan.constants.values())
+    coords = {d: book.label(d, int(table.codes[d][cell])) for d in table.dims}
+    coords.update(engine.table_coord(table.name))
+    reason = None
+    if status == Status.NOT_EVALUABLE:
+        reason = reasons.NotAvailable(tuple(dict.fromkeys(absent)))
+    elif absent and plan.policy != "not-evaluable":
+        reason = reasons.MissingAs(tuple(dict.fromkeys(absent)), plan.policy)
+    return _finding(plan, status, tuple(figures), coords,
+                    listing.sides(plan.instance.node, env), reason)
 
 
 def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
@@ -401,6 +584,7 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
     keys = o_key(sel)
     raw = {n: by_code[c] for n, c in plan.names.items()}
     env = listing.environment(raw, plan.policy)
+    env.update(rows.constants(plan.constants, len(sel)))
     truth = iv.evaluate(node, env, len(sel), plan.rule.tolerance)
     assert isinstance(truth, iv.Truth)
     masks = truth.masks(plan.policy)
@@ -419,7 +603,7 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
         figures = tuple(
             Figure(n, cell_value(raw[n][i]), kt.locate(int(where[c])) if where[c] >= 0 else None)
             for n, c in plan.names.items()
-        )
+        ) + tuple(plan.constants.values())
         return _finding(plan, status, figures, coords, listing.sides(node, listing.row(env, i)),
                         reason)
 

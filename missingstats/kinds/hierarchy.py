@@ -57,7 +57,7 @@ from missingstats.evaluate.tables.engine import (
     pick,
     tolerance_ok,
 )
-from missingstats.evaluate.tables.plan import Plan, rule_where, tables_for
+from missingstats.evaluate.tables.plan import Plan, policy_for, rule_where, tables_for
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.keys import Key, Table
@@ -126,7 +126,7 @@ def compile(spec, rule: Rule) -> list[Plan]:
         )
     tables = tables_for(spec, rule, rule.spec.get("tables"), [dim])
     return [HierarchyPlan(rule, tables, dimension=dim, relation=rule.spec["relation"],
-                          policy=spec.missing_cells)]
+                          policy=policy_for(spec, rule))]
 
 
 

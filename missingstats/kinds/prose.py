@@ -288,7 +288,7 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
         fitting = [f for f in figures if fits(terms[f.name], m, par_text)]
         if not fitting:
             continue
-        lo, hi = _interval(m, approximate)
+        lo, hi = _interval(m, approximate, sheet.settings.get("rounded") == "implied")
         agree = any(lo <= f.hi and f.lo <= hi for f in fitting)
         status = Status.PASS if agree else Status.FAIL
         counts.counts.count(status)
@@ -300,11 +300,19 @@ def compare(sheet: Any, path: str, keep_passes: bool = True) -> Results:
     return out
 
 
-def _interval(m: ex.Mention, approximate: float) -> tuple[float, float]:
+def _interval(m: ex.Mention, approximate: float, rounded: bool = False) -> tuple[float, float]:
+    """The values a count in the text stands for; under `rounded: implied` a round count
+    ("23,000", "about 1.5 million") carries the precision its digits state, as it was written."""
     if m.value is not None and m.qualifier not in (None, "between") and \
             m.qualifier not in bounds.MAGNITUDES:
-        return bounds.interval(m.value, m.qualifier, approximate)
-    return float(m.lo if m.lo is not None else 0), float(m.hi if m.hi is not None else bounds.INF)
+        lo, hi = bounds.interval(m.value, m.qualifier, approximate)
+    else:
+        lo, hi = float(m.lo if m.lo is not None else 0), float(m.hi if m.hi is not None else bounds.INF)
+    if rounded and m.value is not None and bounds.family(m.qualifier) in ("exact", "approx",
+                                                                           "below_approx"):
+        written = m.text[max(m.number_start - m.start, 0):]
+        lo, hi = bounds.rounded(float(m.value), lo, hi, written)
+    return lo, hi
 
 
 # --- one quoted figure ----------------------------------------------------------------------

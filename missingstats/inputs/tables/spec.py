@@ -132,6 +132,7 @@ SPEC = Table(
             "Rules implied by the structure: unique cells, known codes, one per hierarchy."),
         Key("rules", kt.RULES),
         Key("description", kt.TEXT, "What these tables are."),
+        Key("sources", kt.SOURCES),
     ),
     hints={"figures": "is this a figure sheet?", "include": "is this a rules file?"},
 )
@@ -217,6 +218,7 @@ class TableSpec:
     implied: bool = True
     rules: sy.Node | None = None
     location: Location = field(default_factory=lambda: Location(""))
+    sources: dict = field(default_factory=dict)  # `alias.name` -> a source sheet's figure (Figure)
 
     def tables_with(self, *dims: str) -> list[TableDef]:
         return [t for t in self.tables.values() if all(d in t.all_dimensions for d in dims)]
