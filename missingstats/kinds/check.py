@@ -2,10 +2,13 @@
 
 On a figure sheet a check is one instance (a `for:` template expands it to one instance
 per choice of its variables); in an editions file, one per edition. On a table, a check
-that names the measure holds for every cell, and one that names codes of one dimension
-holds for every combination of the other dimensions. The language (dotted names,
+that names the measure holds for every cell, one that names codes of one dimension holds
+for every combination of the other dimensions, and one that names the table's dimensions
+holds for every input row, reading its codes as text. The language (dotted names,
 arithmetic, comparisons and chains, `and`/`or`/`not`, `if ... then`, `sum`, `abs`, `min`,
-`max`, `round`) is described in [rules.md](rules.md#the-expression-language).
+`max`, `round`; text in quotes, `in [...]`, `is missing`) is described in
+[rules.md](rules.md#the-expression-language). Figures of the file's `sources:` are names
+too (`letter2020.missing.total`, [sources.md](sources.md)).
 
     rules:
       - id: detained-split
@@ -37,6 +40,8 @@ On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`
         check: value >= 0                  # every cell
       - id: split
         check: total == female + male      # every combination of the other dimensions
+      - id: status-known                   # every row: `status` is a dimension
+        check: status in ["missing", "found alive", "found dead"]
 """
 
 from __future__ import annotations
