@@ -318,3 +318,27 @@ def test_row_verdicts_agree_with_python(tmp_path_factory, data):
     assert got["dead-have-age"] == verdicts(dead_age)
     assert got["one-person"] == verdicts(one)
     assert np.sum(list(got["status-known"])) == len(data)
+
+
+@pytest.mark.parametrize(("rules", "records", "code", "expected"), [
+    # a text cell not reported: the rule is not evaluable there, nothing to localise
+    ('- {id: a, check: \'if status == "x" then deaths == 1\'}',
+     'status,deaths\n,5\nx,1\n', 0, "0 of 2 records fail"),
+    # two columns compared with each other: text because one holds text
+    ("- {id: a, check: 'person == status'}", "person,status\n1,1\n2,x\n", 1,
+     "fails on its text (person = 2, status = x)"),
+    # quotes, unicode and an empty file
+    ('- {id: a, check: \'status in ["a \\"b\\""]\'}', 'status\n"a ""b"""\nÜ\n', 1,
+     "fails on its text (status = Ü)"),
+    ("- {id: a, check: 'status is missing'}", "status\n", 0, "0 of 0 records fail"),
+    # the rules make a text column a number: its text is refused at its cell
+    ("- {id: a, check: 'person == status'}\n- {id: b, check: status > 1}", "person,status\n1,x\n",
+     2, "records.csv:2:2: status must be a number, found 'x'"),
+])
+def test_explain_records_edge_cases(tmp_path, monkeypatch, rules, records, code, expected):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "records.csv").write_text(records, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text("rules:\n" + rules + "\n", encoding="utf-8")
+    res = run("explain", "rules.yaml", "--records", "records.csv")
+    assert res.exit_code == code, res.stdout + res.stderr
+    assert expected in res.stdout + res.stderr

@@ -357,17 +357,29 @@ def _column_types(checks: list[lz.Check], frame, used: list[str], csv: str, rule
         except ex.ExprError as err:
             rule = next(r for r in rules if r.id == c.rule)
             raise InputError(f"rule {c.rule!r}: {err.message}", rule.location) from None
-    for name in used:
+    for name in used:  # untyped columns holding text are text, and so are their partners
         if name not in types:
             text = frame[name].str.strip()
             numeric = text.str.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]+)?") | (text == "")
-            types[name] = ex.NUMBER if bool(numeric.all()) else ex.TEXT
-    for c in checks:  # and again with every column's type known
+            if not bool(numeric.all()):
+                types[name] = ex.TEXT
+    for _ in range(len(used) + 1):  # until the partners of text columns are all text
+        before = len(types)
+        _infer_all(checks, {n: t for n, t in types.items() if t == ex.TEXT}, types, csv)
+        if len(types) == before:
+            break
+    for name in used:
+        types.setdefault(name, ex.NUMBER)
+    _infer_all(checks, types, {}, csv)  # and again with every column's type known
+    return types
+
+
+def _infer_all(checks: list[lz.Check], seed: dict[str, str], into: dict[str, str], csv: str) -> None:
+    for c in checks:
         try:
-            ex.infer(c.node, types, "a column of the records")
+            into.update(ex.infer(c.node, seed, "a column of the records"))
         except ex.ExprError as err:
             raise InputError(f"rule {c.rule!r}: {err.message}", Location(csv, 1, 1)) from None
-    return types
 
 
 @dataclass
@@ -416,6 +428,8 @@ def _text_groups(csv: str, checks: list[lz.Check], numbers: list[str], values: n
                 if not node.value:
                     false.append(idx)
                 continue
+            if found[idx] and partial.atoms(node, types):
+                continue  # reads text that is not reported: not evaluable, nothing to localise
             kept.append(lz.Check(c.rule, c.text, node, c.tolerance, c.severity))
         if false:
             decided.append(Decided(rows, false))
