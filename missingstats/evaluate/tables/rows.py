@@ -28,15 +28,15 @@ def row_cells(table: Table) -> np.ndarray:
 
 
 def text(table: Table, dim: str, book: CodeBook, cells: np.ndarray) -> iv.Text:
-    """A code column as Text over `cells` (missing-value markers are not available)."""
-    categories = book.codes.get(dim, [])
-    markers = set(table.defn.missing_values)
-    remap = np.arange(len(categories), dtype=np.int64)
-    na = [i for i, c in enumerate(categories) if c in markers]  # a loop over codes, not rows
-    if na:
-        remap[na] = -1
+    """A code column as Text over `cells` (missing-value markers are not available). The
+    CodeBook's code -> id mapping is the Text's index, so nothing loops over the codes (an
+    `id` column of a register has as many codes as rows)."""
+    ids = book.ids.get(dim, {})
+    na = [ids[m] for m in table.defn.missing_values if m in ids]
     codes = table.codes[dim][cells].astype(np.int64)
-    return iv.Text(remap[codes] if na else codes, categories)
+    if na:
+        codes = np.where(np.isin(codes, na), -1, codes)
+    return iv.Text(codes, book.codes.get(dim, []), ids)
 
 
 def constants(figures: dict[str, Figure], n: int) -> dict[str, iv.Interval]:
