@@ -283,3 +283,11 @@ def test_random_source_graphs(tmp_path_factory, graph):
         assert not _reaches_cycle(n, edges)
         assert set(loaded) == {f"s{b}" for a, b in edges if a == 0}
         assert len(cache) == len({str(Path(p)) for p in cache})
+
+
+def test_against_and_diff_compare_the_sheets_own_figures(letters):
+    (letters / "2021" / "old.yaml").write_text(LETTER_2021, encoding="utf-8")
+    report = json.loads(run("check", "2021/letter.yaml", "--against", "2021/old.yaml",
+                            "-f", "json").stdout)
+    assert report["against"][0]["changes"] == []
+    assert "0 added" in run("diff", "2021/old.yaml", "2021/letter.yaml").stdout

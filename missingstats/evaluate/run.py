@@ -27,7 +27,8 @@ def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
 
     sheet = attach(cached_sheet(path, options.sheets()) or load_sheet(path), options.sheets())
     rules, known = sheet_rules(path, sheet, options.rules, options.implied)
-    results = evaluate_checks(sheet.cells(), rules, path, known, keep_passes=options.keep_passes)
+    results = evaluate_checks(sheet.cells(sources=True), rules, path, known,
+                              keep_passes=options.keep_passes)
     results.notes.extend(sheet.notes)
     for applies, hook in SHEET_PASSES:
         if applies(sheet, results, options):

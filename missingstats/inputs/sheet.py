@@ -162,11 +162,14 @@ class Sheet:
             return self.figures
         return {**self.figures, **source_figures(self.sources)}
 
-    def cells(self):
-        """The sheet (with its sources' figures) as the long frame of cells every engine reads."""
+    def cells(self, sources: bool = False):
+        """The sheet as the long frame of cells every engine reads; with `sources`, its
+        sources' figures too (`alias.name`, for its check rules; a diff or --against compares
+        the sheet's own figures only)."""
         import pandas as pd
 
-        rows = [cell_row(f.location.file or self.path, f) for f in self.all_figures().values()]
+        figures = self.all_figures() if sources else self.figures
+        rows = [cell_row(f.location.file or self.path, f) for f in figures.values()]
         return pd.DataFrame(rows, columns=CELL_COLUMNS)
 
 
