@@ -342,3 +342,21 @@ def test_explain_records_edge_cases(tmp_path, monkeypatch, rules, records, code,
     res = run("explain", "rules.yaml", "--records", "records.csv")
     assert res.exit_code == code, res.stdout + res.stderr
     assert expected in res.stdout + res.stderr
+
+
+def test_explain_records_counts_every_text_failure_and_lists_at_most_the_cap(
+        tmp_path, monkeypatch):
+    from missingstats.analysis import explain_tables
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(explain_tables, "MAX_LISTED", 5)
+    rows = "".join(f"{i},{'missng' if i % 2 else 'missing'},{i % 3}\n" for i in range(12))
+    (tmp_path / "records.csv").write_text("person,status,deaths\n" + rows, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(
+        "rules:\n  - {id: s, check: 'status in [\"missing\"]'}\n"
+        "  - {id: d, check: deaths <= 1}\n", encoding="utf-8")
+    rep = json.loads(run("explain", "rules.yaml", "--records", "records.csv", "-f", "json").stdout)
+    failing = {i for i in range(12) if i % 2 or i % 3 > 1}
+    assert (rep["checked"], rep["failing"]) == (12, len(failing))
+    assert len(rep["records"]) == 5 and rep["cut"] == len(failing) - 5
+    assert [r["line"] for r in rep["records"]] == sorted(r["line"] for r in rep["records"])

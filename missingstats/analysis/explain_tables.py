@@ -442,40 +442,44 @@ def _text_groups(csv: str, checks: list[lz.Check], numbers: list[str], values: n
 def _text_failures(rep: dict, decided: list[Decided], checks: list[lz.Check], texts: dict,
                    coords, severities: tuple[str, ...], csv: str, columns: list[str]) -> None:
     """Records that fail on their text: added to the report (their numeric part, if it
-    failed too, is already there) with the checks and text values, never as suspects."""
+    failed too, is already there) with the checks and text values, never as suspects. All
+    are counted; at most MAX_LISTED records are listed (exact unless failing numbers were
+    cut too, when a record failing both ways may be counted twice)."""
     by_line = {r["line"]: r for r in rep["records"]}
-    added = 0
-    for d in decided:
-        failing = [checks[k] for k in d.failing if checks[k].severity in severities]
-        if not failing:
-            continue
-        names = [n for c in failing for n in ex.names(c.node) if n in texts]
-        for i in d.rows:
-            c = coords(int(i))
-            label = ", ".join(f"{k}={v}" for k, v in c.items())
-            said = {n: _text_of(texts[n], int(i)) for n in dict.fromkeys(names)}
-            entry = {"failing": [{"rule": f.rule, "expression": f.text} for f in failing],
-                     "values": said, "locations": [
-                         {"file": csv, "line": int(i) + 2, "column": columns.index(n) + 1,
-                          "figure": n} for n in said]}
+    hits = [(d, [checks[k] for k in d.failing if checks[k].severity in severities])
+            for d in decided]
+    hits = [(d, failing) for d, failing in hits if failing]
+    rows = np.unique(np.concatenate([d.rows for d, _ in hits])) if hits else np.empty(0, int)
+    new = rows[~np.isin(rows + 2, list(by_line))]
+    rep["failing"] += len(new)
+    listed = set(new[:max(MAX_LISTED - len(rep["records"]), 0)].tolist())
+    for d, failing in hits:
+        names = list(dict.fromkeys(n for c in failing for n in ex.names(c.node) if n in texts))
+        for i in (int(i) for i in d.rows if int(i) + 2 in by_line or int(i) in listed):
+            said = {n: _text_of(texts[n], i) for n in names}
+            rec = by_line.get(i + 2)
+            if rec is None:
+                c = coords(i)
+                rec = by_line[i + 2] = {
+                    "file": csv, "status": "text", "severities": list(severities), "failing": [],
+                    "suspects": [], "alternatives": [], "more_alternatives": False,
+                    "unanalysed": [], "message": None, "coordinates": c, "group": csv,
+                    "record": ", ".join(f"{k}={v}" for k, v in c.items()), "line": i + 2}
+                rep["records"].append(rec)
+            rec["failing"] = rec["failing"] + [{"rule": f.rule, "expression": f.text}
+                                               for f in failing]
+            rec["text_failures"] = {
+                "failing": [{"rule": f.rule, "expression": f.text} for f in failing],
+                "values": said,
+                "locations": [{"file": csv, "line": i + 2, "column": columns.index(n) + 1,
+                               "figure": n} for n in said]}
             words = ", ".join(f"{n} = {v if v is not None else 'not reported'}"
                               for n, v in said.items())
             message = (f"fails on its text ({words}): {'; '.join(f.text for f in failing)}; "
                        "explain changes numbers, never text")
-            rec = by_line.get(int(i) + 2)
-            if rec is None:
-                rec = {"file": csv, "status": "text", "severities": list(severities),
-                       "failing": [], "suspects": [], "alternatives": [],
-                       "more_alternatives": False, "unanalysed": [], "message": None,
-                       "record": label, "coordinates": c, "group": csv, "line": int(i) + 2}
-                rep["records"].append(rec)
-                by_line[int(i) + 2] = rec
-                added += 1
-            rec["failing"] = rec["failing"] + entry["failing"]
-            rec["text_failures"] = entry
             rec["message"] = message if not rec.get("message") else f"{message}; {rec['message']}"
-    rep["failing"] += added
     rep["records"].sort(key=lambda r: r["line"])
+    rep["cut"] = max(0, rep["failing"] - len(rep["records"]))
 
 
 def _text_of(t: iv.Text, i: int) -> str | None:
