@@ -291,3 +291,16 @@ def test_against_and_diff_compare_the_sheets_own_figures(letters):
                             "-f", "json").stdout)
     assert report["against"][0]["changes"] == []
     assert "0 added" in run("diff", "2021/old.yaml", "2021/letter.yaml").stdout
+
+
+def test_a_long_chain_of_sources_is_refused_not_a_recursion_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for k in range(200):
+        (tmp_path / f"s{k}.yaml").write_text(f"sources: {{up: s{k + 1}.yaml}}\nfigures: {{x: {k}}}\n",
+                                             encoding="utf-8")
+    (tmp_path / "s200.yaml").write_text("figures: {x: 1}\n", encoding="utf-8")
+    res = run("check", "s0.yaml")
+    assert res.exit_code == 2
+    assert "s32.yaml:1:15: sources are nested more than 32 deep" in res.stderr
+    (tmp_path / "s20.yaml").write_text("figures: {x: 1}\n", encoding="utf-8")
+    assert run("check", "s0.yaml").exit_code == 0

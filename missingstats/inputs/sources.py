@@ -26,6 +26,7 @@ from missingstats.inputs import sheet as sh
 from missingstats.inputs import yamlnodes as sy
 
 Cache = dict[str, sh.Sheet]  # resolved path -> a sheet with its sources loaded
+MAX_DEPTH = 32  # sources of sources of ...: deeper is refused (and never a RecursionError)
 
 
 def shown_path(owner: str, relative: str) -> str:
@@ -60,6 +61,9 @@ def load_sources(owner: str, node: sy.Node | None, cache: Cache | None = None,
         if key in seen:
             loop = " -> ".join([s for _, s in chain[seen.index(key):]] + [shown])
             raise InputError(f"a cycle of sources: {loop}", rel.location)
+        if len(chain) > MAX_DEPTH:
+            raise InputError(f"sources are nested more than {MAX_DEPTH} deep (a source of a "
+                             f"source of ... {chain[0][1]})", rel.location)
         if not Path(shown).exists():
             raise InputError(f"source {str(alias)!r}: {shown} does not exist (paths are "
                              "relative to this file)", rel.location)
