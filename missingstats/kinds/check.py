@@ -229,16 +229,18 @@ class SheetCells:
                     ) -> dict[str, iv.Interval]:
         """The figures an instance reads; names the file lacks are not evaluable (a pack's
         vocabulary) or an input error (a typo); under `missing: zero` not reported is 0."""
-        try:
-            ex.infer(node, dict.fromkeys(names, ex.NUMBER), "a figure: figures are numbers")
-        except ex.ExprError as err:
-            raise InputError(f"rule {rule.id!r}: {err.message}; text values are for records and "
-                             "tables (docs/rules.md)", rule.location) from None
+        if ex.uses_text(node):  # only text can clash: the parser typed the rest
+            try:
+                ex.infer(node, dict.fromkeys(names, ex.NUMBER), "a figure: figures are numbers")
+            except ex.ExprError as err:
+                raise InputError(f"rule {rule.id!r}: {err.message}; text values are for records "
+                                 "and tables (docs/rules.md)", rule.location) from None
         n = len(self.editions)
+        absent = [name for name in names if name not in self.present]
+        if not absent and policy != "zero":
+            return self.env
         local = dict(self.env)
-        for name in names:
-            if name in self.present:
-                continue
+        for name in absent:
             if name in self.known or rule.generic:
                 local[name] = iv.Interval(np.full(n, np.nan), np.full(n, np.nan))
                 continue
