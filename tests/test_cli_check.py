@@ -159,7 +159,7 @@ BAD_INPUTS = [
     ("", "1:1", "empty"),
     ("figures:\n  a: 1\nrules:\n  - id: r\n    check: a <= b\n", "4:9", "does not report"),
     ("figures:\n  a: 1\nrules:\n  - id: r\n    check: __import__('os').system('touch x') <= 1\n",
-     "5:23", "quoted text"),
+     "5:28", "unexpected character '.'"),
 ]
 
 

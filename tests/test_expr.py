@@ -31,7 +31,9 @@ def test_functions_are_a_fixed_set():
 @pytest.mark.parametrize(
     ("text", "column", "fragment"),
     [
-        ("__import__('os').system('rm')", 12, "quoted text"),
+        ("__import__('os').system('rm')", 17, "unexpected character '.'"),
+        ("__import__('os') == 'x'", 1, "unknown function '__import__'"),
+        ("a == 'x", 6, "not closed"),
         ("open(a) <= 1", 1, "unknown function 'open'"),
         ("a = b", 3, "write =="),
         ("a <= ", 6, "expected a figure name"),
@@ -40,6 +42,7 @@ def test_functions_are_a_fixed_set():
         ("a + (b < c) <= 1", 6, "must be a number"),
         ("a and b", 1, "must be a comparison"),
         ("a[0] <= 1", 2, "indexing"),
+        ("[1] == a", 1, "a list [...] follows 'in'"),
         ("a.__class__ <= 1", 1, None),
         ("x <= {g}", 6, "placeholder"),
         ("1a <= 2", 1, "cannot start with a digit"),

@@ -59,7 +59,8 @@ def test_include_and_cycle(tmp_path):
     ("text", "line", "column", "fragment"),
     [
         ("rules:\n  - id: x\n    check: a <= b +\n", 3, 20, "expected a figure name"),
-        ("rules:\n  - id: x\n    check: \"__import__('os').system('ls')\"\n", 3, 24, "quoted text"),
+        ("rules:\n  - id: x\n    check: \"__import__('os').system('ls')\"\n", 3, 29,
+         "unexpected character '.'"),
         ("rules:\n  - id: x\n    check: open(a) <= 1\n", 3, 12, "unknown function"),
         ("rules:\n  - check: a <= b\n", 2, 5, "needs an 'id'"),
         ("rules:\n  - id: x\n    check: a <= b\n    severity: fatal\n", 4, 15, "not one of"),

@@ -57,9 +57,10 @@ class Component:
 
 def sheet_components(sheet, rules, known: set[str], severities: tuple[str, ...]) -> list[Component]:
     """The sheet's independent parts, each a small record (same box as the whole sheet)."""
-    figs = list(sheet.figures.values())
+    own = sheet.all_figures()  # with its sources' figures (letter2020.missing.total)
+    figs = list(own.values())
     checks = checks_of(rules)
-    free = free_names(checks, set(sheet.figures), rules, known, sheet.path)
+    free = free_names(checks, set(own), rules, known, sheet.path)
     values = [x for f in figs for x in (f.lo, f.hi, f.value if f.value is not None else 0.0)]
     box = box_for(values, checks)
     out = []

@@ -23,7 +23,9 @@ def explain_file(path: str, rules_path: str | None, severities: tuple[str, ...],
     if "figures" not in top:
         raise InputError("explain needs a figure sheet ('figures:') or a table spec ('tables:')",
                          top.location)
-    sheet = load_sheet(path)
+    from missingstats.inputs.sources import attach
+
+    sheet = attach(load_sheet(path))
     rules, known = sheet_rules(path, sheet, rules_path, implied)
     rec = lz.sheet_record(sheet, rules, known, severities)
     result = lz.localize(rec.problem, rec.lo, rec.hi, rec.stated, max_sets=max_sets)

@@ -27,6 +27,8 @@ import numpy as np
 from missingstats.analysis import localize as lz
 from missingstats.core.errors import InputError, Location
 from missingstats.language import expr as ex
+from missingstats.language import intervals as iv
+from missingstats.language import partial
 
 MAX_LISTED = 10_000  # records listed in a report (counts stay exact)
 
@@ -55,6 +57,26 @@ class RecordExplanation:
     coordinates: dict[str, Any]
     group: str
     also: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    text: TextFailure | None = None  # --records: checks its text makes false
+
+
+@dataclass
+class TextFailure:
+    """Checks a record's text values make false whatever its numbers are: reported, never
+    "fixed" (explain changes numbers, not text)."""
+
+    failing: list[lz.Check]
+    values: dict[str, str | None]  # the text columns those checks read, as written
+    locations: dict[str, Location]
+
+
+@dataclass(frozen=True)
+class NotLocalised:
+    """A rule explain leaves out, and why: across tables, reading a source's figures, or
+    on a row's columns."""
+
+    rule: str
+    why: str  # "across tables" | "sources" | "row rule"
 
 
 @dataclass
@@ -68,7 +90,7 @@ class RecordsExplanation:
     failing: int
     seconds: float
     records: list[RecordExplanation]
-    not_localised: list[str] = field(default_factory=list)  # group rules: across tables
+    not_localised: list[NotLocalised] = field(default_factory=list)
 
     @property
     def localised(self) -> int:
@@ -119,7 +141,7 @@ def localise_group(group: RecordGroup, severities: tuple[str, ...], max_sets: in
 
 
 def _explain(file: str, unit: str, groups: list[RecordGroup], severities: tuple[str, ...],
-             max_sets: int, not_localised: list[str]) -> RecordsExplanation:
+             max_sets: int, not_localised: list[NotLocalised]) -> RecordsExplanation:
     start = time.perf_counter()
     records: list[RecordExplanation] = []
     checked = failing = 0
@@ -217,7 +239,7 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
     from missingstats.evaluate.tables.run import load_tables, prepare
     from missingstats.inputs import yamlnodes as sy
     from missingstats.inputs.tables.model import CodeBook
-    from missingstats.kinds.check import CellCheckPlan, PivotCheckPlan
+    from missingstats.kinds.check import CellCheckPlan, PivotCheckPlan, RowCheckPlan
     from missingstats.kinds.group import GroupPlan
     from missingstats.kinds.hierarchy import HierarchyPlan
 
@@ -225,9 +247,13 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
     spec, rules, plans = prepare(path, top, _Options(rules_path, implied))
     layouts: dict[tuple[str, str], list[lz.Check]] = {}
     cell_checks: dict[str, list] = {}
-    skipped: list[str] = []  # group rules: across tables, not localised
+    skipped: list[NotLocalised] = []
     for plan in plans:
-        if isinstance(plan, PivotCheckPlan):
+        if getattr(plan, "constants", None):
+            skipped.append(NotLocalised(plan.rule.id, "sources"))
+        elif isinstance(plan, RowCheckPlan):
+            skipped.append(NotLocalised(plan.rule.id, "row rule"))
+        elif isinstance(plan, PivotCheckPlan):
             node = _rename(plan.instance.node, plan.names)
             layouts.setdefault((plan.tables[0], plan.dimension), []).append(lz.Check(
                 plan.rule.id, plan.instance.text, node, plan.rule.tolerance, plan.rule.severity))
@@ -239,7 +265,7 @@ def explain_table_spec(path: str, rules_path: str | None, severities: tuple[str,
         elif isinstance(plan, CellCheckPlan):
             cell_checks.setdefault(plan.tables[0], []).append(plan)
         elif isinstance(plan, GroupPlan):
-            skipped.append(plan.rule.id)
+            skipped.append(NotLocalised(plan.rule.id, "across tables"))
     book = CodeBook(spec.hierarchies)
     tables = load_tables(spec, book)
     engine = Engine(tables, book, spec)
@@ -421,18 +447,17 @@ def explain_records(rules_file: str, csv: str, rules_path: str | None,
             f"the rules use {absent[0]!r}, which is not a column of the records"
             f"{suggest(absent[0], columns)}", Location(csv, 1, 1),
         )
-    values = record_values(frame, used, columns, csv)
+    types = _column_types(checks, frame, used, csv, ruleset.rules)
+    numbers = [n for n in used if types[n] == ex.NUMBER]
+    values = record_values(frame, numbers, columns, csv)
     counts = bool((np.isnan(values) | (values == np.round(values))).all())
-    figures = [lz.FigureVar(name, integer=counts) for name in used]
-
-    def coords(i: int) -> dict:
-        return {"line": i + 2}  # the header is line 1
-
-    def locate(i: int, j: int) -> Location:
-        return Location(csv, i + 2, columns.index(used[j]) + 1)
-
-    group = RecordGroup(csv, used, checks, values, coords, locate, figures=figures)
-    return _explain(csv, "record", [group], severities, max_sets, [])
+    figures = [lz.FigureVar(name, integer=counts) for name in numbers]
+    texts = {n: _text_column(frame[n]) for n in used if types[n] == ex.TEXT}
+    groups, decided = _text_groups(csv, checks, numbers, values, texts, types, columns, figures)
+    out = _explain(csv, "record", groups, severities, max_sets, [])
+    out.checked = len(frame)
+    _text_failures(out, decided, checks, texts, severities, csv, columns)
+    return out
 
 
 def record_values(frame, used: list[str], columns: list[str], csv: str) -> np.ndarray:
@@ -456,3 +481,136 @@ def record_values(frame, used: list[str], columns: list[str], csv: str) -> np.nd
                 f"{frame[name].iloc[i]!r}", Location(csv, i + 2, columns.index(name) + 1))
         values[:, j] = num
     return values
+
+
+def _column_types(checks: list[lz.Check], frame, used: list[str], csv: str, rules) -> dict[str, str]:
+    """Each column the rules read: text where a rule reads it as text, else a number; a
+    column only compared with another column is text when its cells are not all numbers."""
+    types: dict[str, str] = {}
+    for c in checks:
+        try:
+            types.update(ex.infer(c.node, types, "another rule"))
+        except ex.ExprError as err:
+            rule = next(r for r in rules if r.id == c.rule)
+            raise InputError(f"rule {c.rule!r}: {err.message}", rule.location) from None
+    for name in used:  # untyped columns holding text are text, and so are their partners
+        if name not in types:
+            text = frame[name].str.strip()
+            numeric = text.str.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]+)?") | (text == "")
+            if not bool(numeric.all()):
+                types[name] = ex.TEXT
+    for _ in range(len(used) + 1):  # until the partners of text columns are all text
+        before = len(types)
+        _infer_all(checks, {n: t for n, t in types.items() if t == ex.TEXT}, types, csv)
+        if len(types) == before:
+            break
+    for name in used:
+        types.setdefault(name, ex.NUMBER)
+    _infer_all(checks, types, {}, csv)  # and again with every column's type known
+    return types
+
+
+def _infer_all(checks: list[lz.Check], seed: dict[str, str], into: dict[str, str], csv: str) -> None:
+    for c in checks:
+        try:
+            into.update(ex.infer(c.node, seed, "a column of the records"))
+        except ex.ExprError as err:
+            raise InputError(f"rule {c.rule!r}: {err.message}", Location(csv, 1, 1)) from None
+
+
+def _text_column(column) -> iv.Text:
+    """A column read as text: empty and the default missing values are not available."""
+    from missingstats.inputs.tables.spec import DEFAULT_MISSING
+
+    text = column.str.strip()
+    return iv.Text.of(text.where(~text.isin(DEFAULT_MISSING), None))
+
+
+@dataclass
+class Decided:
+    """Records whose text conditions make a check fail whatever their numbers are."""
+
+    rows: np.ndarray
+    failing: list[int]  # indices of the checks that are false for these rows
+
+
+def _text_groups(csv: str, checks: list[lz.Check], numbers: list[str], values: np.ndarray,
+                 texts: dict, types: dict[str, str], columns: list[str],
+                 figures: list[lz.FigureVar]) -> tuple[list[RecordGroup], list[Decided]]:
+    """One RecordGroup per pattern of decided text conditions (one group when there are
+    none); the checks a pattern makes false are kept aside for `_text_failures`."""
+    def locate_in(rows: np.ndarray):
+        return lambda i, j: Location(csv, int(rows[i]) + 2, columns.index(numbers[j]) + 1)
+
+    def coords_in(rows: np.ndarray):
+        return lambda i: {"line": int(rows[i]) + 2}  # the header is line 1
+
+    found = [partial.atoms(c.node, types) for c in checks]
+    n = len(values)
+    if not any(found):
+        everyone = np.arange(n)
+        return [RecordGroup(csv, numbers, checks, values, coords_in(everyone),
+                            locate_in(everyone), figures=figures)], []
+    env: dict = dict(texts)
+    env.update({name: iv.Interval.exact(values[:, j]) for j, name in enumerate(numbers)})
+    flat = list(dict.fromkeys(a for atoms in found for a in atoms))
+    table = partial.decide(flat, env, n)  # atoms x records
+    patterns, inverse = np.unique(table.T, axis=0, return_inverse=True)
+    groups: list[RecordGroup] = []
+    decided: list[Decided] = []
+    for k, pattern in enumerate(patterns):  # a loop over the few patterns, not records
+        known = {a: bool(v) for a, v in zip(flat, pattern) if v >= 0}
+        rows = np.flatnonzero(inverse.reshape(-1) == k)
+        kept: list[lz.Check] = []
+        false: list[int] = []
+        for idx, c in enumerate(checks):
+            node = partial.substitute(c.node, known) if found[idx] else c.node
+            if isinstance(node, ex.Bool):
+                if not node.value:
+                    false.append(idx)
+                continue
+            if found[idx] and partial.atoms(node, types):
+                continue  # reads text that is not reported: not evaluable, nothing to localise
+            kept.append(lz.Check(c.rule, c.text, node, c.tolerance, c.severity))
+        if false:
+            decided.append(Decided(rows, false))
+        if kept:
+            groups.append(RecordGroup(csv, numbers, kept, values[rows], coords_in(rows),
+                                      locate_in(rows), figures=figures))
+    return groups, decided
+
+
+def _text_failures(out: RecordsExplanation, decided: list[Decided], checks: list[lz.Check],
+                   texts: dict, severities: tuple[str, ...], csv: str, columns: list[str]) -> None:
+    """Records that fail on their text: added to `out` (their numeric part, if it failed
+    too, is there already) with the checks and text values, never as suspects. All are
+    counted; at most MAX_LISTED records are listed."""
+    by_line = {r.coordinates["line"]: r for r in out.records}
+    hits = [(d, [checks[k] for k in d.failing if checks[k].severity in severities])
+            for d in decided]
+    hits = [(d, failing) for d, failing in hits if failing]
+    rows = np.unique(np.concatenate([d.rows for d, _ in hits])) if hits else np.empty(0, int)
+    new = rows[~np.isin(rows + 2, list(by_line))]
+    out.failing += len(new)
+    listed = set(new[:max(MAX_LISTED - len(out.records), 0)].tolist())
+    for d, failing in hits:
+        names = list(dict.fromkeys(n for c in failing for n in ex.names(c.node) if n in texts))
+        for i in (int(i) for i in d.rows if int(i) + 2 in by_line or int(i) in listed):
+            rec = by_line.get(i + 2)
+            if rec is None:
+                result = lz.Localisation("text", failing=list(failing))
+                rec = by_line[i + 2] = RecordExplanation(
+                    lz.Explanation(csv, severities, result), {"line": i + 2}, csv)
+                out.records.append(rec)
+            else:
+                rec.explanation.result.failing = rec.explanation.result.failing + failing
+            rec.text = TextFailure(
+                failing, {n: _text_of(texts[n], i) for n in names},
+                {n: Location(csv, i + 2, columns.index(n) + 1) for n in names})
+    out.records.sort(key=lambda r: r.coordinates["line"])
+
+
+def _text_of(t: iv.Text, i: int) -> str | None:
+    code = int(t.codes[i])
+    return t.categories[code] if code >= 0 else None
+

@@ -313,7 +313,9 @@ def analyse(rules: list[Rule], own: set[str], sheet=None, vocabulary: set[str] |
     Every figure lies in [0, box] (counts); the default box is far above any figure."""
     other_kinds = [Unanalysed(r.id, r.kind, kind=r.kind) for r in rules if r.kind != "check"]
     rules = [r for r in rules if r.kind == "check"]
-    names = names_in(rules)
+    text = {n for r in rules for i in r.instances for n, t in ex.infer(i.node).items()
+            if t == ex.TEXT}
+    names = [n for n in names_in(rules) if n not in text]  # text is no number to bound
     specs: dict[str, lin.VarSpec] = {}
     fixed: dict[str, tuple[float, float]] = {}
     values: list[float] = []

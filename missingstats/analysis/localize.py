@@ -623,9 +623,10 @@ def figure_var(f) -> FigureVar:
 
 def sheet_record(sheet, rules, known: set[str], severities: tuple[str, ...]) -> SheetRecord:
     """A sheet as one record of a Problem."""
-    figs = list(sheet.figures.values())
+    own = sheet.all_figures()  # with its sources' figures (letter2020.missing.total)
+    figs = list(own.values())
     checks = checks_of(rules)
-    reported = set(sheet.figures)
+    reported = set(own)
     free = free_names(checks, reported, rules, known, sheet.path)
     values = [x for f in figs for x in (f.lo, f.hi, f.value if f.value is not None else 0.0)]
     box = box_for(values, checks)

@@ -95,6 +95,14 @@ class DivisionByZero:
     divisor: str  # the divisor as written in the rule (canonical text)
 
 
+@dataclass(frozen=True, slots=True)
+class MissingAs:
+    """Figures or cells not reported that the rule's `missing:` counts as 0 or as a failure."""
+
+    names: tuple[str, ...]
+    policy: str  # "zero" or "fail"
+
+
 # --- undetermined verdicts of bounded figures ----------------------------------------------
 
 
@@ -125,6 +133,16 @@ class Decides:
     splits: tuple[Split, ...] = ()
     joint: tuple[tuple[str, Value | None], ...] = ()
     within_bounds: bool = False  # say "within the bounds of" (series) rather than "for"
+
+
+@dataclass(frozen=True, slots=True)
+class DependsOnRounding:
+    """A verdict that the precision implied by round figures decides: taken as written (the
+    stated values as exact), the instance would be `as_written` ("pass" or "fail")."""
+
+    figures: tuple[tuple[str, Value], ...]  # the round figures, with their implied bounds
+    as_written: str
+    decides: Decides | None = None  # which bound decides it, when one does
 
 
 # --- series of editions --------------------------------------------------------------------

@@ -20,3 +20,7 @@ class CheckOptions:
     collect_failures: bool = False  # keep every failing table instance (--failures-out)
     lang: str | None = None  # the language of the prose (--lang; else the sheet's or the text's)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def sheets(self) -> dict:
+        """The sheets this run has read as sources (inputs/sources.py): each is read once."""
+        return self.extra.setdefault("sheets", {})

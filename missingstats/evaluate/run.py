@@ -23,11 +23,13 @@ from missingstats.inputs.discovery import INPUT_KEYS, TABLE_SUFFIXES
 
 def check_sheet(path: str, top: sy.Mapping, options: CheckOptions) -> Results:
     from missingstats.inputs.sheet import load_sheet
+    from missingstats.inputs.sources import attach, cached_sheet
     from missingstats.kinds.check import evaluate_checks
 
-    sheet = load_sheet(path)
+    sheet = attach(cached_sheet(path, options.sheets()) or load_sheet(path), options.sheets())
     rules, known = sheet_rules(path, sheet, options.rules, options.implied)
-    results = evaluate_checks(sheet.cells(), rules, path, known, keep_passes=options.keep_passes)
+    results = evaluate_checks(sheet.cells(sources=True), rules, path, known,
+                              keep_passes=options.keep_passes)
     results.notes.extend(sheet.notes)
     for applies, hook in SHEET_PASSES:
         if applies(sheet, results, options):

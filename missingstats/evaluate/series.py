@@ -45,7 +45,7 @@ def evaluate_editions(series: Series, ruleset, file: str, options) -> Results:
     labels = series.labels
     cells = series.cells
     rules = list(ruleset.rules)
-    out = evaluate_checks(cells, rules, file, ruleset.vocabulary, editions=labels,
+    out = evaluate_checks(_with_sources(series), rules, file, ruleset.vocabulary, editions=labels,
                           keep_passes=options.keep_passes)
     if options.implied:
         _implied(series, file, options, out)
@@ -54,6 +54,19 @@ def evaluate_editions(series: Series, ruleset, file: str, options) -> Results:
     for e in series.editions:
         out.notes.extend(e.sheet.notes)
     return merge_counts(out)
+
+
+def _with_sources(series: Series):
+    """The series' cells and, in every edition, its sources' figures (`alias.name`)."""
+    if not series.sources:
+        return series.cells
+    import pandas as pd
+
+    from missingstats.inputs.sources import rows
+
+    extra = pd.DataFrame([{**r, "edition": label, "original": r["name"]}
+                          for label in series.labels for r in rows(series.sources)])
+    return pd.concat([series.cells, extra], ignore_index=True)
 
 
 def _implied(series: Series, file: str, options, out: Results) -> None:
@@ -79,8 +92,12 @@ def _implied(series: Series, file: str, options, out: Results) -> None:
 
 def check_series_file(path: str, top: sy.Mapping, options) -> Results:
     from missingstats.evaluate.rulesets import find_rules
+    from missingstats.inputs.sources import check_aliases, load_sources
 
     series = load_editions_file(path, top)
+    if "sources" in top:
+        series.sources = load_sources(path, top["sources"], options.sheets())
+        check_aliases(top["sources"], series.cells["name"], "a figure of this file")
     ruleset = find_rules(path, top.get("rules"), options.rules)
     out = evaluate_editions(series, ruleset, path, options)
     out.files = [path]

@@ -58,6 +58,7 @@ EDITIONS_FILE = Table(
         Key("editions", {"type": "array", "items": EDITION_ITEM, "minItems": 1},
             "The editions, each with its as_of and figures.", required=True),
         Key("edition", FILE_EDITION),
+        Key("sources", kt.SOURCES),
     ),
     unknown="unknown top-level key",
     hints={"figures": "a file holds either 'figures' or 'editions'",
@@ -90,6 +91,7 @@ class Series:
     editions: list[Edition]
     cells: Any  # pandas.DataFrame: sheet cells + edition, order, canonical names
     revisions: list[Revision]
+    sources: dict[str, sh.Sheet] = field(default_factory=dict)  # `sources:` (inputs/sources.py)
 
     @property
     def labels(self) -> list[str]:
@@ -257,17 +259,13 @@ def build_series(series_id: str, editions: list[Edition], order_by_date: bool = 
     return Series(series_id, editions, cells, revisions)
 
 
-CELL_COLUMNS = ["file", "name", "lo", "hi", "value", "qualifier", "unit", "line", "column", "quote"]
+CELL_COLUMNS = sh.CELL_COLUMNS
 
 
 def _cell_rows(sheet: sh.Sheet) -> list[dict]:
-    """A sheet's cells as rows (the columns of Sheet.cells), so a long series builds one frame."""
-    return [
-        {"file": sheet.path, "name": f.name, "lo": f.lo, "hi": f.hi, "value": f.value,
-         "qualifier": f.qualifier, "unit": f.unit, "line": f.location.line,
-         "column": f.location.column, "quote": f.quote}
-        for f in sheet.figures.values()
-    ]
+    """A sheet's own cells as rows (the columns of Sheet.cells), so a long series builds one
+    frame (its sources' figures are added where the check rules run, not to the series)."""
+    return [sh.cell_row(sheet.path, f) for f in sheet.figures.values()]
 
 
 def _where(e: Edition) -> Location:

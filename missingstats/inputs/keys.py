@@ -44,6 +44,12 @@ CODE = {"type": ["string", "integer"]}
 DATE = {"anyOf": [{"type": "string", "pattern": DATE_RE},
                   {"type": "integer", "minimum": 1000, "maximum": 9999}]}  # a year: `as_of: 2020`
 AMOUNT = {"type": "number", "minimum": 0}
+SOURCES = {
+    "description": "Other figure sheets whose figures this file's rules may use, as "
+                   "alias.figure (letter2020.missing.total): alias: path, relative to this file.",
+    "type": "object", "minProperties": 1, "propertyNames": NAME,
+    "additionalProperties": {"type": "string", "minLength": 1},
+}
 # A rules file name, a list of rules or a rules file's mapping. Named by `$ref` rather than by
 # table: inputs/rules.py imports the rule kinds, some of which import inputs/sheet.py, so a
 # sheet cannot import the rules tables; schemas/build.py adds them to the documents that

@@ -10,6 +10,8 @@
         description: ...
         message: ...
         tolerance: 0                  # or {absolute: 2, relative: 0.01}, for equalities
+        missing: zero                 # a figure not reported counts as 0 (or fail;
+                                      # default: the file's policy, not evaluable)
 
 A rule is data: an id, one kind key (`check`, `hierarchy`, `cumulative` ...: the kinds of
 missingstats.kinds.registry, each of which parses its own key) and metadata. A bad rule is an input error with
@@ -28,7 +30,7 @@ from missingstats.core.errors import InputError, Location, suggest
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.keys import Key, Table
-from missingstats.kinds.base import Instance, Rule  # noqa: F401  (the rule model, re-exported)
+from missingstats.kinds.base import MISSING, MISSING_KINDS, Instance, Rule  # noqa: F401
 from missingstats.kinds.registry import BY_KEY, module
 from missingstats.language import expr as ex
 from missingstats.language.intervals import Tolerance
@@ -53,6 +55,10 @@ COMMON = (
     Key("message", kt.TEXT, "A message shown with each failing instance."),
     Key("tolerance", {"anyOf": [kt.AMOUNT, TOLERANCE]},
         "Slack for equalities: a number (absolute) or {absolute, relative}."),
+    Key("missing", {"enum": list(MISSING)},
+        "How a figure or cell that is not reported counts for this rule: not-evaluable, zero "
+        "or fail (default: the table spec's missing_cells; not-evaluable on sheets). For check, "
+        "group and hierarchy rules."),
     Key("for", {"type": "object", "additionalProperties": {"type": "array", "items": kt.TEXT,
                                                            "minItems": 1}},
         "Template variables: each `{name}` in the check takes every listed value (cartesian "
@@ -196,6 +202,11 @@ def parse_rule(node: sy.Node, file: str, generic: bool = False) -> Rule:
                 rule.description = text
     if "tolerance" in m:
         rule.tolerance = parse_tolerance(m["tolerance"])
+    if "missing" in m:
+        rule.missing = sy.expect_choice(m["missing"], MISSING, "missing")
+        if rule.kind not in MISSING_KINDS:
+            raise InputError(f"'missing:' applies to {', '.join(MISSING_KINDS)} rules, not "
+                             f"{rule.kind}", m["missing"].location)
     if "for" in m and rule.kind != "check":
         raise InputError(f"'for:' applies to 'check' rules, not {rule.kind}", m["for"].location)
     if "when" in m:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,9 @@ FIGURE = Table("figure", "a figure", "A figure written as a mapping.", (
     Key("text_line", {"anyOf": [{"type": "integer", "minimum": 1},
                                 {"type": "string", "pattern": TEXT_LINE_RE}]},
         "The figure's line in the sheet's `text:` file; \"page:line\" in a PDF (\"3:14\")."),
+    Key("rounded", {"enum": list(bounds.ROUNDED)},
+        "implied: a count written with trailing zeros (23000) stands for the values its digits "
+        "state (22,500 to 23,500); exact: it is exact (default: settings.rounded)."),
 ), also={"anyOf": [{"required": [k]} for k in sorted(FIGURE_MARKERS)]})
 FIGURE_KEYS = set(FIGURE.names)
 GROUP = Table(
@@ -92,6 +95,9 @@ SETTINGS = Table("settings", "'settings'", "How the figures are read.", (
     Key("language", {"type": "string", "pattern": codes.PATTERN},
         "The language of the text the figures come from: en, es, fr or ru, optionally with a "
         "region (es-MX); default: the document's own, else en."),
+    Key("rounded", {"enum": list(bounds.ROUNDED), "default": "exact"},
+        "implied: counts written with trailing zeros carry the precision their digits state "
+        "(23000 is 22,500 to 23,500; 'about 1500' at least 1,450 to 1,550)."),
 ))
 SHEET = Table("sheet", "a figure sheet", "Reported figures with their sources, for `missingstats check`.", (
     Key("source", SOURCE),
@@ -103,6 +109,7 @@ SHEET = Table("sheet", "a figure sheet", "Reported figures with their sources, f
     Key("editions", {"type": "array", "items": {"$ref": "#/$defs/editionItem"}},
         "Several editions of one series in one file (an editions file, without 'figures')."),
     Key("edition", {"$ref": "#/$defs/edition"}, "This sheet is one edition of a series."),
+    Key("sources", kt.SOURCES),
 ), unknown="unknown top-level key")
 
 @dataclass
@@ -119,6 +126,12 @@ class Figure:
     unit: str = "count"
     weight: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
+    plain: tuple[float, float] | None = None  # the interval as written, when rounding widened it
+
+    @property
+    def rounded(self) -> bool:
+        """Does the precision implied by its round digits widen this figure?"""
+        return self.plain is not None
 
     @property
     def exact(self) -> bool:
@@ -150,22 +163,47 @@ class Sheet:
     text: str | None = None
     root: sy.Mapping | None = None
     ruleset: Any = None  # the RuleSet `check` found for this sheet, for later passes
+    sources: dict[str, Sheet] = field(default_factory=dict)  # `sources:` once loaded (sources.py)
 
-    def cells(self):
-        """The sheet as the long frame of cells every engine reads."""
+    def all_figures(self) -> dict[str, Figure]:
+        """Its own figures, then each source's as `alias.name` (located in the source)."""
+        if not self.sources:
+            return self.figures
+        return {**self.figures, **source_figures(self.sources)}
+
+    def cells(self, sources: bool = False):
+        """The sheet as the long frame of cells every engine reads; with `sources`, its
+        sources' figures too (`alias.name`, for its check rules; a diff or --against compares
+        the sheet's own figures only)."""
         import pandas as pd
 
-        rows = [
-            {
-                "file": self.path, "name": f.name, "lo": f.lo, "hi": f.hi, "value": f.value,
-                "qualifier": f.qualifier, "unit": f.unit, "line": f.location.line,
-                "column": f.location.column, "quote": f.quote,
-            }
-            for f in self.figures.values()
-        ]
-        return pd.DataFrame(rows, columns=[
-            "file", "name", "lo", "hi", "value", "qualifier", "unit", "line", "column", "quote",
-        ])
+        figures = self.all_figures() if sources else self.figures
+        rows = [cell_row(f.location.file or self.path, f) for f in figures.values()]
+        return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def source_figures(sources: dict[str, Sheet]) -> dict[str, Figure]:
+    """The figures of a file's sources (docs/sources.md) as `alias.name`."""
+    out: dict[str, Figure] = {}
+    for alias, src in sources.items():
+        for f in src.figures.values():
+            name = f"{alias}.{f.name}"
+            out[name] = replace(f, name=name, extra={**f.extra, "source": alias})
+    return out
+
+
+CELL_COLUMNS = ["file", "name", "lo", "hi", "value", "qualifier", "unit", "line", "column", "quote",
+                "plain_lo", "plain_hi"]
+
+
+def cell_row(file: str, f: Figure) -> dict[str, Any]:
+    """One figure as a row of the cells frame (`plain_*`: its interval as written)."""
+    plain = f.plain or (f.lo, f.hi)
+    return {
+        "file": file, "name": f.name, "lo": f.lo, "hi": f.hi, "value": f.value,
+        "qualifier": f.qualifier, "unit": f.unit, "line": f.location.line,
+        "column": f.location.column, "quote": f.quote, "plain_lo": plain[0], "plain_hi": plain[1],
+    }
 
 
 def load_sheet(path: str | Path, text: str | None = None) -> Sheet:
@@ -195,7 +233,8 @@ def sheet_from_mapping(top: sy.Mapping, name: str, settings: dict[str, Any] | No
 
 
 def parse_settings(node: sy.Node | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"implied": True, "approximate": bounds.DEFAULT_APPROXIMATE}
+    out: dict[str, Any] = {"implied": True, "approximate": bounds.DEFAULT_APPROXIMATE,
+                           "rounded": "exact"}
     if node is None:
         return out
     m = SETTINGS.mapping(node)
@@ -205,6 +244,8 @@ def parse_settings(node: sy.Node | None) -> dict[str, Any]:
         elif key == "language":
             text = sy.expect_string(value, "settings.language")
             out["language"] = codes.check_code(str(text), text.location)
+        elif key == "rounded":
+            out["rounded"] = sy.expect_choice(value, bounds.ROUNDED, "settings.rounded")
         else:
             out["approximate"] = _fraction(value, "settings.approximate")
     return out
@@ -346,7 +387,8 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
         )
     if isinstance(value, sy.Scalar):
         v = sy.parse_count(value, what, notes)
-        return Figure(path, float(v), float(v), value.location, value=float(v))
+        fig = Figure(path, float(v), float(v), value.location, value=float(v))
+        return _round(fig, settings["rounded"], str(value))
     m = FIGURE.check(value, f"figure {what}")
     unit = "count"
     if "unit" in m:
@@ -395,7 +437,27 @@ def _figure(path: str, key: sy.Scalar, value: sy.Node, notes: list[Note],
     if "text_line" in m:
         _text_line(m["text_line"], what)
     extra = {str(k): m[k] for k in m if k in ("revised", "note", "text_line")}
-    return Figure(path, lo, hi, location, number, qualifier, quote, unit, weight, extra)
+    fig = Figure(path, lo, hi, location, number, qualifier, quote, unit, weight, extra)
+    rounded = settings["rounded"]
+    if "rounded" in m:
+        rounded = sy.expect_choice(m["rounded"], bounds.ROUNDED, f"{what}.rounded")
+    if "between" in m or unit != "count":
+        return fig
+    return _round(fig, rounded, str(m["value"]) if "value" in m else None)
+
+
+def _round(fig: Figure, rounded: str, written: str | None) -> Figure:
+    """Widen an exact or approximate count by the precision its digits state (`rounded:
+    implied`); bounds ("at least 800") and magnitudes stay as they are."""
+    if rounded != "implied" or fig.value is None:
+        return fig
+    if bounds.family(fig.qualifier) not in ("exact", "approx", "below_approx"):
+        return fig
+    lo, hi = bounds.rounded(fig.value, fig.lo, fig.hi, written)
+    if (lo, hi) != (fig.lo, fig.hi):
+        fig.plain = (fig.lo, fig.hi)
+        fig.lo, fig.hi = lo, hi
+    return fig
 
 
 QUALIFIER_EXAMPLES = ("at least", "more than", "at most", "fewer than", "about", "nearly",

@@ -22,6 +22,10 @@ from missingstats.language.intervals import Tolerance
 
 FIGURE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 PAIRS = ("consecutive", "all")
+# How a figure or cell that is not reported (or not available) counts: the table spec's
+# `missing_cells`, or a rule's own `missing:` (R validate's na.value).
+MISSING = ("not-evaluable", "zero", "fail")
+MISSING_KINDS = ("check", "group", "hierarchy")  # the kinds that read values that may be missing
 # Value schemas the kinds' key tables share (see missingstats.inputs.keys).
 PAIRS_SCHEMA = {"enum": list(PAIRS), "default": "consecutive",
                 "description": "Compare consecutive editions, or every pair."}
@@ -72,6 +76,7 @@ class Rule:
     generic: bool = False  # from a pack with a vocabulary: absent names are "missing"
     source: str = ""
     when: Any = None  # tables: the `when:` mapping (dimension -> codes), read by compile
+    missing: str | None = None  # `missing:` of the rule; None: the file's policy
 
 
 def names_or_all(node: sy.Node, what: str, allow_all: bool = True) -> list[str] | None:

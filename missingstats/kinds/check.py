@@ -42,6 +42,8 @@ On a table (`value` is the measure; `female` and `sex.female` are codes of `sex`
       - id: split
         check: total == female + male      # every combination of the other dimensions
         when: {geo: {not: [EU27]}}         # only where geo is not EU27
+      - id: status-known                   # every row: `status` is a dimension
+        check: status in ["missing", "found alive", "found dead"]
 """
 
 from __future__ import annotations
@@ -70,9 +72,15 @@ from missingstats.core.findings import (
 )
 from missingstats.core.results import Note, Results
 from missingstats.evaluate.tables import engine as arrays
-from missingstats.evaluate.tables import listing
+from missingstats.evaluate.tables import listing, rows
 from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, index_other
-from missingstats.evaluate.tables.plan import Plan, resolve
+from missingstats.evaluate.tables.plan import (
+    Plan,
+    code_names,
+    policy_for,
+    resolve,
+    source_names,
+)
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.tables.spec import TableSpec, parse_when
 from missingstats.kinds.base import Instance, Rule, expr_location, instance_limit
@@ -151,8 +159,6 @@ def expand(check: sy.Node, bindings: dict[str, list[sy.Scalar]], rule_id: str) -
     return instances
 
 
-
-
 # --- the relation a report draws -------------------------------------------------------------
 
 MIRROR = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "==": "==", "!=": "!="}
@@ -198,17 +204,19 @@ def relation_of(node: ex.Node) -> Relation | None:
 # --- figure sheets and editions --------------------------------------------------------------
 
 
-def wide_env(cells: pd.DataFrame, editions: list[Any]) -> dict[str, iv.Interval]:
-    """name -> Interval over editions (NaN where an edition does not report the name)."""
+def wide_env(cells: pd.DataFrame, editions: list[Any], lo: str = "lo", hi: str = "hi"
+             ) -> dict[str, iv.Interval]:
+    """name -> Interval over editions (NaN where an edition does not report the name); `lo`
+    and `hi` name the columns (`plain_lo`/`plain_hi`: round figures as written)."""
     env: dict[str, iv.Interval] = {}
     if "edition" not in cells.columns:
-        for name, lo, hi in zip(cells["name"], cells["lo"], cells["hi"]):
-            env[name] = iv.Interval(np.array([lo], dtype=float), np.array([hi], dtype=float))
+        for name, a, b in zip(cells["name"], cells[lo], cells[hi]):
+            env[name] = iv.Interval(np.array([a], dtype=float), np.array([b], dtype=float))
         return env
-    lo = cells.pivot(index="edition", columns="name", values="lo").reindex(editions)
-    hi = cells.pivot(index="edition", columns="name", values="hi").reindex(editions)
-    for name in lo.columns:
-        env[name] = iv.Interval(lo[name].to_numpy(float), hi[name].to_numpy(float))
+    los = cells.pivot(index="edition", columns="name", values=lo).reindex(editions)
+    his = cells.pivot(index="edition", columns="name", values=hi).reindex(editions)
+    for name in los.columns:
+        env[name] = iv.Interval(los[name].to_numpy(float), his[name].to_numpy(float))
     return env
 
 
@@ -249,23 +257,69 @@ def _figures(names: list[str], recs: list[dict | None]) -> tuple[Figure, ...]:
     )
 
 
-def _environment(rule: Rule, names: list[str], env: dict, present: set[str], known: set[str],
-                 file: str, n: int) -> dict[str, iv.Interval]:
-    """The figures an instance reads; names the file lacks are not evaluable (a pack's
-    vocabulary) or an input error (a typo)."""
-    local = dict(env)
-    for name in names:
-        if name in present:
-            continue
-        if name in known or rule.generic:
-            local[name] = iv.Interval(np.full(n, np.nan), np.full(n, np.nan))
-            continue
-        raise InputError(
-            f"rule {rule.id!r} uses {name!r}, which {file} does not report"
-            f"{suggest(name, present | known)}",
-            rule.location,
-        )
-    return local
+@dataclass
+class SheetCells:
+    """The figures of one file (a sheet with its sources, or every edition of a series) as
+    the interval environments its check rules read."""
+
+    file: str
+    editions: list[Any]
+    env: dict[str, iv.Interval]
+    present: set[str]
+    known: set[str]
+    by_key: dict[tuple[Any, str], dict]
+    rounded: set[str]  # names whose interval is widened by `rounded: implied`
+    plain: dict[str, iv.Interval]  # those names as written (built when a rule needs them)
+    sources: dict[str, str]  # alias -> file, for messages
+
+    @classmethod
+    def of(cls, cells: pd.DataFrame, file: str, known: set[str], editions: list[Any]) -> SheetCells:
+        env = wide_env(cells, editions)
+        by_key = {(rec.get("edition"), rec["name"]): rec for rec in records(cells)}
+        rounded: set[str] = set()
+        if "plain_lo" in cells.columns:
+            widened = (cells["plain_lo"] != cells["lo"]) | (cells["plain_hi"] != cells["hi"])
+            rounded = set(cells.loc[widened.fillna(False).astype(bool), "name"])
+        sources = {rec["name"].split(".", 1)[0]: rec["file"] for rec in by_key.values()
+                   if rec["file"] != file and "." in rec["name"]}
+        return cls(file, editions, env, set(cells["name"]), known, by_key, rounded, {}, sources)
+
+    def plain_env(self, cells: pd.DataFrame) -> dict[str, iv.Interval]:
+        if not self.plain:
+            self.plain = wide_env(cells, self.editions, "plain_lo", "plain_hi")
+        return self.plain
+
+    def environment(self, rule: Rule, names: list[str], node: ex.Node, policy: str
+                    ) -> dict[str, iv.Interval]:
+        """The figures an instance reads; names the file lacks are not evaluable (a pack's
+        vocabulary) or an input error (a typo); under `missing: zero` not reported is 0."""
+        if ex.uses_text(node):  # only text can clash: the parser typed the rest
+            try:
+                ex.infer(node, dict.fromkeys(names, ex.NUMBER), "a figure: figures are numbers")
+            except ex.ExprError as err:
+                raise InputError(f"rule {rule.id!r}: {err.message}; text values are for records "
+                                 "and tables (docs/rules.md)", rule.location) from None
+        n = len(self.editions)
+        absent = [name for name in names if name not in self.present]
+        if not absent and policy != "zero":
+            return self.env
+        local = dict(self.env)
+        for name in absent:
+            if name in self.known or rule.generic:
+                local[name] = iv.Interval(np.full(n, np.nan), np.full(n, np.nan))
+                continue
+            head = name.split(".", 1)[0]
+            where = f"source {head!r} ({self.sources[head]})" if head in self.sources else self.file
+            raise InputError(
+                f"rule {rule.id!r} uses {name!r}, which {where} does not report"
+                f"{suggest(name, self.present | self.known)}",
+                rule.location,
+            )
+        if policy == "zero":
+            for name in names:
+                x = local[name]
+                local[name] = iv.Interval(np.nan_to_num(x.lo, nan=0.0), np.nan_to_num(x.hi, nan=0.0))
+        return local
 
 
 def evaluate_checks(
@@ -278,49 +332,70 @@ def evaluate_checks(
 ) -> Results:
     """Evaluate every `check` rule over the cells of one file."""
     editions = editions if editions is not None else [None]
-    n = len(editions)
-    env = wide_env(cells, editions) if "edition" in cells.columns else wide_env(cells, [None])
-    present = set(cells["name"])
-    by_key: dict[tuple[Any, str], dict] = {}
-    for rec in records(cells):
-        by_key[(rec.get("edition"), rec["name"])] = rec
+    if "edition" not in cells.columns:
+        editions = [None]
+    ctx = SheetCells.of(cells, file, known, editions)
     out = Results(files=[file])
     for rule in rules:
         if rule.kind != "check":
             continue
         tally = Tally(file, rule.id, rule.severity, rule.description)
         for inst in rule.instances:
-            names = ex.names(inst.node)
-            relation = relation_of(inst.node)
-            local = _environment(rule, names, env, present, known, file, n)
-            truth = iv.evaluate(inst.node, local, n, rule.tolerance)
-            assert isinstance(truth, iv.Truth)
-            status = truth.status()
-            undefined = _undefined(inst.node, local, n, names, status)
-            sides = iv.top_difference(inst.node, local, n)
-            for i, edition in enumerate(editions):
-                st = Status(status[i])
-                tally.counts.count(st)
-                if st == Status.PASS and not keep_passes:
-                    continue
-                recs = [by_key.get((edition, name)) for name in names]
-                finding = Finding(
-                    rule.id, rule.severity, st, file, inst.text, _figures(names, recs),
-                    coordinates={"edition": edition} if edition is not None else None,
-                    message=rule.message, relation=relation,
-                )
-                if sides is not None:
-                    finding.lhs, finding.rhs = _side(sides[0], i), _side(sides[1], i)
-                    if st in (Status.FAIL, Status.UNDETERMINED):
-                        finding.difference = _difference(sides[0], sides[1], i)
-                if i in undefined:
-                    finding.reason = undefined[i]
-                elif st == Status.UNDETERMINED:
-                    cell_map = {nm: r for nm, r in zip(names, recs) if r}
-                    finding.decides = decides(inst.node, cell_map, names, rule.tolerance)
-                out.findings.append(finding)
+            out.findings.extend(_instance(ctx, cells, rule, inst, tally, keep_passes))
         out.tallies.append(tally)
     return out
+
+
+def _instance(ctx: SheetCells, cells: pd.DataFrame, rule: Rule, inst: Instance, tally: Tally,
+              keep_passes: bool) -> list[Finding]:
+    """One instance over every edition: counted in `tally`, the findings to list returned."""
+    policy = rule.missing or "not-evaluable"
+    names = ex.names(inst.node)
+    relation = relation_of(inst.node)
+    local = ctx.environment(rule, names, inst.node, policy)
+    n = len(ctx.editions)
+    truth = iv.evaluate(inst.node, local, n, rule.tolerance)
+    assert isinstance(truth, iv.Truth)
+    status = truth.status(policy)
+    undefined = _undefined(inst.node, local, n, names, status)
+    as_written = None
+    round_names = [nm for nm in names if nm in ctx.rounded]
+    if round_names:
+        plain = {**local, **{nm: ctx.plain_env(cells)[nm] for nm in round_names}}
+        written = iv.evaluate(inst.node, plain, n, rule.tolerance)
+        assert isinstance(written, iv.Truth)
+        as_written = written.status(policy)
+    sides = iv.top_difference(inst.node, local, n)
+    found: list[Finding] = []
+    for i, edition in enumerate(ctx.editions):
+        st = Status(status[i])
+        tally.counts.count(st)
+        if st == Status.PASS and not keep_passes:
+            continue
+        recs = [ctx.by_key.get((edition, name)) for name in names]
+        finding = Finding(
+            rule.id, rule.severity, st, ctx.file, inst.text, _figures(names, recs),
+            coordinates={"edition": edition} if edition is not None else None,
+            message=rule.message, relation=relation,
+        )
+        absent = tuple(nm for nm, r in zip(names, recs) if r is None)
+        if absent and policy != "not-evaluable" and (policy == "zero" or truth.na[i]):
+            finding.reason = reasons_.MissingAs(absent, policy)
+        if sides is not None:
+            finding.lhs, finding.rhs = _side(sides[0], i), _side(sides[1], i)
+            if st in (Status.FAIL, Status.UNDETERMINED):
+                finding.difference = _difference(sides[0], sides[1], i)
+        if i in undefined:
+            finding.reason = undefined[i]
+        elif st == Status.UNDETERMINED:
+            cell_map = {nm: r for nm, r in zip(names, recs) if r}
+            finding.decides = decides(inst.node, cell_map, names, rule.tolerance)
+            if as_written is not None and Status(as_written[i]) != st:
+                finding.decides = reasons_.DependsOnRounding(
+                    tuple((nm, _value(cell_map[nm])) for nm in round_names if nm in cell_map),
+                    str(Status(as_written[i])), finding.decides)
+        found.append(finding)
+    return found
 
 
 def _undefined(node: ex.Node, env: dict[str, iv.Interval], n: int, names: list[str],
@@ -356,6 +431,7 @@ class CellCheckPlan(Plan):
     instance: Instance = None  # type: ignore[assignment]
     policy: str = "not-evaluable"  # an empty value (a cell check has no absent cells)
     when: list = field(default_factory=list)  # spec.Filter list: the cells it applies to
+    constants: dict[str, Figure] = field(default_factory=dict)  # figures of the spec's sources
 
 
 @dataclass
@@ -368,55 +444,111 @@ class PivotCheckPlan(Plan):
     policy: str = "not-evaluable"  # absent cells (and empty ones when `empty` is "")
     empty: str = ""  # empty cells: not-evaluable | zero | fail ("": as policy)
     when: list = field(default_factory=list)  # spec.Filter list: the instances it applies to
+    constants: dict[str, Figure] = field(default_factory=dict)
+
+
+@dataclass
+class RowCheckPlan(Plan):
+    """A check per input row over its columns: code columns as text (`status == "found
+    dead"`), the measure as a number; one instance per row of the table."""
+
+    instance: Instance = None  # type: ignore[assignment]
+    columns: dict[str, str] = field(default_factory=dict)  # name in the expression -> dimension
+    measures: list[str] = field(default_factory=list)  # names that mean the measure
+    policy: str = "not-evaluable"
+    constants: dict[str, Figure] = field(default_factory=dict)
 
 
 def compile(spec: TableSpec, rule: Rule) -> list[Plan]:
     plans: list[Plan] = []
     when = parse_when(rule.when, spec, rule.id) if rule.when is not None else []
-    empty = spec.empty_cells if spec.empty_cells != spec.missing_cells else ""
     for inst in rule.instances:
-        names = ex.names(inst.node)
-        pinned = {n.split(".", 1)[0] for n in names if n.split(".", 1)[0] in spec.tables}
-        if len(pinned) > 1:
-            raise InputError(
-                f"rule {rule.id!r}: a check compares cells of one table; to compare tables use a "
-                "'group' rule", rule.location,
-            )
-        candidates = list(pinned) or list(spec.tables)
-        reasons: list[str] = []
-        made = len(plans)
-        for table in candidates:
-            local = {n: (n.split(".", 1)[1] if pinned else n) for n in names}
-            resolved = {n: resolve(spec, table, local[n]) for n in names}
-            bad = [r for r in resolved.values() if isinstance(r, str)]
-            if bad:
-                reasons.append(bad[0])
-                continue
-            kinds = {r[0] for r in resolved.values()}  # type: ignore[index]
-            dims = {r[1] for r in resolved.values() if r[0] == "code"}  # type: ignore[index]
-            if kinds == {"measure"}:
-                plans.append(CellCheckPlan(rule, [table], instance=inst, when=when,
-                                           policy=spec.empty_cells))
-            elif kinds == {"code"} and len(dims) == 1:
-                plans.append(PivotCheckPlan(
-                    rule, [table], instance=inst, dimension=dims.pop(),
-                    names={n: r[2] for n, r in resolved.items()},  # type: ignore[index]
-                    policy=spec.missing_cells, empty=empty, when=when,
-                ))
-            else:
-                reasons.append(
-                    "a check uses either the measure (per cell) or codes of one dimension "
-                    "(per combination of the others), not both"
-                )
-        if len(plans) == made:
-            why = reasons[0] if reasons else "no table"
-            raise InputError(f"rule {rule.id!r}: {why}", rule.location)
+        plans.extend(_compile_instance(spec, rule, inst, when))
     return plans
+
+
+def _compile_instance(spec: TableSpec, rule: Rule, inst: Instance, when: list) -> list[Plan]:
+    """The plans of one instance: on its pinned table, else on every table it fits."""
+    names = ex.names(inst.node)
+    constants = {n: spec.sources[n] for n in source_names(spec, rule, names)}
+    names = [n for n in names if n not in constants]
+    if not names:
+        raise InputError(f"rule {rule.id!r} reads only figures of sources; check it in a sheet "
+                         "that names them", rule.location)
+    pinned = {n.split(".", 1)[0] for n in names if n.split(".", 1)[0] in spec.tables}
+    if len(pinned) > 1:
+        raise InputError(
+            f"rule {rule.id!r}: a check compares cells of one table; to compare tables use a "
+            "'group' rule", rule.location,
+        )
+    types = ex.infer(inst.node)
+    plans: list[Plan] = []
+    why: list[str] = []
+    for table in list(pinned) or list(spec.tables):
+        local = {n: (n.split(".", 1)[1] if pinned else n) for n in names}
+        resolved = {n: _resolve(spec, table, local[n], types.get(n)) for n in names}
+        bad = [r for r in resolved.values() if isinstance(r, str)]
+        got = bad[0] if bad else _plan(spec, rule, inst, table, resolved, constants, when)
+        if isinstance(got, str):
+            why.append(got)
+        else:
+            plans.append(got)
+    if not plans:
+        raise InputError(f"rule {rule.id!r}: {why[0] if why else 'no table'}", rule.location)
+    return plans
+
+
+def _resolve(spec: TableSpec, table: str, name: str, typed: str | None):
+    """As plan.resolve, plus a dimension's name for its column: ('column', dim, None) (a code
+    of the same name wins unless the rule reads it as text)."""
+    t = spec.tables[table]
+    if name in t.all_dimensions and (typed == ex.TEXT or name not in code_names(spec, table)):
+        return ("column", name, None)
+    return resolve(spec, table, name)
+
+
+def _plan(spec: TableSpec, rule: Rule, inst: Instance, table: str, resolved: dict[str, tuple],
+          constants: dict[str, Figure], when: list) -> Plan | str:
+    """The plan for one table, or why the instance does not fit it."""
+    kinds = {r[0] for r in resolved.values()}
+    dims = {r[1] for r in resolved.values() if r[0] == "code"}
+    seed = {n: ex.TEXT if r[0] == "column" else ex.NUMBER for n, r in resolved.items()}
+    try:
+        ex.infer(inst.node, {**seed, **dict.fromkeys(constants, ex.NUMBER)},
+                 "in the table: code columns are text, counts are numbers")
+    except ex.ExprError as err:
+        hint = "; write codes in quotes, e.g. year == \"2020\"" if "is text" in err.message else ""
+        return err.message + hint
+    policy = policy_for(spec, rule)
+    empty = "" if rule.missing else (spec.empty_cells if spec.empty_cells != spec.missing_cells
+                                      else "")
+    if kinds == {"measure"}:  # every cell is present: only an empty value can be missing
+        return CellCheckPlan(rule, [table], instance=inst, when=when, constants=constants,
+                             policy=rule.missing or spec.empty_cells)
+    if kinds == {"code"} and len(dims) == 1:
+        return PivotCheckPlan(rule, [table], instance=inst, dimension=dims.pop(),
+                              names={n: r[2] for n, r in resolved.items()}, policy=policy,
+                              empty=empty, when=when, constants=constants)
+    if "column" in kinds and kinds <= {"column", "measure"}:
+        if when:
+            return "'when:' applies to checks on the measure or on codes, not to row rules"
+        t = spec.tables[table]
+        wide = set(t.wide.dimensions) if t.wide is not None else set()
+        if wide and ("measure" in kinds or {r[1] for r in resolved.values()} & wide):
+            return (f"table {table!r} is wide: a row rule reads its code columns only, not its "
+                    "counts or the wide dimension")
+        return RowCheckPlan(rule, [table], instance=inst, policy=policy, constants=constants,
+                            columns={n: r[1] for n, r in resolved.items() if r[0] == "column"},
+                            measures=[n for n, r in resolved.items() if r[0] == "measure"])
+    return ("a check uses the measure (per cell), codes of one dimension (per combination of "
+            "the others), or a row's columns (per row), not a mix")
 
 
 def run(engine: Engine, plan: Plan, cap: int) -> Outcome:
     if isinstance(plan, PivotCheckPlan):
         return run_pivot(engine, plan, cap)
+    if isinstance(plan, RowCheckPlan):
+        return run_rows(engine, plan, cap)
     return run_cells(engine, plan, cap)
 
 
@@ -455,7 +587,7 @@ def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
     (name,) = plan.tables
     kt = engine.keyed(name)
     node = plan.instance.node
-    names = ex.names(node)
+    names = [nm for nm in ex.names(node) if nm not in plan.constants]
     sel = None
     if plan.when:
         keep = marks.when_mask(engine, kt, plan.when, lambda d: kt.codes[d])
@@ -466,6 +598,7 @@ def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
     for start in range(0, n, BLOCK):  # a loop over blocks of a million cells
         part = raw[start:start + BLOCK]
         env = listing.environment({nm: part for nm in names}, plan.policy)
+        env.update(rows.constants(plan.constants, len(part)))
         truth = iv.evaluate(node, env, len(part), plan.rule.tolerance)
         assert isinstance(truth, iv.Truth)
         for status, got in truth.masks(plan.policy).items():
@@ -483,8 +616,10 @@ def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
     def build(i: int, status: Status) -> Finding:
         p = int(pos(i))
         env = listing.environment({nm: raw[i:i + 1] for nm in names}, plan.policy)
+        env.update(rows.constants(plan.constants, 1))
         coords = kt.coordinates(int(kt.cell[p]), engine.book, engine.table_coord(name))
-        figures = (Figure(measure, cell_value(raw[i]), kt.locate(p), flag=kt.flag_text(p)),)
+        figures = (Figure(measure, cell_value(raw[i]), kt.locate(p), flag=kt.flag_text(p)),
+                   *plan.constants.values())
         reason = reasons_.Confidential((measure,)) if conf is not None and conf[i] else None
         return _finding(plan, status, figures, coords, listing.sides(node, env), reason,
                         bool(flagged is not None and flagged[i]))
@@ -493,11 +628,71 @@ def run_cells(engine: Engine, plan: CellCheckPlan, cap: int) -> Outcome:
     failing = np.flatnonzero(masks[Status.FAIL])
     if len(failing):
         env = listing.environment({nm: raw[failing] for nm in names}, plan.policy)
+        env.update(rows.constants(plan.constants, len(failing)))
         left, right = _sides_of(node, env, len(failing))
         out.failing.append(FailingSet(plan.rule.id, plan.rule.severity, name,
                                       kt.cell[pos(failing)], left, right,
                                       None if flagged is None else flagged[failing]))
     return out
+
+
+def run_rows(engine: Engine, plan: RowCheckPlan, cap: int) -> Outcome:
+    """One instance per input row, evaluated a block of rows at a time."""
+    (name,) = plan.tables
+    table = engine.tables[name]
+    node = plan.instance.node
+    cells = rows.row_cells(table)
+    out = Outcome()
+    found: dict[Status, list[np.ndarray]] = {s: [] for s in listing.LISTED}
+
+    def env_of(at: np.ndarray) -> dict:
+        env: dict = {n: rows.text(table, d, engine.book, at) for n, d in plan.columns.items()}
+        env.update(listing.environment(dict.fromkeys(plan.measures, table.value[at]), plan.policy))
+        env.update(rows.constants(plan.constants, len(at)))
+        return env
+
+    for start in range(0, len(cells), BLOCK):  # a loop over blocks of a million rows
+        part = cells[start:start + BLOCK]
+        truth = iv.evaluate(node, env_of(part), len(part), plan.rule.tolerance)
+        assert isinstance(truth, iv.Truth)
+        masks = truth.masks(plan.policy)
+        out.counts.add(Counts.of_masks(masks))
+        for status, got in found.items():
+            if sum(len(g) for g in got) < cap:
+                got.append(part[np.flatnonzero(masks[status])[:cap]])
+    for status, got in found.items():
+        for cell in (np.concatenate(got) if got else [])[: max(cap - len(out.findings), 0)]:
+            out.findings.append(_row_finding(engine, plan, table, int(cell), status, env_of))
+    return out
+
+
+def _row_finding(engine: Engine, plan: RowCheckPlan, table, cell: int, status: Status,
+                 env_of) -> Finding:
+    """A listed row: its columns (text, at their cells), its count and the sources' figures."""
+    book = engine.book
+    env = env_of(np.array([cell]))
+    figures: list[Figure] = []
+    absent: list[str] = []
+    for n, d in plan.columns.items():
+        code = int(env[n].codes[0])
+        figures.append(Figure(n, env[n].categories[code] if code >= 0 else None,
+                              table.locate_dim(cell, d)))
+        if code < 0:
+            absent.append(n)
+    for n in plan.measures:
+        figures.append(Figure(n, cell_value(table.value[cell]), table.locate(cell)))
+        if np.isnan(table.value[cell]):
+            absent.append(n)
+    figures.extend(plan.constants.values())
+    coords = {d: book.label(d, int(table.codes[d][cell])) for d in table.dims}
+    coords.update(engine.table_coord(table.name))
+    reason = None
+    if status == Status.NOT_EVALUABLE:
+        reason = reasons_.NotAvailable(tuple(dict.fromkeys(absent)))
+    elif absent and plan.policy != "not-evaluable":
+        reason = reasons_.MissingAs(tuple(dict.fromkeys(absent)), plan.policy)
+    return _finding(plan, status, tuple(figures), coords,
+                    listing.sides(plan.instance.node, env), reason)
 
 
 def _pivot_cells(engine: Engine, kt: Keyed, plan: PivotCheckPlan):
@@ -559,6 +754,7 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
         absent = gone if absent is None else absent | gone
         empty = blank if empty is None else empty | blank
     env = listing.environment(raw, "not-evaluable")
+    env.update(rows.constants(plan.constants, len(keys)))
     truth = iv.evaluate(node, env, len(keys), plan.rule.tolerance)
     assert isinstance(truth, iv.Truth)
     masks = truth.masks("not-evaluable")
@@ -590,7 +786,7 @@ def run_pivot(engine: Engine, plan: PivotCheckPlan, cap: int) -> Outcome:
             Figure(n_, cell_value(raw[n_][i]), kt.locate(int(at[c][i])) if at[c][i] >= 0 else None,
                    flag=kt.flag_text(int(at[c][i])) if at[c][i] >= 0 else None)
             for n_, c in plan.names.items()
-        )
+        ) + tuple(plan.constants.values())
         return _finding(plan, status, figures, coords, listing.sides(node, listing.row(env, i)),
                         reason, bool(flagged is not None and flagged[i]))
 

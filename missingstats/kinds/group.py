@@ -38,9 +38,17 @@ import numpy as np
 from missingstats.core import reasons
 from missingstats.core.errors import InputError
 from missingstats.core.findings import Counts, Figure, Finding, Outcome, Status
-from missingstats.evaluate.tables import listing, marks
+from missingstats.evaluate.tables import listing, marks, rows
 from missingstats.evaluate.tables.engine import Engine, Keyed, cell_value, compact
-from missingstats.evaluate.tables.plan import Plan, dims_known, map_children, resolve, rule_where
+from missingstats.evaluate.tables.plan import (
+    Plan,
+    dims_known,
+    map_children,
+    policy_for,
+    resolve,
+    rule_where,
+    source_names,
+)
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.keys import Key, Table
@@ -72,6 +80,7 @@ class GroupPlan(Plan):
     refs: dict[str, GroupRef] = field(default_factory=dict)  # env name -> reference
     summed: set[str] = field(default_factory=set)  # env names that are group sums
     policy: str = "not-evaluable"
+    constants: dict[str, Figure] = field(default_factory=dict)  # figures of the spec's sources
 
 
 TABLE = Table(
@@ -107,6 +116,7 @@ def compile(spec: TableSpec, rule: Rule) -> list[GroupPlan]:
     dims_known(spec, rule, by)
     refs: dict[str, GroupRef] = {}
     summed: set[str] = set()
+    constants = {n: spec.sources[n] for n in source_names(spec, rule, ex.names(node), where_loc)}
 
     def ref_for(name: str) -> GroupRef:
         head, _, rest = name.partition(".")
@@ -142,7 +152,7 @@ def compile(spec: TableSpec, rule: Rule) -> list[GroupPlan]:
         if isinstance(n, ex.Call) and n.func == "sum":
             terms: list[ex.Node] = []
             for arg in n.args:
-                if not isinstance(arg, ex.Name):
+                if not isinstance(arg, ex.Name) or arg.path in constants:
                     raise InputError(
                         f"rule {rule.id!r}: in a group rule sum() takes measure names, such as "
                         "sum(regions.value)", where_loc,
@@ -156,7 +166,8 @@ def compile(spec: TableSpec, rule: Rule) -> list[GroupPlan]:
                 out = ex.BinOp("+", out, term, n.col)
             return out
         if isinstance(n, ex.Name):
-            refs[n.path] = ref_for(n.path)
+            if n.path not in constants:
+                refs[n.path] = ref_for(n.path)
             return n
         return map_children(n, lambda c: rewrite(c, inside_sum))
 
@@ -167,8 +178,11 @@ def compile(spec: TableSpec, rule: Rule) -> list[GroupPlan]:
         if f.level is not None and f.dimension not in spec.hierarchies:
             raise InputError(f"filter by level needs a hierarchy for {f.dimension!r}", f.location)
     tables = sorted({r.table for r in refs.values()})
+    if not refs:
+        raise InputError(f"rule {rule.id!r} reads no table, only figures of sources", where_loc)
     return [GroupPlan(rule, tables, node=new, text=rule.spec["text"], by=by, where=where,
-                      refs=refs, summed=summed, policy=spec.missing_cells)]
+                      refs=refs, summed=summed, policy=policy_for(spec, rule),
+                      constants=constants)]
 
 
 def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
@@ -240,6 +254,7 @@ def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
             raw[n] = arr[sel]
             single_pos[n] = at[sel]
     env = listing.environment(raw, plan.policy)
+    env.update(rows.constants(plan.constants, len(sel)))
     truth = iv.evaluate(plan.node, env, len(sel), plan.rule.tolerance)
     assert isinstance(truth, iv.Truth)
     masks = truth.masks(plan.policy)
@@ -265,7 +280,8 @@ def run(engine: Engine, plan: GroupPlan, cap: int) -> Outcome:
             reason = reasons.Flagged((), severity)
         return Finding(
             rule.id, severity, status, "", plan.text,
-            tuple(Figure(n, cell_value(raw[n][i]), located.get(n)) for n in names),
+            tuple(Figure(n, cell_value(raw[n][i]), located.get(n)) for n in names)
+            + tuple(plan.constants.values()),
             lhs, rhs, diff if status == Status.FAIL else None,
             _group_coords(book, by, gstride, int(keys[i])), rule.message, reason,
             relation=relation,

@@ -62,7 +62,7 @@ from missingstats.evaluate.tables.gather import (
     gather_dense,
     gather_keys,
 )
-from missingstats.evaluate.tables.plan import Plan, rule_where, tables_for
+from missingstats.evaluate.tables.plan import Plan, policy_for, rule_where, tables_for
 from missingstats.inputs import keys as kt
 from missingstats.inputs import yamlnodes as sy
 from missingstats.inputs.keys import Key, Table
@@ -140,7 +140,7 @@ def compile(spec, rule: Rule) -> list[Plan]:
     time = spec.time if spec.hierarchies[dim].validity else None
     empty = spec.empty_cells if spec.empty_cells != spec.missing_cells else ""
     return [HierarchyPlan(rule, tables, dimension=dim, relation=rule.spec["relation"],
-                          policy=spec.missing_cells, empty=empty, when=when, time=time)]
+                          policy=policy_for(spec, rule), empty=empty, when=when, time=time)]
 
 
 

@@ -359,13 +359,14 @@ def compare(sheet: Any, path: str, keep_passes: bool = True, language: str | Non
         fitting = [f for f in figures if fits(terms[f.name], m, before, vocab)]
         if not fitting:
             continue
-        lo, hi = _interval(m, approximate)
+        lo, hi = _interval(m, approximate, sheet.settings.get("rounded") == "implied")
         agree = any(lo <= f.hi and f.lo <= hi for f in fitting)
         status = Status.PASS if agree else Status.FAIL
         counts.counts.count(status)
         if status == Status.FAIL or keep_passes:
             out.findings.append(_count_finding(sheet, m, fitting, path, status))
-    recorded = _recorded(sheet, doc, in_quotes, claimed, figures, terms, path, keep_passes, out)
+    recorded = _recorded(sheet, doc, in_quotes, claimed, figures, terms, path, keep_passes, out,
+                         earlier, vocab)
     out.tallies += [quotes, counts, recorded]
     out.prose.append(ProseSummary(sheet.path, path, len(quoted), len(cnts), counts.counts.checked,
                                   quotes.counts.failed + counts.counts.failed))
@@ -374,7 +375,8 @@ def compare(sheet: Any, path: str, keep_passes: bool = True, language: str | Non
 
 def _recorded(sheet: Any, doc: dm.Document, in_quotes: dict[int, tuple[ex.Mention, Any]],
               claimed: set[int], figures: list[Any], terms: dict[str, FigureTerms], path: str,
-              keep_passes: bool, out: Results) -> Tally:
+              keep_passes: bool, out: Results, earlier: Earlier,
+              vocab: cx.Vocabulary = cx.ENGLISH) -> Tally:
     """prose-quoted-counts-recorded (warning): a count stated inside a figure's quote that no
     quoted figure took must be held by a figure, one whose context fits it (prose-counts-
     agree then compares them) or one of the same value. A figure deleted from the sheet
@@ -384,8 +386,8 @@ def _recorded(sheet: Any, doc: dm.Document, in_quotes: dict[int, tuple[ex.Mentio
     for key, (m, owner) in in_quotes.items():
         if key in claimed:
             continue
-        par_text = doc.paragraphs[m.paragraph].text[: m.sentence_span[1]]
-        held = [f for f in figures if fits(terms[f.name], m, par_text) or _same_value(f, m)]
+        before = earlier.before(m)
+        held = [f for f in figures if fits(terms[f.name], m, before, vocab) or _same_value(f, m)]
         status = Status.PASS if held else Status.FAIL
         tally.counts.count(status)
         if status == Status.FAIL or keep_passes:
@@ -407,11 +409,19 @@ def _unrecorded_finding(sheet: Any, m: ex.Mention, owner: Any, held: list[Any], 
                    reason=reason, primary=owner.name)
 
 
-def _interval(m: ex.Mention, approximate: float) -> tuple[float, float]:
+def _interval(m: ex.Mention, approximate: float, rounded: bool = False) -> tuple[float, float]:
+    """The values a count in the text stands for; under `rounded: implied` a round count
+    ("23,000", "about 1.5 million") carries the precision its digits state, as it was written."""
     if m.value is not None and m.qualifier not in (None, "between") and \
             m.qualifier not in bounds.MAGNITUDES:
-        return bounds.interval(m.value, m.qualifier, approximate)
-    return float(m.lo if m.lo is not None else 0), float(m.hi if m.hi is not None else bounds.INF)
+        lo, hi = bounds.interval(m.value, m.qualifier, approximate)
+    else:
+        lo, hi = float(m.lo if m.lo is not None else 0), float(m.hi if m.hi is not None else bounds.INF)
+    if rounded and m.value is not None and bounds.family(m.qualifier) in ("exact", "approx",
+                                                                           "below_approx"):
+        written = m.text[max(m.number_start - m.start, 0):]
+        lo, hi = bounds.rounded(float(m.value), lo, hi, written)
+    return lo, hi
 
 
 # --- one quoted figure ----------------------------------------------------------------------

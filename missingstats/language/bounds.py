@@ -7,11 +7,17 @@ says otherwise) to the whole numbers inside: "about 300" is [270, 330], "about 1
 "almost" and "close to" say the truth is at or below the stated value: "nearly 300" is
 [270, 300] (300 itself is kept so a rounded "nearly" never makes a false failure).
 Vague magnitudes map to the fixed intervals in MAGNITUDES (docs/sheets.md, "Bounded figures").
+
+Round figures: where a sheet says `rounded: implied`, a count written with trailing zeros
+carries the precision its digits state: 23,000 is 22,500 to 23,500, "1.5 million" is
+1,450,000 to 1,550,000 (`rounding_step`, `rounded`); an "about" figure keeps the wider of
+its two intervals.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 INF = math.inf
 
@@ -136,3 +142,48 @@ def fmt(x: float) -> str:
     if float(x).is_integer():
         return str(int(x))
     return f"{x:g}"
+
+
+# --- round figures ---------------------------------------------------------------------------
+
+ROUNDED = ("exact", "implied")  # settings.rounded / a figure's rounded: the default is exact
+MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+WRITTEN = re.compile(
+    r"\s*([0-9][0-9,'\u00a0\u202f\u2009 ]*)(\.([0-9]+))?\s*(thousand|million|billion)?\s*\Z",
+    re.IGNORECASE,
+)
+
+
+def rounding_step(value: float, written: str | None = None) -> float:
+    """The unit a count is rounded to, as its digits state: 23,000 -> 1,000, 1,500 -> 100,
+    3,889 -> 1 (exact), "1.5 million" -> 100,000, "20 thousand" -> 10,000. From `written`
+    (the text as published) when it is given and readable, else from the value's trailing
+    zeros; 0 states no precision (1), and "1.50 million" states 10,000."""
+    match = WRITTEN.match(written) if written else None
+    if match:
+        whole = re.sub(r"[^0-9]", "", match.group(1))
+        decimals = match.group(3) or ""
+        scale = MULTIPLIERS.get((match.group(4) or "").lower(), 1.0)
+        if decimals:  # "1.5 million": the last written decimal is the unit
+            return max(scale / 10 ** len(decimals), 1.0)
+        return max(scale * _zeros_unit(int(whole or "0")), 1.0)
+    if not float(value).is_integer():
+        return 1.0
+    return _zeros_unit(int(value))
+
+
+def _zeros_unit(v: int) -> float:
+    if v == 0:
+        return 1.0
+    step = 1
+    while v % (step * 10) == 0:
+        step *= 10
+    return float(step)
+
+
+def rounded(value: float, lo: float, hi: float, written: str | None = None) -> tuple[float, float]:
+    """[lo, hi] widened by the precision `value`'s digits state (never below 0)."""
+    half = rounding_step(value, written) / 2
+    if half < 1:
+        return lo, hi
+    return max(min(lo, value - half), 0.0), max(hi, value + half)

@@ -114,7 +114,8 @@ def _merge(items: list[Run], integral: bool) -> list[Run]:
 
 def _value(rec: Mapping[str, Any]) -> Value:
     lo, hi = _bounds(rec)
-    return Value(lo, hi, rec.get("qualifier") or None, _stated(rec))
+    q = rec.get("qualifier")  # NaN in a frame of cells where a figure has none
+    return Value(lo, hi, q if isinstance(q, str) and q else None, _stated(rec))
 
 
 def explain(node: ex.Node, cells: Mapping[str, Mapping[str, Any] | None],

@@ -1,20 +1,32 @@
 """The rule expression language, parsed by our own tokenizer and recursive-descent parser.
 
 Rule text comes from users, so nothing here ever reaches `eval`: the grammar knows figure
-names (dotted paths), numbers, + - * /, comparisons (chains allowed), and/or/not,
-`if A then B`, parentheses and a fixed set of functions. Anything else is an ExprError with
-the column where it went wrong. Types are checked while parsing: arithmetic on numbers,
-logic on truths, and a check must be a truth.
+names (dotted paths), numbers, text in double or single quotes ("found dead"; a backslash
+escapes a quote, a backslash, n, t and r), + - * /, comparisons (chains allowed),
+membership in a list of literals, `is missing`, and/or/not, `if A then B`, parentheses and
+a fixed set of functions. Anything else is an ExprError with the column where it went wrong.
+
+Types are checked while parsing: arithmetic and ordering on numbers, `==`/`!=` and `in` on
+numbers or on text (never one with the other), logic on truths, and a check must be a
+truth. A name takes the type of its first typed use (`status == "missing"` makes `status`
+text for the rest of the expression); `infer` runs the same check again with the types the
+data gives (a text column, a number figure) before anything is evaluated.
 
     expr    := 'if' or 'then' or | or
     or      := and ('or' and)*
     and     := not ('and' not)*
     not     := 'not' not | compare
     compare := sum (('=='|'!='|'<='|'>='|'<'|'>') sum)*
+             | sum ['not'] 'in' '[' literal (',' literal)* ']'
+             | sum 'is' ['not'] 'missing'
     sum     := term (('+'|'-') term)*
     term    := unary (('*'|'/') unary)*
     unary   := ('-'|'+') unary | atom
-    atom    := NUMBER | NAME | FUNC '(' expr (',' expr)* ')' | '(' expr ')'
+    atom    := NUMBER | STRING | NAME | FUNC '(' expr (',' expr)* ')' | '(' expr ')'
+    literal := STRING | ['-'] NUMBER
+
+`in`, `is` and `missing` are words only in those places (figure names such as
+`missing.total` stay names).
 """
 
 from __future__ import annotations
@@ -52,6 +64,21 @@ class Num(NamedTuple):
 
 class Name(NamedTuple):
     path: str
+    col: int
+
+
+class Str(NamedTuple):
+    """Text in quotes: "found dead"."""
+
+    value: str
+    col: int
+
+
+class Bool(NamedTuple):
+    """A decided truth. Never parsed: partial evaluation (language/partial.py) puts it where
+    a condition's value is already known."""
+
+    value: bool
     col: int
 
 
@@ -94,7 +121,25 @@ class Call(NamedTuple):
     col: int
 
 
-Node = Num | Name | Unary | BinOp | Compare | BoolOp | Implies | Call
+class In(NamedTuple):
+    """`operand in [items]` (`not in` when negated); the items are literals of one type."""
+
+    operand: Node
+    items: tuple[Node, ...]
+    negated: bool
+    col: int
+
+
+class IsMissing(NamedTuple):
+    """`operand is missing` (`is not missing` when negated): decided for every row, never
+    not evaluable."""
+
+    operand: Node
+    negated: bool
+    col: int
+
+
+Node = Num | Name | Str | Bool | Unary | BinOp | Compare | BoolOp | Implies | Call | In | IsMissing
 
 # --- tokenizer -------------------------------------------------------------------------
 
@@ -103,7 +148,8 @@ TOKEN = re.compile(
     (?P<space>\s+)
   | (?P<number>[0-9]+(\.[0-9]+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)
-  | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|,)
+  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|,|\[|\])
     """,
     re.VERBOSE,
 )
@@ -111,9 +157,35 @@ TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # number, name, keyword, op, end
-    text: str
+    kind: str  # number, name, string, keyword, op, end
+    text: str  # as written (a string with its quotes)
     col: int  # 1-based
+    value: str | None = None  # a string's text, escapes decoded
+
+
+ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t", "r": "\r"}
+WRITE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _decode(raw: str, col: int) -> str:
+    """The text of a quoted string; an unknown escape is an error at its column."""
+    out: list[str] = []
+    i = 1
+    while i < len(raw) - 1:
+        ch = raw[i]
+        if ch == "\\":
+            nxt = raw[i + 1]
+            if nxt not in ESCAPES:
+                raise ExprError(
+                    f"unknown escape \\{nxt} in text; the escapes are \\\\ \\\" \\' \\n \\t \\r",
+                    col + i,
+                )
+            out.append(ESCAPES[nxt])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -143,7 +215,9 @@ def tokenize(text: str) -> list[Token]:
             kind = "keyword"
         if kind == "name" and "." in value and any(part in KEYWORDS for part in value.split(".")):
             raise ExprError(f"{value!r} uses a reserved word as part of a name", pos + 1)
-        if kind != "space":
+        if kind == "string":
+            tokens.append(Token(kind, value, pos + 1, _decode(value, pos + 1)))
+        elif kind != "space":
             tokens.append(Token(kind, value, pos + 1))
         pos = m.end()
     tokens.append(Token("end", "", len(text) + 1))
@@ -152,7 +226,7 @@ def tokenize(text: str) -> list[Token]:
 
 def _char_hint(ch: str, text: str, pos: int) -> str:
     if ch in "'\"":
-        return ": quoted text is not part of the rule language"
+        return f": text in quotes is not closed (end it with {ch} on the same line)"
     if ch == "=":
         return ": write == to compare"
     if ch == "{":
@@ -161,8 +235,6 @@ def _char_hint(ch: str, text: str, pos: int) -> str:
         return ": write 'and' / 'or'"
     if ch == "!":
         return ": write 'not' (or != to compare)"
-    if ch in "[]":
-        return ": indexing is not part of the rule language"
     if ch == "%":
         return ": write shares as arithmetic, e.g. 100 * part / total"
     if ch == "." or ch.isdigit():
@@ -207,7 +279,11 @@ class _Parser:
     def parse(self) -> Node:
         node = self.expr()
         if self.tok.kind != "end":
-            raise ExprError(f"unexpected {_show(self.tok)} after a complete expression", self.tok.col)
+            hint = ""
+            if self.tok.text == "[":
+                hint = " (indexing is not part of the rule language; a list follows 'in')"
+            raise ExprError(f"unexpected {_show(self.tok)} after a complete expression{hint}",
+                            self.tok.col)
         return node
 
     def expr(self) -> Node:
@@ -255,8 +331,18 @@ class _Parser:
         _require_truth(operand, "the operand of 'not'")
         return Unary("not", operand, tok.col)
 
+    def word(self, text: str, ahead: int = 0) -> bool:
+        """Is the token `ahead` places on the contextual word `text` (in, is, missing)?"""
+        tok = self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+        return tok.kind == "name" and tok.text == text
+
     def compare(self) -> Node:
         first = self.sum_()
+        if self.word("in") or (self.tok.kind == "keyword" and self.tok.text == "not"
+                               and self.word("in", 1)):
+            return self.membership(first)
+        if self.word("is"):
+            return self.missing_test(first)
         operands = [first]
         ops: list[str] = []
         while (tok := self.accept(*COMPARISONS)) is not None:
@@ -268,6 +354,45 @@ class _Parser:
         if not ops:
             return first
         return Compare(tuple(ops), tuple(operands), _col(first))
+
+    def membership(self, operand: Node) -> Node:
+        negated = self.accept("not") is not None
+        word = self.take()
+        _require_number(operand, f"the left side of '{'not in' if negated else 'in'}'")
+        opening = self.expect("[", f"after '{word.text}' (a list such as [\"a\", \"b\"])")
+        if self.accept("]"):
+            raise ExprError("the list after 'in' is empty", opening.col)
+        items: list[Node] = []
+        while True:
+            items.append(self.literal())
+            if self.accept("]"):
+                break
+            self.expect(",", "or ']' in the list after 'in'")
+        return In(operand, tuple(items), negated, _col(operand))
+
+    def literal(self) -> Node:
+        tok = self.tok
+        if tok.kind == "string":
+            self.take()
+            return Str(tok.value or "", tok.col)
+        minus = self.accept("-")
+        if self.tok.kind == "number":
+            num = self.take()
+            return Num(-float(num.text) if minus else float(num.text), tok.col)
+        raise ExprError(
+            f"a list after 'in' holds text in quotes or numbers, found {_show(self.tok)}",
+            self.tok.col,
+        )
+
+    def missing_test(self, operand: Node) -> Node:
+        self.take()  # 'is'
+        negated = self.accept("not") is not None
+        if not self.word("missing"):
+            raise ExprError(f"expected 'missing' after '{'is not' if negated else 'is'}', found "
+                            f"{_show(self.tok)}", self.tok.col)
+        self.take()
+        _require_number(operand, "the left side of 'is missing'")
+        return IsMissing(operand, negated, _col(operand))
 
     def sum_(self) -> Node:
         node = self.term()
@@ -314,6 +439,9 @@ class _Parser:
             if value != value or value in (float("inf"), float("-inf")):
                 raise ExprError(f"the number {tok.text[:12]}... is too large", tok.col)
             return Num(value, tok.col)
+        if tok.kind == "string":
+            self.take()
+            return Str(tok.value or "", tok.col)
         if tok.kind == "name":
             self.take()
             if self.accept("("):
@@ -323,7 +451,9 @@ class _Parser:
             inner = self.expr()
             self.expect(")", f"to close the '(' at column {tok.col}")
             return inner
-        raise ExprError(f"expected a figure name, a number or '(', found {_show(tok)}", tok.col)
+        hint = " (a list [...] follows 'in')" if tok.text == "[" else ""
+        raise ExprError(f"expected a figure name, a number or '(', found {_show(tok)}{hint}",
+                        tok.col)
 
     def call(self, name: Token) -> Node:
         if name.text not in FUNCTIONS:
@@ -369,8 +499,8 @@ def _col(node: Node) -> int:
 
 
 def is_truth(node: Node) -> bool:
-    """True for nodes that yield a truth value rather than a number."""
-    return isinstance(node, (Compare, BoolOp, Implies)) or (
+    """True for nodes that yield a truth value rather than a value (a number or text)."""
+    return isinstance(node, (Compare, BoolOp, Implies, In, IsMissing, Bool)) or (
         isinstance(node, Unary) and node.op == "not"
     )
 
@@ -388,6 +518,7 @@ def _require_truth(node: Node, what: str) -> None:
 
 
 def _require_number(node: Node, what: str) -> None:
+    """A value, not a truth (whether a number or text is settled by `infer`)."""
     if is_truth(node):
         raise ExprError(f"{what} must be a number, not a comparison or condition", start_col(node))
 
@@ -395,10 +526,117 @@ def _require_number(node: Node, what: str) -> None:
 MAX_TREE_DEPTH = 150  # levels of the parsed tree, which every evaluator walks recursively
 
 
+# --- types ---------------------------------------------------------------------------------
+
+NUMBER, TEXT, TRUTH, ANY = "number", "text", "truth", "any"
+Types = dict[str, str]
+
+
+class _Typer:
+    """Types of names from their uses, in the order they are written (see `infer`)."""
+
+    def __init__(self, seed: Types, origin: str) -> None:
+        self.types: Types = dict(seed)
+        self.where: dict[str, str] = {n: origin for n in seed}
+
+    def bind(self, node: Node, want: str, context: str) -> None:
+        got = self.type(node)
+        if got == want:
+            return
+        if got == ANY and isinstance(node, Name):
+            self.types[node.path] = want
+            self.where[node.path] = f"{context} at column {node.col}"
+            return
+        col = start_col(node)
+        if isinstance(node, Name):
+            raise ExprError(f"{node.path!r} is {_a(got)} ({self.where[node.path]}), so it cannot "
+                            f"be {_a(want)} here ({context})", col)
+        raise ExprError(f"{context} needs {_a(want)}, not {_a(got)}", col)
+
+    def type(self, node: Node) -> str:
+        if isinstance(node, Num):
+            return NUMBER
+        if isinstance(node, Str):
+            return TEXT
+        if isinstance(node, Name):
+            return self.types.get(node.path, ANY)
+        if is_truth(node):
+            return TRUTH
+        return NUMBER
+
+    def walk(self, node: Node) -> None:
+        if isinstance(node, (BinOp, Call)) or (isinstance(node, Unary) and node.op == "-"):
+            what = {"Call": f"an argument of {getattr(node, 'func', '')}()"}.get(
+                type(node).__name__, f"arithmetic ({getattr(node, 'op', '-')!r})")
+            for child in children(node):
+                self.walk(child)
+                self.bind(child, NUMBER, what)
+        elif isinstance(node, Compare):
+            self.walk(node.operands[0])
+            for op, left, right in zip(node.ops, node.operands, node.operands[1:]):
+                self.walk(right)
+                self.pair(op, left, right)
+        elif isinstance(node, In):
+            self.walk(node.operand)
+            kinds = {self.type(i) for i in node.items}
+            if len(kinds) > 1:
+                odd = next(i for i in node.items if self.type(i) != self.type(node.items[0]))
+                raise ExprError("the list after 'in' mixes text and numbers", odd.col)
+            self.bind(node.operand, kinds.pop(), "'in' a list of " + (
+                "text" if isinstance(node.items[0], Str) else "numbers"))
+        else:
+            for child in children(node):
+                self.walk(child)
+
+    def pair(self, op: str, left: Node, right: Node) -> None:
+        if op not in ("==", "!="):
+            for side in (left, right):
+                if self.type(side) == TEXT and not isinstance(side, Name):
+                    raise ExprError(f"text can only be compared with == or != (or 'in'), not "
+                                    f"with {op!r}", start_col(side))
+                self.bind(side, NUMBER, f"the comparison {op!r}")
+            return
+        a, b = self.type(left), self.type(right)
+        if ANY not in (a, b) and a != b:
+            for side, other in ((right, a), (left, b)):
+                if isinstance(side, Name):
+                    self.bind(side, other, f"compared with {_a(other)}")
+            raise ExprError(f"{op!r} compares {_a(a)} with {_a(b)}; compare text with text "
+                            "and numbers with numbers", start_col(right))
+        if a == ANY and b != ANY:
+            self.bind(left, b, f"compared with {_a(b)}")
+        elif b == ANY and a != ANY:
+            self.bind(right, a, f"compared with {_a(a)}")
+
+
+def _a(kind: str) -> str:
+    return {NUMBER: "a number", TEXT: "text", TRUTH: "a condition", ANY: "a value"}[kind]
+
+
+def infer(node: Node, seed: Types | None = None, origin: str = "its data") -> Types:
+    """The types of the names of an expression (number or text), checked for consistency:
+    text compared with a number, ordering or arithmetic on text, a name used both ways.
+    `seed` gives the types the data fixes (`origin` says where they come from in messages);
+    names whose type nothing settles (only compared with each other) are left out."""
+    typer = _Typer(seed or {}, origin)
+    typer.walk(node)
+    return typer.types
+
+
+def uses_text(node: Node, types: Types | None = None) -> bool:
+    """Does the expression read text (a string literal, or a name of text type)?"""
+    if isinstance(node, Str):
+        return True
+    if isinstance(node, Name) and types is not None:
+        return types.get(node.path) == TEXT
+    return any(uses_text(c, types) for c in children(node))
+
+
 def parse(text: str) -> Node:
     """Parse any expression (number or truth)."""
     node = _Parser(text).parse()
-    _check_depth(node)
+    _check_depth(node)  # first: the type check below walks the tree recursively
+    infer(node)
     return node
 
 
@@ -459,6 +697,10 @@ def children(node: Node) -> tuple[Node, ...]:
         return node.args
     if isinstance(node, Implies):
         return (node.condition, node.consequence)
+    if isinstance(node, In):
+        return (node.operand, *node.items)
+    if isinstance(node, IsMissing):
+        return (node.operand,)
     return ()
 
 
@@ -474,11 +716,28 @@ def to_text(node: Node) -> str:
     return _text(node, 0)
 
 
+def quote(text: str) -> str:
+    """Text as a string literal of the language (parses back to the same text)."""
+    return '"' + "".join(WRITE_ESCAPES.get(ch, ch) for ch in text) + '"'
+
+
 def _text(node: Node, outer: int) -> str:
     if isinstance(node, Num):
         out, prec = format_number(node.value), 9
     elif isinstance(node, Name):
         out, prec = node.path, 9
+    elif isinstance(node, Str):
+        out, prec = quote(node.value), 9
+    elif isinstance(node, Bool):
+        out, prec = ("true" if node.value else "false"), 9
+    elif isinstance(node, In):
+        prec = PRECEDENCE["cmp"]
+        items = ", ".join(_text(i, 0) for i in node.items)
+        word = "not in" if node.negated else "in"
+        out = f"{_text(node.operand, prec + 1)} {word} [{items}]"
+    elif isinstance(node, IsMissing):
+        prec = PRECEDENCE["cmp"]
+        out = f"{_text(node.operand, prec + 1)} is {'not ' if node.negated else ''}missing"
     elif isinstance(node, Call):
         out, prec = f"{node.func}({', '.join(_text(a, 0) for a in node.args)})", 9
     elif isinstance(node, Unary) and node.op == "-":

@@ -12,6 +12,11 @@ is NaN in both. Evaluating a check gives, per row, which truth values are *possi
 so exact figures get exact verdicts and bounded ones ("at least 871") get sound ones.
 float64 represents every count below 2**53 exactly; interval arithmetic treats repeated
 names as independent, which can only widen "undetermined", never flip pass and fail.
+
+Text values (a register's `status`, a table's code columns) are `Text`: integer codes into
+a list of categories, -1 where the value is not available, so `status == "found dead"` is
+one integer comparison per row whatever the texts are. A comparison that reads a value
+that is not available is not evaluable; `is missing` is decided for every row.
 """
 
 from __future__ import annotations
@@ -41,6 +46,58 @@ class Interval:
     def exact(cls, values: np.ndarray) -> Interval:
         arr = np.asarray(values, dtype=np.float64)
         return cls(arr, arr)
+
+
+@dataclass
+class Text:
+    """Text per row as codes into `categories`; -1 is not available (NA)."""
+
+    codes: np.ndarray  # integer
+    categories: list[str] | tuple[str, ...]
+    _index: dict[str, int] | None = None
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.codes < 0
+
+    def index(self) -> dict[str, int]:
+        """Category -> code, built once per Text (a loop over categories, not rows)."""
+        if self._index is None:
+            self._index = {c: i for i, c in enumerate(self.categories)}
+        return self._index
+
+    @classmethod
+    def of(cls, values) -> Text:
+        """From any sequence of texts; None, NaN and pandas NA are not available."""
+        import pandas as pd
+
+        arr = pd.array(list(values) if not hasattr(values, "__array__") else values,
+                       dtype="string")
+        codes, uniques = pd.factorize(arr)
+        return cls(np.asarray(codes, dtype=np.int64), [str(u) for u in uniques])
+
+    @classmethod
+    def constant(cls, value: str, n: int) -> Text:
+        return cls(np.zeros(n, dtype=np.int64), (value,))
+
+    def codes_of(self, texts) -> np.ndarray:
+        """Codes of some texts in this Text's categories (-2 for a text it does not hold)."""
+        index = self.index()
+        return np.array([index.get(t, -2) for t in texts], dtype=np.int64)
+
+    def equal(self, other: Text) -> np.ndarray:
+        """Rows where both are available and equal."""
+        if len(other.categories) == 1 and not other.missing.any():
+            target = self.codes_of(other.categories)[0]
+            return (self.codes == target) & (target >= 0)
+        # their codes in our categories; their NA (-1) picks the -1 appended at the end
+        mapped = np.append(self.codes_of(other.categories), -1)
+        theirs = mapped[other.codes]
+        return (self.codes == theirs) & (theirs >= 0)
+
+    def isin(self, texts) -> np.ndarray:
+        ids = self.codes_of(texts)
+        return np.isin(self.codes, ids[ids >= 0])
 
 
 @dataclass
@@ -90,12 +147,18 @@ class Tolerance:
         return self.absolute == 0 and self.relative == 0
 
 
-Env = Mapping[str, Interval]
+Env = Mapping[str, Interval | Text]
 
 
 def evaluate(node: ex.Node, env: Env, n: int, tolerance: Tolerance = Tolerance()) -> Interval | Truth:
-    """Evaluate a parsed expression; `env` maps each name to an Interval of length n."""
+    """Evaluate a parsed expression; `env` maps each name to an Interval (numbers) or a Text
+    of length n (check the names' types first with `expr.infer`)."""
     return _Evaluator(env, n, tolerance).run(node)
+
+
+def decided(holds: np.ndarray) -> Truth:
+    """A truth known in every row (`is missing`)."""
+    return Truth(holds, ~holds, np.zeros(len(holds), dtype=bool))
 
 
 def _errstate() -> np.errstate:
@@ -122,12 +185,22 @@ class _Evaluator:
         assert isinstance(out, Truth)
         return out
 
-    def _eval(self, node: ex.Node) -> Interval | Truth:
+    def _eval(self, node: ex.Node) -> Interval | Truth | Text:
         if isinstance(node, ex.Num):
             arr = np.full(self.n, node.value, dtype=np.float64)
             return Interval(arr, arr)
         if isinstance(node, ex.Name):
             return self.env[node.path]
+        if isinstance(node, ex.Str):
+            return Text.constant(node.value, self.n)
+        if isinstance(node, ex.Bool):
+            return decided(np.full(self.n, node.value))
+        if isinstance(node, ex.IsMissing):
+            miss = self._eval(node.operand).missing
+            return decided(~miss if node.negated else miss)
+        if isinstance(node, ex.In):
+            t = self.member(node)
+            return Truth(t.can_false, t.can_true, t.na) if node.negated else t
         if isinstance(node, ex.Unary) and node.op == "-":
             v = self.num(node.operand)
             return Interval(-v.hi, -v.lo)
@@ -139,7 +212,7 @@ class _Evaluator:
         if isinstance(node, ex.Call):
             return FUNCTIONS[node.func]([self.num(a) for a in node.args])
         if isinstance(node, ex.Compare):
-            values = [self.num(o) for o in node.operands]
+            values = [self._eval(o) for o in node.operands]
             parts = [
                 self.compare(op, values[i], values[i + 1]) for i, op in enumerate(node.ops)
             ]
@@ -151,8 +224,24 @@ class _Evaluator:
         cond = self.truth(node.condition)
         return _any([Truth(cond.can_false, cond.can_true, cond.na), self.truth(node.consequence)])
 
-    def compare(self, op: str, a: Interval, b: Interval) -> Truth:
+    def member(self, node: ex.In) -> Truth:
+        """`x in [...]`: for text a lookup of codes; for numbers `x == a or x == b ...`
+        (with the rule's tolerance)."""
+        value = self._eval(node.operand)
+        if isinstance(value, Text):
+            na = value.missing
+            hit = value.isin([i.value for i in node.items])
+            return Truth(hit | na, ~hit | na, na)
+        return _any([self.compare("==", value, self.num(i)) for i in node.items])
+
+    def compare(self, op: str, a: Interval | Text, b: Interval | Text) -> Truth:
         na = a.missing | b.missing
+        if isinstance(a, Text) or isinstance(b, Text):
+            if not (isinstance(a, Text) and isinstance(b, Text)) or op not in ("==", "!="):
+                raise TypeError(f"{op} on text and a number (expr.infer checks this first)")
+            eq = a.equal(b)
+            t, f = (eq, ~eq) if op == "==" else (~eq, eq)
+            return Truth(t | na, f | na, na)
         if op in ("==", "!="):
             d = sub(a, b)
             tol = self.tolerance_for(a, b)
@@ -299,5 +388,7 @@ def top_difference(node: ex.Node, env: Env, n: int) -> tuple[Interval, Interval]
     if isinstance(node, ex.Compare) and len(node.ops) == 1:
         ev = _Evaluator(env, n, Tolerance())
         with _errstate():
-            return ev.num(node.operands[0]), ev.num(node.operands[1])
+            sides = ev._eval(node.operands[0]), ev._eval(node.operands[1])
+        if isinstance(sides[0], Interval) and isinstance(sides[1], Interval):
+            return sides[0], sides[1]
     return None

@@ -15,9 +15,11 @@ turns a parsed check into a formula of linear atoms, then into matrix rows:
   (big-M: a row `r <= 0` guarded by binary y becomes `r <= M (1 - y)`, with M the largest
   value r takes inside the variable box, see `Builder`); `abs`, `min`, `max` get an auxiliary
   variable and a disjunction, `round` an auxiliary integer;
+- `x in [1, 2]` on numbers is `x == 1 or x == 2`;
 - a product of two figures, a quotient by a figure and a relative tolerance on a side that
-  may be negative are not linear: `NotLinear` says which, and callers report the rule as
-  "could not analyse" rather than guess.
+  may be negative are not linear, and text and `is missing` are not numbers the solver can
+  change: `NotLinear` says which, and callers report the rule as "could not analyse" rather
+  than guess (explain decides text conditions per record first, see language/partial.py).
 
 The variable box (every count in [0, U], other figures in [-U, U]) keeps every big-M finite;
 callers choose U well above any value in play (docs/explain.md, "How it works, and its limits").
@@ -223,6 +225,8 @@ class Compiler:
         if isinstance(node, ex.Call):
             args = [self.num(a) for a in node.args]
             return getattr(self, f"_{node.func}")(args)
+        if isinstance(node, ex.Str):
+            raise NotLinear(f"it compares text ({ex.to_text(node)})")
         raise NotLinear(f"{ex.to_text(node)} is not a number")
 
     def _sum(self, args: list[Lin]) -> Lin:
@@ -296,6 +300,16 @@ class Compiler:
             return negate(self.truth(node.operand, tol))
         if isinstance(node, ex.Implies):
             return disj([negate(self.truth(node.condition, tol)), self.truth(node.consequence, tol)])
+        if isinstance(node, ex.Bool):
+            return Const(node.value)
+        if isinstance(node, ex.In):
+            if any(isinstance(i, ex.Str) for i in node.items):
+                raise NotLinear(f"it compares text ({ex.to_text(node)})")
+            x = self.num(node.operand)
+            found = disj(self.equal(x, self.num(i), tol) for i in node.items)
+            return negate(found) if node.negated else found
+        if isinstance(node, ex.IsMissing):
+            raise NotLinear(f"whether a figure is reported is not a number ({ex.to_text(node)})")
         raise NotLinear(f"{ex.to_text(node)} is not a condition")
 
     def compare(self, op: str, a: Lin, b: Lin, tol: Tolerance) -> Formula:

@@ -54,7 +54,11 @@ STATUS = {
     "contradiction": "the rules cannot all hold whatever the figures are; run missingstats lint",
     "limit": "the solver reached its time limit",
 }
-ACROSS_TABLES = "a rule across tables is not localised"
+NOT_LOCALISED = {
+    "across tables": "a rule across tables is not localised",
+    "sources": "a rule reading figures of sources is not localised",
+    "row rule": "a rule on a row's columns is not localised (use --records)",
+}
 MAX_NAMED = 3  # figures the hint names; explain lists them all
 
 
@@ -214,6 +218,19 @@ def explanation_json(e: Explanation, located: bool = False,
     }
 
 
+def text_failure_json(t) -> dict[str, Any]:
+    return {"failing": [{"rule": c.rule, "expression": c.text} for c in t.failing],
+            "values": dict(t.values),
+            "locations": [location_json(loc, n) for n, loc in t.locations.items()]}
+
+
+def text_failure_text(t) -> str:
+    """'fails on its text (status = found dead): ...; explain changes numbers, never text'."""
+    said = ", ".join(f"{n} = {v if v is not None else 'not reported'}" for n, v in t.values.items())
+    return (f"fails on its text ({said}): {'; '.join(c.text for c in t.failing)}; explain "
+            "changes numbers, never text")
+
+
 def records_json(x: RecordsExplanation) -> dict[str, Any]:
     """The JSON of a table spec's groups or of --records: one entry per failing record."""
     records = []
@@ -221,13 +238,18 @@ def records_json(x: RecordsExplanation) -> dict[str, Any]:
         out = explanation_json(rec.explanation, located=True, also=rec.also)
         out.update(record=record_label(rec.coordinates), coordinates=rec.coordinates,
                    group=rec.group)
+        if "line" in rec.coordinates:
+            out["line"] = rec.coordinates["line"]
+        if rec.text is not None:
+            out["text_failures"] = text_failure_json(rec.text)
+            out["message"] = "; ".join(m for m in (text_failure_text(rec.text), out["message"]) if m)
         records.append(out)
     return {
         "file": x.file, "unit": x.unit, "severities": list(x.severities), "checked": x.checked,
         "failing": x.failing, "localised": x.localised, "seconds": round(x.seconds, 3),
         "groups_per_second": round(x.failing / x.seconds, 1) if x.seconds > 0 and x.failing else None,
         "records": records, "cut": x.cut,
-        "not_localised": [{"rule": rule, "reason": ACROSS_TABLES} for rule in x.not_localised],
+        "not_localised": [{"rule": n.rule, "reason": NOT_LOCALISED[n.why]} for n in x.not_localised],
     }
 
 
@@ -302,6 +324,8 @@ def _record_lines(x: RecordsExplanation, rec: RecordExplanation) -> list[str]:
             out.append(f"  or: {', '.join('/'.join(a.figures) for a in r.sets[1:])}")
     elif message(r):
         out.append(f"  {message(r)}")
+    if rec.text is not None:
+        out.append(f"  {text_failure_text(rec.text)}")
     return out
 
 

@@ -84,6 +84,14 @@ def _(x: r.NoRow) -> str:
     return "this combination of codes has no row"
 
 
+@words.register
+def _(x: r.MissingAs) -> str:
+    names = ", ".join(x.names)
+    if x.policy == "zero":
+        return f"{names} not reported, counted as 0 (missing: zero)"
+    return f"{names} not reported, which this rule counts as a failure (missing: fail)"
+
+
 # --- undetermined ----------------------------------------------------------------------------
 
 
@@ -134,6 +142,18 @@ def _(x: r.Decides) -> str:
             name for name, _ in x.joint)
     labels = ", ".join(f"{n} ({describe(v)})" if v is not None else n for n, v in x.joint)
     return f"depends jointly on where the true values lie for {labels}"
+
+
+@words.register
+def _(x: r.DependsOnRounding) -> str:
+    stated = ", ".join(f"{n} {number_text(v.stated) if v.stated is not None else describe(v)}"
+                       for n, v in x.figures)
+    implied = "; ".join(f"{number_text(v.stated) if v.stated is not None else n} stands for "
+                        f"{number_text(v.lo)} to {number_text(v.hi)}" for n, v in x.figures)
+    verb = VERB.get(x.as_written, x.as_written)
+    out = (f"depends on the precision implied by rounding ({implied}); taken as written "
+           f"({stated}) it {verb}")
+    return f"{out}; {words(x.decides)}" if x.decides is not None else out
 
 
 # --- series ------------------------------------------------------------------------------

@@ -31,6 +31,27 @@ class Plan:
     tables: list[str]
 
 
+def source_names(spec: TableSpec, rule: Rule, names: list[str], where: Location | None = None
+                 ) -> list[str]:
+    """The names that are figures of the spec's `sources:` (letter2020.missing.total); a name
+    under a source's alias that the source does not report is an input error."""
+    found = [n for n in names if n in spec.sources]
+    aliases = {s.split(".", 1)[0]: f.location.file if f.location else "" for s, f in spec.sources.items()}
+    for n in names:
+        head = n.split(".", 1)[0]
+        if n not in spec.sources and head in aliases and head not in spec.tables:
+            raise InputError(
+                f"rule {rule.id!r} uses {n!r}, which source {head!r} ({aliases[head]}) does not "
+                f"report{suggest(n, spec.sources)}", where or rule.location,
+            )
+    return found
+
+
+def policy_for(spec: TableSpec, rule: Rule) -> str:
+    """How a missing cell counts for this rule: its own `missing:`, else the spec's."""
+    return rule.missing or spec.missing_cells
+
+
 def rule_where(rule: Rule, key: str = "node") -> Location:
     node = rule.spec.get(key)
     return getattr(node, "location", None) or rule.location
@@ -133,13 +154,18 @@ def map_children(n: ex.Node, fn) -> ex.Node:
         return ex.Implies(fn(n.condition), fn(n.consequence), n.col)
     if isinstance(n, ex.Call):
         return ex.Call(n.func, tuple(fn(a) for a in n.args), n.col)
+    if isinstance(n, ex.In):
+        return ex.In(fn(n.operand), n.items, n.negated, n.col)
+    if isinstance(n, ex.IsMissing):
+        return ex.IsMissing(fn(n.operand), n.negated, n.col)
     return n
 
 
 def describe_plan(plan: Plan) -> dict[str, Any]:
     """A plain description (for debugging and for a future engine's tests)."""
     out = {"kind": type(plan).__name__, "rule": plan.rule.id, "tables": plan.tables}
-    for key in ("dimension", "relation", "policy", "empty", "dimensions", "by", "text", "time"):
+    for key in ("dimension", "relation", "policy", "empty", "dimensions", "by", "text", "time",
+                "columns"):
         if hasattr(plan, key):
             out[key] = getattr(plan, key)
     if getattr(plan, "when", None):

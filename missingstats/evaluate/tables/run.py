@@ -60,8 +60,14 @@ def compile_rules(spec: TableSpec, rules: list[Rule]) -> list[Plan]:
     return plans
 
 
-def prepare(path: str, top: sy.Mapping, options) -> tuple[TableSpec, list[Rule], list[Plan]]:
+def prepare(path: str, top: sy.Mapping, options, cache: dict | None = None
+            ) -> tuple[TableSpec, list[Rule], list[Plan]]:
     spec = load_spec(path, top)
+    if "sources" in top:
+        from missingstats.inputs.sources import cells, check_aliases, load_sources
+
+        spec.sources = cells(load_sources(path, top["sources"], cache))
+        check_aliases(top["sources"], spec.tables, "a table name")
     rules = list(find_table_rules(spec, path, options.rules).rules)
     if options.implied:
         rules = implied.for_tables(spec, rules) + rules
@@ -104,7 +110,7 @@ def _input_bytes(spec: TableSpec) -> int:
 
 
 def check_table_spec(path: str, top: sy.Mapping, options) -> Results:
-    spec, rules, plans = prepare(path, top, options)
+    spec, rules, plans = prepare(path, top, options, options.sheets())
     cap = options.max_failures if options.max_failures is not None else HARD_CAP
     book = CodeBook(spec.hierarchies)
     long = bool(options.progress) and _input_bytes(spec) >= LONG_INPUT_BYTES

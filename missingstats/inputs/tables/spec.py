@@ -175,6 +175,7 @@ SPEC = Table(
             "Rules implied by the structure: unique cells, known codes, one per hierarchy."),
         Key("rules", kt.RULES),
         Key("description", kt.TEXT, "What these tables are."),
+        Key("sources", kt.SOURCES),
     ),
     hints={"figures": "is this a figure sheet?", "include": "is this a rules file?"},
 )
@@ -271,6 +272,7 @@ class TableSpec:
     location: Location = field(default_factory=lambda: Location(""))
     empty_cells: str = "not-evaluable"  # for present rows whose value is empty
     time: str | None = None  # the time dimension (dated hierarchy edges, period filters)
+    sources: dict = field(default_factory=dict)  # `alias.name` -> a source sheet's figure (Figure)
 
     def tables_with(self, *dims: str) -> list[TableDef]:
         return [t for t in self.tables.values() if all(d in t.all_dimensions for d in dims)]

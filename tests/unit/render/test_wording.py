@@ -36,6 +36,13 @@ CASES = [
     (r.DivisionByZero("total - found"),
      "division by zero: total - found is 0, so the rule cannot be decided for these figures"),
     (r.Confidential(), "not evaluable: a cell is confidential"),
+    (r.MissingAs(("women", "children"), "zero"),
+     "women, children not reported, counted as 0 (missing: zero)"),
+    (r.MissingAs(("women",), "fail"),
+     "women not reported, which this rule counts as a failure (missing: fail)"),
+    (r.DependsOnRounding((("total", Value(lo=650.0, hi=750.0, stated=700.0)),), "pass"),
+     "depends on the precision implied by rounding (700 stands for 650 to 750); "
+     "taken as written (total 700) it holds"),
     (r.Confidential(("total", "male")), "not evaluable: total, male are confidential"),
     (r.Flagged((("female", "e"),), "warning"),
      "reported as warning: the failure involves estimated or provisional values: female (e)"),
