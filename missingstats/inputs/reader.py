@@ -89,13 +89,18 @@ def _too_large(size: int | None, limit: int, kind: str) -> str:
     return f"is too large ({amount}); the limit for {what} is {limit // MIB} MB"
 
 
-def _read_file(path: str | Path, name: str, limit: int, kind: str) -> str:
+def _open(path: str | Path, name: str) -> int:
+    """Opened without blocking, so that a FIFO with no writer cannot hang the open itself."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except PermissionError:
         raise InputError("permission denied: the file cannot be read", Location(name)) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {_why(exc)}", Location(name)) from None
+
+
+def _read_file(path: str | Path, name: str, limit: int, kind: str) -> str:
+    fd = _open(path, name)
     try:
         return _Decoder(name, limit, kind).drain(fd, wait=False)
     finally:
@@ -104,12 +109,7 @@ def _read_file(path: str | Path, name: str, limit: int, kind: str) -> str:
 
 def _read_special(path: str | Path, name: str, limit: int, kind: str) -> str:
     """A FIFO, pipe or device: opened without waiting for a writer, read with a timeout."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except PermissionError:
-        raise InputError("permission denied: the file cannot be read", Location(name)) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {_why(exc)}", Location(name)) from None
+    fd = _open(path, name)
     try:
         if os.isatty(fd):
             raise InputError("is a terminal; give a file or pipe the input in", Location(name))
