@@ -78,11 +78,12 @@ def sheet_components(sheet, rules, known: set[str], severities: tuple[str, ...])
     return out
 
 
-def failing(component: Component) -> bool:
-    """Does an error rule of this component fail (or stay undetermined) on its figures?"""
+def failing(component: Component, undetermined: bool = False) -> bool:
+    """Does a rule in use of this component fail (or, with `undetermined`, stay open) on its
+    figures?"""
     rec = component.record
     p = rec.problem
     if not p.used:
         return False
     statuses = p.statuses(rec.lo[None, :], rec.hi[None, :], p.used)[:, 0]
-    return bool((statuses == "fail").any())
+    return bool((statuses == "fail").any() or (undetermined and (statuses == "undetermined").any()))

@@ -128,16 +128,27 @@ class Unanalysed:
 @dataclass
 class Explanation:
     """One record localised (a sheet, a group of table cells, a row of --records): what
-    `explain` reports, worded and laid out by render/explain.py."""
+    `explain` reports, worded and laid out by render/explain.py. `parts`: a sheet whose
+    failing rules fall in independent parts (components.py), each explained on its own;
+    `result` is then their union (the best set of each part together)."""
 
     file: str
     severities: tuple[str, ...]
     result: Localisation
     unanalysed: list[Unanalysed] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
 
     @property
     def consistent(self) -> bool:
         return self.result.status == "consistent"
+
+
+@dataclass
+class Part:
+    """An independent part of a sheet (its figures) and its own explanation."""
+
+    figures: list[str]
+    explanation: Explanation
 
 
 class Problem:

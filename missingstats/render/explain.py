@@ -215,6 +215,8 @@ def explanation_json(e: Explanation, located: bool = False,
         "unanalysed": [{"rule": u.rule, "expression": u.expression, "reason": unanalysed_reason(u)}
                        for u in e.unanalysed],
         "message": message(r),
+        **({"parts": [{"figures": p.figures, **explanation_json(p.explanation)}
+                      for p in e.parts]} if e.parts else {}),
     }
 
 
@@ -299,9 +301,31 @@ def _localised_lines(r: Localisation) -> list[str]:
     return out + [""]
 
 
+def _part_label(figures: list[str], limit: int = 6) -> str:
+    shown = ", ".join(figures[:limit])
+    return shown + (f" and {len(figures) - limit} more" if len(figures) > limit else "")
+
+
+def _parts_lines(e: Explanation) -> list[str]:
+    """Each independent part with its own best set and alternatives."""
+    out = ["", f"{len(e.parts)} independent parts fail (no rule reads figures of two of them); "
+           "each is explained on its own:"]
+    for i, part in enumerate(e.parts, 1):
+        r = part.explanation.result
+        rules = ", ".join(sorted({c.rule for c in r.failing}))
+        out += ["", f"Part {i} ({_part_label(part.figures)}): {rules}"]
+        if r.status == "localised":
+            out += ["  " + line if line else line for line in _localised_lines(r)[1:-1]]
+        elif message(r):
+            out.append(f"  {message(r)}")
+    return out + [""]
+
+
 def explanation_text(e: Explanation) -> str:
     out = _head(e)
-    if e.result.status == "localised":
+    if e.parts:
+        out += _parts_lines(e)
+    elif e.result.status == "localised":
         out += _localised_lines(e.result)
     if "error" in e.severities and "warning" not in e.severities:
         out.append("Localised with the rules of severity error (--warnings adds warning rules).")
@@ -377,11 +401,13 @@ def explanation_markdown(e: Explanation) -> str:
         lines += _table(SUSPECT_HEADER, [_suspect_row(by_name[n]) for n in best.figures])
         if best.warnings_hold is False:
             lines += ["", "(but a warning rule would still fail)"]
-        if len(r.sets) > 1:
+        alternatives = [alt for part in e.parts for alt in part.explanation.result.sets[1:]]
+        alternatives += r.sets[1:]
+        if alternatives:
             more = " (and more: `--max-sets` to list them)" if r.more else ""
             lines += ["", f"### Other explanations changing as few figures{more}", ""]
             lines += ["- " + " and ".join(f"{code(f)} = {cell(number_text(v))}"
-                                          for f, v in alt.fix.items()) for alt in r.sets[1:]]
+                                          for f, v in alt.fix.items()) for alt in alternatives]
     lines += [""] + [f"- not analysed: rule {code(u.rule)} ({code(u.expression)}): "
                      f"{cell(unanalysed_reason(u))}" for u in e.unanalysed]
     return "\n".join(lines).rstrip("\n") + "\n"
