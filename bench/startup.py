@@ -7,7 +7,8 @@ Prints the best of N runs of each (best-of is the least noisy estimate on a shar
 and `--help` / `--version`, which must not import pandas at all.
 
 It also times a sheet with 30 independent slips (one rule template, 30 groups, each off by
-one): check's hint must stay bounded, at most 1.6x the clean letter (issue 10).
+one): check's hint must stay bounded, at most 1.6x the clean letter (issue 10); and
+`explain` of that sheet, which searches its 30 independent parts one by one.
 
 Usage: python bench/startup.py [--runs 9]
 """
@@ -56,6 +57,7 @@ def main() -> None:
     check = best(cli + ["check", "data/letter.yaml"], runs)
     with tempfile.TemporaryDirectory() as tmp:
         slips = best(cli + ["check", str(slips_sheet(Path(tmp)))], runs)
+        explained = best(cli + ["explain", str(slips_sheet(Path(tmp)))], max(1, runs // 3))
     version = best(cli + ["--version"], runs)
     helptext = best(cli + ["--help"], runs)
     leaked = subprocess.run(
@@ -69,6 +71,7 @@ def main() -> None:
     print(f"missingstats check letter.yaml   {check:6.3f} s   ({check - pandas:+.3f} s, budget +0.250)")
     print(f"check with 30 independent slips  {slips:6.3f} s   ({slips / check:.2f}x the letter, "
           "target <= 1.6x)")
+    print(f"explain with 30 independent slips{explained:6.3f} s")
     print(f"missingstats --version           {version:6.3f} s")
     print(f"missingstats --help              {helptext:6.3f} s")
     print(f"--version imports pandas:        {leaked}")
