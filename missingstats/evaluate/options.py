@@ -19,8 +19,8 @@ class CheckOptions:
     all_instances: bool = False  # list passing table instances too (--all-instances)
     collect_failures: bool = False  # keep every failing table instance (--failures-out)
     lang: str | None = None  # the language of the prose (--lang; else the sheet's or the text's)
-    extra: dict[str, Any] = field(default_factory=dict)
+    # the sheets this run has read as sources (inputs/sources.py), so that each is read once
+    read_sheets: dict[str, Any] = field(default_factory=dict)
 
-    def sheets(self) -> dict:
-        """The sheets this run has read as sources (inputs/sources.py): each is read once."""
-        return self.extra.setdefault("sheets", {})
+    def sheets(self) -> dict[str, Any]:
+        return self.read_sheets
