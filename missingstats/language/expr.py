@@ -32,6 +32,7 @@ data gives (a text column, a number figure) before anything is evaluated.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -276,6 +277,14 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise ExprError("expression is nested too deeply", self.tok.col)
 
+    def nested(self, parse: Callable[[], Node]) -> Node:
+        """`parse` one level deeper (a recursion the depth limit bounds)."""
+        self.enter()
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
     def parse(self) -> Node:
         node = self.expr()
         if self.tok.kind != "end":
@@ -323,11 +332,7 @@ class _Parser:
         tok = self.accept("not")
         if tok is None:
             return self.compare()
-        self.enter()
-        try:
-            operand = self.not_()
-        finally:
-            self.depth -= 1
+        operand = self.nested(self.not_)
         _require_truth(operand, "the operand of 'not'")
         return Unary("not", operand, tok.col)
 
@@ -419,11 +424,7 @@ class _Parser:
         tok = self.accept("-", "+")
         if tok is None:
             return self.atom()
-        self.enter()
-        try:
-            operand = self.unary()
-        finally:
-            self.depth -= 1
+        operand = self.nested(self.unary)
         _require_number(operand, f"the operand of {tok.text!r}")
         if tok.text == "+":
             return operand

@@ -113,25 +113,23 @@ TRUE, FALSE = Const(True), Const(False)
 
 
 def conj(items: Iterable[Formula]) -> Formula:
-    out: list[Formula] = []
-    for f in items:
-        if f == FALSE:
-            return FALSE
-        if f == TRUE:
-            continue
-        out.extend(f.items if isinstance(f, And) else [f])
-    return out[0] if len(out) == 1 else And(tuple(out)) if out else TRUE
+    return _flat(items, And, TRUE, FALSE)
 
 
 def disj(items: Iterable[Formula]) -> Formula:
+    return _flat(items, Or, FALSE, TRUE)
+
+
+def _flat(items: Iterable[Formula], kind: type, unit: Const, absorbing: Const) -> Formula:
+    """`items` joined by `kind` (And/Or), flattened; `unit` drops out, `absorbing` decides."""
     out: list[Formula] = []
     for f in items:
-        if f == TRUE:
-            return TRUE
-        if f == FALSE:
+        if f == absorbing:
+            return absorbing
+        if f == unit:
             continue
-        out.extend(f.items if isinstance(f, Or) else [f])
-    return out[0] if len(out) == 1 else Or(tuple(out)) if out else FALSE
+        out.extend(f.items if isinstance(f, kind) else [f])
+    return out[0] if len(out) == 1 else kind(tuple(out)) if out else unit
 
 
 def negate(f: Formula) -> Formula:
